@@ -1,0 +1,50 @@
+/**
+ * `npm test`: one PostgreSQL for the whole run (TEST_DATABASE_URL, or an embedded throw-away
+ * server), one migrated template database, then node's test runner over every *.test.ts file in
+ * parallel; each file clones the template.
+ *   npm test                      all tests
+ *   npm test -- src/framework     only files under a path (or a single file)
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { ADMIN_URL_ENV, TEMPLATE_ENV, createTemplate, dropDatabase, startTestPostgres } from '../test/support/template.ts';
+import type { EmbeddedPostgres } from '../src/platform/database/embedded.ts';
+
+function findTests(path: string): string[] {
+  const stat = statSync(path);
+  if (stat.isFile()) return path.endsWith('.test.ts') ? [path] : [];
+  return readdirSync(path).flatMap((entry) => (entry === 'node_modules' || entry.startsWith('.') ? [] : findTests(join(path, entry))));
+}
+
+const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const files = (roots.length ? roots : ['src', 'test', 'scripts', 'bench']).flatMap((root) => {
+  try { return findTests(root); } catch { return []; }
+}).map((f) => relative(process.cwd(), f)).sort();
+
+let embedded: EmbeddedPostgres | undefined;
+const started = performance.now();
+let adminUrl = process.env.TEST_DATABASE_URL;
+if (!adminUrl) {
+  embedded = await startTestPostgres();
+  adminUrl = embedded.adminUrl;
+}
+const template = `acci_tpl_${process.pid}`;
+let code: number;
+try {
+  await createTemplate(adminUrl, template);
+  process.stdout.write(`test database ready in ${Math.round(performance.now() - started)} ms (${embedded ? 'embedded PostgreSQL' : 'TEST_DATABASE_URL'}), ${files.length} files\n`);
+  const concurrency = Number(process.env.TEST_CONCURRENCY ?? Math.max(4, availableParallelism() * 2));
+  code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files], {
+      stdio: 'inherit',
+      env: { ...process.env, [ADMIN_URL_ENV]: adminUrl, [TEMPLATE_ENV]: template, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    });
+    child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+  });
+} finally {
+  await dropDatabase(adminUrl, template).catch(() => undefined);
+  await embedded?.stop();
+}
+process.exit(code);

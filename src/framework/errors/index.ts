@@ -1,0 +1,1 @@
+export { AppError, isAppError, commonErrors, type ErrorParams } from './app-error.ts';

@@ -1,0 +1,4 @@
+export { createHttpServer, correlationIdFor, type HttpServer, type HttpServerOptions } from './server.ts';
+export { registerOpsRoutes } from './ops-routes.ts';
+export { registerOpenApi } from './openapi.ts';
+export { toAppError, buildProblem, sendProblem, validationError, type Problem } from './problem.ts';

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import ajvFormatsModule from 'ajv-formats';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger, Metrics } from '../observability/index.ts';
+import { negotiateLanguage, type Language, type Translations } from '../i18n/index.ts';
+import { commonErrors } from '../errors/index.ts';
+import { buildProblem, sendProblem, toAppError } from './problem.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Taken from `X-Correlation-Id` when valid, otherwise new; echoed on every response. */
+    correlationId: string;
+    /** The negotiated language of this request (`?lang`, cookie, `Accept-Language`). */
+    language: Language;
+  }
+}
+
+// ajv-formats is CommonJS; under NodeNext its default export may arrive wrapped once more.
+const ajvFormats = ((ajvFormatsModule as { default?: unknown }).default ?? ajvFormatsModule) as never;
+const CORRELATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const correlationOf = Symbol('acci.correlationId');
+type RawWithCorrelation = IncomingMessage & { [correlationOf]?: string };
+
+/** Valid client ids are kept so a trace can be followed across services; anything else is replaced. */
+export function correlationIdFor(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && CORRELATION_ID.test(value) ? value : randomUUID();
+}
+
+export type HttpServerOptions = {
+  logger: Logger;
+  metrics: Metrics;
+  translations: Translations;
+  trustProxy?: FastifyServerOptions['trustProxy'];
+  bodyLimit?: number;
+  /** Log every request at info level (off in benchmarks of the bare stack). */
+  logRequests?: boolean;
+};
+
+export type HttpServer = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/**
+ * The Fastify instance every module plugs into: correlation ids, localized problem+json errors,
+ * request metrics and structured logs are wired once here.
+ *
+ * @example
+ *   const app = createHttpServer({ logger, metrics, translations });
+ *   app.get('/api/v1/ping', async () => ({ ok: true }));
+ */
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const { metrics, translations } = options;
+  let requestCounter = 0;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    disableRequestLogging: options.logRequests === false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestIdLogLabel: 'requestId',
+    genReqId(raw: RawWithCorrelation) {
+      raw[correlationOf] = correlationIdFor(raw.headers['x-correlation-id']);
+      requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
+      return `${process.pid.toString(36)}-${requestCounter.toString(36)}`;
+    },
+    childLoggerFactory(logger, bindings, childOptions, raw: RawWithCorrelation) {
+      return logger.child({ ...bindings, correlationId: raw[correlationOf] }, childOptions);
+    },
+    ajv: {
+      customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, useDefaults: true },
+      plugins: [[ajvFormats, { mode: 'fast' }]],
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpServer;
+
+  app.decorateRequest('correlationId', '');
+  app.decorateRequest('language', {
+    getter(this: FastifyRequest) {
+      const query = this.query as Record<string, unknown> | undefined;
+      return negotiateLanguage({
+        query: query?.lang,
+        cookie: this.headers.cookie,
+        acceptLanguage: this.headers['accept-language'],
+      });
+    },
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const id = (request.raw as RawWithCorrelation)[correlationOf] ?? randomUUID();
+    request.correlationId = id;
+    reply.header('x-correlation-id', id);
+    done();
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const labels = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status_code: String(reply.statusCode),
+    };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    done();
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) {
+      request.log.error({ err: error, code: appError.code }, 'request failed');
+    } else {
+      request.log.info({ code: appError.code, status: appError.status }, 'request rejected');
+    }
+    return sendProblem(reply, buildProblem(appError, translations, request), appError.headers);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const appError = commonErrors.routeNotFound(request.method, request.url.split('?')[0] ?? '/');
+    return sendProblem(reply, buildProblem(appError, translations, request), {});
+  });
+
+  return app;
+}

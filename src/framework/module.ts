@@ -1,0 +1,36 @@
+import type { Database } from './db/index.ts';
+import type { HttpServer } from './http/index.ts';
+import type { Translations } from './i18n/index.ts';
+import type { HealthCheck, Logger, Metrics } from './observability/index.ts';
+
+/**
+ * Everything a module receives from the platform: one object, no globals.
+ * The platform builds it once per server; tests build it against a test database.
+ */
+export type ModuleContext = {
+  db: {
+    /** Runtime role: row-level security applies. Use for everything a request does. */
+    app: Database;
+    /** Owner role: platform work only (projections, jobs). Never hand it to request code. */
+    system: Database;
+  };
+  logger: Logger;
+  metrics: Metrics;
+  translations: Translations;
+};
+
+/**
+ * A bounded context plugged into the server: routes, projections, jobs.
+ *
+ * @example
+ *   export const tenantsModule: AcciModule = { name: 'tenants', register: (app, ctx) => { ... } };
+ */
+export type AcciModule = {
+  name: string;
+  register: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
+  /** Starts background work (projection runners, jobs) once the server listens. */
+  start?: (context: ModuleContext) => void | Promise<void>;
+  /** Stops that work during graceful shutdown, before the pools close. */
+  stop?: () => void | Promise<void>;
+  healthChecks?: (context: ModuleContext) => HealthCheck[];
+};

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import { createHttpServer, registerOpenApi, registerOpsRoutes, type HttpServer } from '../framework/http/index.ts';
+import { loadTranslations, type Translations } from '../framework/i18n/index.ts';
+import { createMetrics, type HealthCheck, type Logger, type Metrics } from '../framework/observability/index.ts';
+import type { AcciModule, ModuleContext } from '../framework/module.ts';
+import type { Database } from '../framework/db/index.ts';
+import { migrationStatus } from './database/migrate.ts';
+import { modules as defaultModules } from './modules.ts';
+
+export const LOCALES_DIR = resolve(import.meta.dirname, '../../locales');
+let sharedTranslations: Translations | undefined;
+/** Fluent files are parsed once per process. */
+export const translations = (): Translations => (sharedTranslations ??= loadTranslations(LOCALES_DIR));
+
+export type AppOptions = {
+  logger: Logger;
+  db: { app: Database; system: Database };
+  metrics?: Metrics;
+  modules?: readonly AcciModule[];
+  trustProxy?: boolean;
+  bodyLimit?: number;
+  logRequests?: boolean;
+  extraReadinessChecks?: HealthCheck[];
+};
+
+export type App = {
+  http: HttpServer;
+  context: ModuleContext;
+  startBackground: () => Promise<void>;
+  /** Stops background work; the HTTP server is closed separately so requests can drain first. */
+  stopBackground: () => Promise<void>;
+  markShuttingDown: () => void;
+};
+
+/** Composes the HTTP server, OpenAPI, operations routes and every module. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const metrics = options.metrics ?? createMetrics();
+  const context: ModuleContext = { db: options.db, logger: options.logger, metrics, translations: translations() };
+  const modules = options.modules ?? defaultModules;
+  let shuttingDown = false;
+
+  const http = createHttpServer({
+    logger: options.logger,
+    metrics,
+    translations: context.translations,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    logRequests: options.logRequests ?? true,
+  });
+  await registerOpenApi(http, {
+    title: 'ACCI API',
+    version: '1.0.0',
+    description: 'Multi-tenant, event-sourced application platform: tenants, users, sign-in, authorization and audit.',
+  });
+
+  const readinessChecks: HealthCheck[] = [
+    { name: 'database', check: () => options.db.app.ping() },
+    {
+      name: 'migrations',
+      check: async () => {
+        const client = await options.db.system.pool.connect();
+        try {
+          const pending = (await migrationStatus(client)).filter((m) => m.state !== 'applied');
+          if (pending.length > 0) throw new Error(`${pending.length} migration(s) not applied: ${pending.map((p) => p.name).join(', ')}`);
+        } finally {
+          client.release();
+        }
+      },
+    },
+    ...(options.extraReadinessChecks ?? []),
+    ...modules.flatMap((m) => m.healthChecks?.(context) ?? []),
+  ];
+  registerOpsRoutes(http, { metrics, readinessChecks: () => readinessChecks, isShuttingDown: () => shuttingDown });
+
+  for (const module of modules) {
+    await http.register(async (scope) => module.register(scope as HttpServer, context), { prefix: '/api/v1' });
+  }
+  await http.ready();
+
+  return {
+    http,
+    context,
+    async startBackground() {
+      for (const module of modules) await module.start?.(context);
+    },
+    async stopBackground() {
+      for (const module of [...modules].reverse()) await module.stop?.();
+    },
+    markShuttingDown: () => { shuttingDown = true; },
+  };
+}

@@ -1,0 +1,105 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** Raised for any bad setting; the CLI prints its one-line message and exits with code 2. */
+export class ConfigError extends Error {
+  constructor(readonly setting: string, message: string) {
+    super(`Invalid configuration: ${setting} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+type Parser<T> = (raw: string, name: string) => T;
+
+const integer = (min: number, max: number): Parser<number> => (raw, name) => {
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number between ${min} and ${max} (got "${raw}")`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
+  return value;
+};
+const oneOf = <T extends string>(values: readonly T[]): Parser<T> => (raw, name) => {
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${values.join(', ')} (got "${raw}")`);
+  return raw as T;
+};
+const url = (protocols: readonly string[]): Parser<string> => (raw, name) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL like ${protocols[0]}//host:port/... (got an unparseable value)`);
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(name, `must use ${protocols.join(' or ')} (got ${parsed.protocol})`);
+  return raw;
+};
+const text: Parser<string> = (raw) => raw;
+const boolean: Parser<boolean> = (raw, name) => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+};
+const email: Parser<string> = (raw, name) => {
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw)) throw new ConfigError(name, `must be an e-mail address (got "${raw}")`);
+  return raw;
+};
+
+/** Every setting: its environment name, default, parser and the line the README table shows. */
+export const SETTINGS = {
+  port: { env: 'PORT', parse: integer(0, 65535), default: 8080, doc: 'HTTP port' },
+  host: { env: 'HOST', parse: text, default: '0.0.0.0', doc: 'Address to listen on' },
+  logLevel: { env: 'LOG_LEVEL', parse: oneOf(LOG_LEVELS), default: 'info' as (typeof LOG_LEVELS)[number], doc: 'fatal, error, warn, info, debug, trace or silent' },
+  logFormat: { env: 'LOG_FORMAT', parse: oneOf(['json', 'pretty'] as const), default: 'json' as 'json' | 'pretty', doc: 'json (default) or pretty' },
+  databaseUrl: { env: 'DATABASE_URL', parse: url(['postgres:', 'postgresql:']), default: undefined as string | undefined, doc: 'External PostgreSQL 15+ (owner role, runs migrations); unset = embedded PostgreSQL' },
+  databaseAppUrl: { env: 'DATABASE_APP_URL', parse: url(['postgres:', 'postgresql:']), default: undefined as string | undefined, doc: 'Login of the runtime (non-owner) role; unset = the owner connection with SET ROLE acci_app' },
+  databasePoolSize: { env: 'DATABASE_POOL_SIZE', parse: integer(1, 500), default: 20, doc: 'Connections per pool' },
+  dataDir: { env: 'ACCI_DATA_DIR', parse: text, default: '.acci', doc: 'Local data (embedded database, mail files)' },
+  embeddedPgPort: { env: 'ACCI_EMBEDDED_PG_PORT', parse: integer(1024, 65535), default: 54329, doc: 'Port of the embedded PostgreSQL' },
+  redisUrl: { env: 'REDIS_URL', parse: url(['redis:', 'rediss:']), default: undefined as string | undefined, doc: 'Redis for shared rate limits and caches (optional)' },
+  amqpUrl: { env: 'AMQP_URL', parse: url(['amqp:', 'amqps:']), default: undefined as string | undefined, doc: 'RabbitMQ broker for integration events (optional)' },
+  natsUrl: { env: 'NATS_URL', parse: url(['nats:', 'tls:']), default: undefined as string | undefined, doc: 'NATS JetStream broker (optional)' },
+  trustProxy: { env: 'TRUST_PROXY', parse: boolean, default: false, doc: 'Trust X-Forwarded-* headers from a load balancer' },
+  bodyLimit: { env: 'BODY_LIMIT', parse: integer(1024, 64 * 1024 * 1024), default: 1024 * 1024, doc: 'Largest request body in bytes' },
+  shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', parse: integer(100, 60_000), default: 8_000, doc: 'How long SIGTERM waits for in-flight requests' },
+  adminEmail: { env: 'ACCI_ADMIN_EMAIL', parse: email, default: undefined as string | undefined, doc: 'System admin created on first start' },
+  adminPassword: { env: 'ACCI_ADMIN_PASSWORD', parse: text, default: undefined as string | undefined, doc: 'Password of that system admin' },
+  smtpUrl: { env: 'SMTP_URL', parse: url(['smtp:', 'smtps:']), default: undefined as string | undefined, doc: 'SMTP server for mail; unset = .eml files under ACCI_DATA_DIR/mail' },
+  publicUrl: { env: 'PUBLIC_URL', parse: url(['http:', 'https:']), default: undefined as string | undefined, doc: 'Base URL used in links sent by mail' },
+} as const;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: Settings[K]['default'] extends undefined ? ReturnType<Settings[K]['parse']> | undefined : ReturnType<Settings[K]['parse']> };
+
+/**
+ * Reads settings from an optional JSON file (`ACCI_CONFIG`, or `acci.config.json` in the working
+ * directory) and then the environment, which wins. Throws ConfigError naming the bad setting.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const file = readConfigFile(env.ACCI_CONFIG, cwd);
+  const config: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    const fromEnv = env[setting.env];
+    const fromFile = file[setting.env] ?? file[key];
+    const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : fromFile !== undefined ? String(fromFile) : undefined;
+    config[key] = raw === undefined ? setting.default : (setting.parse as Parser<unknown>)(raw, setting.env);
+  }
+  if ((config.adminEmail === undefined) !== (config.adminPassword === undefined)) {
+    throw new ConfigError(config.adminEmail ? 'ACCI_ADMIN_PASSWORD' : 'ACCI_ADMIN_EMAIL', 'must be set together with the other ACCI_ADMIN_* setting');
+  }
+  return config as Config;
+}
+
+function readConfigFile(explicit: string | undefined, cwd: string): Record<string, unknown> {
+  const path = explicit ? resolve(cwd, explicit) : resolve(cwd, 'acci.config.json');
+  if (!existsSync(path)) {
+    if (explicit) throw new ConfigError('ACCI_CONFIG', `names a file that does not exist (${explicit})`);
+    return {};
+  }
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError('ACCI_CONFIG', `file ${path} is not a JSON object (${(error as Error).message})`);
+  }
+}

@@ -1,0 +1,118 @@
+import pg from 'pg';
+import { createDatabase, type Database } from '../../framework/db/index.ts';
+import { redactUrl, type Logger } from '../../framework/observability/index.ts';
+import type { Config } from '../config.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
+import { ensureRuntimeRole, RUNTIME_ROLE } from './roles.ts';
+import { migrateUp } from './migrate.ts';
+import { join, resolve } from 'node:path';
+
+/** Raised when the database cannot be reached at start; the CLI turns it into one line and exit 2. */
+export class DatabaseUnreachableError extends Error {
+  constructor(readonly setting: string, url: string, cause: unknown) {
+    super(`Database unreachable: ${setting}=${redactUrl(url)} (${(cause as Error)?.message ?? String(cause)})`);
+    this.name = 'DatabaseUnreachableError';
+  }
+}
+
+export type Databases = {
+  /** Runtime role, row-level security applies: every request goes through this one. */
+  app: Database;
+  /** Owner role, for the platform's own work (migrations, projections, jobs); never reachable from a request. */
+  system: Database;
+  ownerUrl: string;
+  embedded?: EmbeddedPostgres;
+  close: () => Promise<void>;
+};
+
+const EMBEDDED_DATABASE = 'acci';
+
+async function connectOnce(url: string, setting: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new DatabaseUnreachableError(setting, url, error);
+  }
+}
+
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = await connectOnce(adminUrl, 'embedded PostgreSQL');
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function withUser(url: string, user: string, database?: string): string {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = '';
+  if (database) parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/**
+ * Brings up the database side of the platform: the embedded PostgreSQL when no DATABASE_URL is
+ * set, the runtime role, every pending migration, and the two pools.
+ */
+export async function connectDatabases(config: Config, logger: Logger, options: { migrate?: boolean } = {}): Promise<Databases> {
+  let embedded: EmbeddedPostgres | undefined;
+  let ownerUrl: string;
+  let setting = 'DATABASE_URL';
+  if (config.databaseUrl) {
+    ownerUrl = config.databaseUrl;
+  } else {
+    setting = 'embedded PostgreSQL';
+    const pgLog = logger.child({ component: 'postgres' });
+    embedded = await startEmbeddedPostgres({
+      baseDir: resolve(config.dataDir),
+      port: config.embeddedPgPort,
+      onLog: (line) => pgLog.debug(line.trim()),
+    });
+    await ensureDatabase(embedded.adminUrl, EMBEDDED_DATABASE);
+    ownerUrl = withUser(embedded.adminUrl, 'postgres', EMBEDDED_DATABASE);
+    logger.info({ dataDirectory: embedded.dataDirectory, port: embedded.port }, 'embedded PostgreSQL running');
+  }
+
+  try {
+    const owner = await connectOnce(ownerUrl, setting);
+    try {
+      await ensureRuntimeRole(owner, { login: Boolean(embedded) });
+      if (options.migrate !== false) {
+        const applied = await migrateUp(owner);
+        if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+      }
+    } finally {
+      await owner.end();
+    }
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+
+  const poolSize = config.databasePoolSize;
+  const system = createDatabase({ connectionString: ownerUrl, max: Math.max(2, Math.ceil(poolSize / 4)), applicationName: 'acci-system' });
+  const app = config.databaseAppUrl
+    ? createDatabase({ connectionString: config.databaseAppUrl, max: poolSize, applicationName: 'acci' })
+    : embedded
+      ? createDatabase({ connectionString: withUser(ownerUrl, RUNTIME_ROLE), max: poolSize, applicationName: 'acci' })
+      : createDatabase({ connectionString: ownerUrl, role: RUNTIME_ROLE, max: poolSize, applicationName: 'acci' });
+
+  return {
+    app,
+    system,
+    ownerUrl,
+    ...(embedded ? { embedded } : {}),
+    async close() {
+      await Promise.allSettled([app.close(), system.close()]);
+      await embedded?.stop();
+    },
+  };
+}
+
+export const mailDirectory = (config: Config) => join(resolve(config.dataDir), 'mail');
