@@ -29,8 +29,13 @@ export async function freePort(): Promise<number> {
 }
 
 /** A throw-away PostgreSQL for one test run, when no TEST_DATABASE_URL is given. */
-export async function startTestPostgres(): Promise<EmbeddedPostgres> {
-  return startEmbeddedPostgres({ baseDir: mkdtempSync(join(tmpdir(), 'acci-test-')), port: await freePort(), ephemeral: true });
+export async function startTestPostgres(options: { durability?: 'full' | 'none' } = {}): Promise<EmbeddedPostgres> {
+  return startEmbeddedPostgres({
+    baseDir: mkdtempSync(join(tmpdir(), 'acci-test-')),
+    port: await freePort(),
+    ephemeral: true,
+    durability: options.durability ?? 'none',
+  });
 }
 
 /**

@@ -24,8 +24,10 @@ export type EmbeddedPostgresOptions = {
   /** Directory holding `pgdata/` (the cluster). */
   baseDir: string;
   port: number;
-  /** Throw-away cluster for tests: no fsync, no durability. */
+  /** Throw-away cluster: removed when stopped. */
   ephemeral?: boolean;
+  /** `none` (tests) turns off fsync and synchronous commit; benchmarks and servers keep `full`. */
+  durability?: 'full' | 'none';
   onLog?: (line: string) => void;
 };
 
@@ -185,7 +187,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     '-D', dataDirectory, '-p', String(options.port),
     '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
     '-c', 'max_connections=300', '-c', 'shared_buffers=128MB',
-    ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ...(options.durability === 'none' ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
   ];
   // Its own process group, so a Ctrl-C in the terminal reaches us first and we stop it in order.
   const child = spawn(binaries.postgres, flags, { ...(runAs ?? {}), detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });

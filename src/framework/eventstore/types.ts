@@ -1,0 +1,68 @@
+/**
+ * The contract of the ACCI event store. Implementations live beside this file; modules and the
+ * CQRS layer depend only on these types.
+ */
+
+/** What a caller appends: the store adds ids, positions and timestamps. */
+export type NewEvent<Type extends string = string, Data = unknown> = {
+  type: Type;
+  data: Data;
+  /** Schema version of `data`; upcasters raise older versions on read. Defaults to 1. */
+  schemaVersion?: number;
+  /** Supplied for deduplication (a repeated id is rejected); generated when absent. */
+  eventId?: string;
+};
+
+/** Who and why: carried by every event of one append (SPEC §3 metadata). */
+export type EventContext = {
+  tenantId: string;
+  correlationId: string;
+  /** The event or command that caused this one. */
+  causationId?: string | null;
+  /** The acting user (null for the platform itself). */
+  userId?: string | null;
+};
+
+export type EventMetadata = {
+  eventId: string;
+  eventType: string;
+  eventVersion: number;
+  timestamp: string;
+  tenantId: string;
+  correlationId: string;
+  causationId: string | null;
+  userId: string | null;
+  streamId: string;
+  streamVersion: number;
+  globalPosition: string;
+  /** Commit order of the appending transaction (xid8 as decimal text). */
+  transactionId: string;
+};
+
+export type RecordedEvent<Type extends string = string, Data = unknown> = {
+  type: Type;
+  data: Data;
+  metadata: EventMetadata;
+};
+
+/** `no_stream`: the stream must not exist; `any`: no check; a number: the current version must equal it. */
+export type ExpectedVersion = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export type AppendResult = {
+  /** Version of the last appended event (stream versions start at 1 and have no gaps). */
+  nextExpectedVersion: number;
+  globalPositions: string[];
+  transactionId: string;
+};
+
+/** A subscriber's position: the pair (transaction id, global position), never the position alone. */
+export type Checkpoint = { transactionId: string; globalPosition: string };
+export const START: Checkpoint = { transactionId: '0', globalPosition: '0' };
+
+export type ReadAllOptions = {
+  after?: Checkpoint;
+  limit?: number;
+  tenantId?: string;
+  /** Only events whose type starts with one of these prefixes (e.g. `user.`). */
+  typePrefixes?: string[];
+};
