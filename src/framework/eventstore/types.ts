@@ -66,3 +66,37 @@ export type ReadAllOptions = {
   /** Only events whose type starts with one of these prefixes (e.g. `user.`). */
   typePrefixes?: string[];
 };
+
+/** A pg client inside an open transaction, so callers can write more rows atomically with an append. */
+export type Transaction = import('../db/index.ts').Queryable;
+
+export type AppendOptions = {
+  expectedVersion: ExpectedVersion;
+  context: EventContext;
+  /**
+   * Append inside the caller's open transaction (for uniqueness claims or inline projections that
+   * must commit with the events). Without it the store opens and commits its own transaction.
+   */
+  tx?: Transaction;
+};
+
+export type ReadStreamOptions = {
+  tenantId: string;
+  /** First stream version to return (inclusive); default 1. */
+  fromVersion?: number;
+  limit?: number;
+  tx?: Transaction;
+};
+
+/**
+ * The event store. Streams are keyed by (tenantId, streamId); stream versions start at 1 and are
+ * gapless; a version conflict throws AppError `concurrency.version_conflict` (409).
+ */
+export interface EventStore {
+  append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Events in commit order, only below the oldest in-flight writer, after a checkpoint pair. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Current version of a stream, 0 when it does not exist. */
+  streamVersion(streamId: string, options: { tenantId: string; tx?: Transaction }): Promise<number>;
+}
