@@ -14,6 +14,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger, Metrics } from '../observability/index.ts';
 import { negotiateLanguage, type Language, type Translations } from '../i18n/index.ts';
 import { commonErrors } from '../errors/index.ts';
+import type { Authenticator } from './principal.ts';
+import './principal.ts';
 import { buildProblem, sendProblem, toAppError } from './problem.ts';
 
 declare module 'fastify' {
@@ -45,6 +47,8 @@ export type HttpServerOptions = {
   bodyLimit?: number;
   /** Log every request at info level (off in benchmarks of the bare stack). */
   logRequests?: boolean;
+  /** Resolves the caller of each request (`request.principal`); anonymous when absent. */
+  authenticate?: Authenticator;
 };
 
 export type HttpServer = FastifyInstance<
@@ -89,6 +93,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpServer;
 
   app.decorateRequest('correlationId', '');
+  app.decorateRequest('principal', null);
   app.decorateRequest('language', {
     getter(this: FastifyRequest) {
       const query = this.query as Record<string, unknown> | undefined;
@@ -106,6 +111,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     reply.header('x-correlation-id', id);
     done();
   });
+
+  const authenticate = options.authenticate;
+  if (authenticate) {
+    app.addHook('onRequest', async (request) => {
+      request.principal = await authenticate(request);
+    });
+  }
 
   app.addHook('onResponse', (request, reply, done) => {
     const labels = {
