@@ -1,5 +1,5 @@
 import type { Database } from './db/index.ts';
-import type { HttpServer } from './http/index.ts';
+import type { Authenticator, HttpServer } from './http/index.ts';
 import type { Translations } from './i18n/index.ts';
 import type { HealthCheck, Logger, Metrics } from './observability/index.ts';
 
@@ -33,4 +33,6 @@ export type AcciModule = {
   /** Stops that work during graceful shutdown, before the pools close. */
   stop?: () => void | Promise<void>;
   healthChecks?: (context: ModuleContext) => HealthCheck[];
+  /** The module that knows how callers prove who they are (auth) provides this; at most one does. */
+  authenticator?: (context: ModuleContext) => Authenticator;
 };

@@ -39,7 +39,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const modules = options.modules ?? defaultModules;
   let shuttingDown = false;
 
+  const authenticators = modules.filter((m) => m.authenticator);
+  if (authenticators.length > 1) throw new Error(`only one module may authenticate requests: ${authenticators.map((m) => m.name).join(', ')}`);
+  const authenticate = authenticators[0]?.authenticator?.(context);
+
   const http = createHttpServer({
+    ...(authenticate ? { authenticate } : {}),
     logger: options.logger,
     metrics,
     translations: context.translations,
