@@ -12,10 +12,11 @@ function capture() {
 it('never writes passwords, tokens or secrets', () => {
   const { lines, logger } = capture();
   logger.info({ password: 'hunter2', body: { password: 'p4ss', refreshToken: 'rt-123' }, token: 'jwt-abc', headers: { authorization: 'Bearer xyz' }, secret: 's3' }, 'login');
+  logger.child({ requestId: 'r1' }).info({ command: { password: 'child-secret' } }, 'command');
   const text = lines.join('');
-  for (const secret of ['hunter2', 'p4ss', 'rt-123', 'jwt-abc', 'Bearer xyz', 's3"']) assert.ok(!text.includes(secret), secret);
+  for (const secret of ['hunter2', 'p4ss', 'rt-123', 'jwt-abc', 'Bearer xyz', 's3"', 'child-secret']) assert.ok(!text.includes(secret), secret);
   const line = JSON.parse(lines[0]!);
-  assert.equal(line.level, 'info');
+  assert.equal(line.level, 30);
   assert.equal(line.password, '[REDACTED]');
 });
 
