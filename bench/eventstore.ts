@@ -93,6 +93,9 @@ try {
     },
     reset: async (tx) => { await tx.query('TRUNCATE bench_counts'); },
   });
+  // Measure steady state: statistics current, the write burst above flushed by a checkpoint.
+  await raw.query('ANALYZE events');
+  await raw.query('CHECKPOINT');
   const catchUpRunner = createProjectionRunner({ projection: counts, db: system, batchSize: 5_000 });
   const catchUpStarted = performance.now();
   const caughtUp = await catchUpRunner.catchUp();
@@ -102,6 +105,7 @@ try {
   if (counted !== caughtUp || caughtUp < CATCHUP_EVENTS) throw new Error(`catch-up applied ${caughtUp}, counted ${counted}`);
 
   log('e: append → NOTIFY → projection applied, one event at a time ...');
+  await raw.query('CHECKPOINT');
   const waiting = new Map<string, () => void>();
   const latency = defineProjection({
     name: 'bench_latency',
