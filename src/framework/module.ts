@@ -1,4 +1,7 @@
 import type { Database } from './db/index.ts';
+import type { EventStore } from './eventstore/types.ts';
+import type { Upcaster } from './eventstore/upcasters.ts';
+import type { Projection } from './projections/types.ts';
 import type { Authenticator, HttpServer } from './http/index.ts';
 import type { Translations } from './i18n/index.ts';
 import type { HealthCheck, Logger, Metrics } from './observability/index.ts';
@@ -17,6 +20,8 @@ export type ModuleContext = {
   logger: Logger;
   metrics: Metrics;
   translations: Translations;
+  /** The event store on `db.app` (tenant-scoped), with every module's upcasters and inline projections. */
+  eventStore: EventStore;
 };
 
 /**
@@ -33,6 +38,12 @@ export type AcciModule = {
   /** Stops that work during graceful shutdown, before the pools close. */
   stop?: () => void | Promise<void>;
   healthChecks?: (context: ModuleContext) => HealthCheck[];
+  /** Asynchronous projections: the platform runs one active runner per projection across instances. */
+  projections?: readonly Projection[];
+  /** Projections applied inside the append transaction (read-your-writes for the same request). */
+  inlineProjections?: readonly Projection[];
+  /** Raise old event schema versions on every read. */
+  upcasters?: readonly Upcaster[];
   /** The module that knows how callers prove who they are (auth) provides this; at most one does. */
   authenticator?: (context: ModuleContext) => Authenticator;
 };

@@ -1,0 +1,169 @@
+import type { Database } from '../db/index.ts';
+import type { Metrics } from '../observability/index.ts';
+import { applyToProjection, type Projection } from '../projections/types.ts';
+import { STREAM_LOCK_SQL, appendStatement, modeOf, readsCurrentVersion } from './append-sql.ts';
+import { eventStoreErrors, isVersionCollision, translateAppendError } from './errors.ts';
+import { createNotifier } from './notifier.ts';
+import {
+  DEFAULT_READ_ALL_LIMIT, DEFAULT_STREAM_LIMIT, MAX_READ_ALL_LIMIT, MAX_STREAM_LIMIT, boundLimit, readAllQuery,
+} from './read.ts';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.ts';
+import { START, type AppendOptions, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent, type RecordedEvent, type Transaction } from './types.ts';
+import { createUpcasters, type Upcaster, type Upcasters } from './upcasters.ts';
+import { uuidv7 } from './uuid7.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS} FROM acci_read_stream($1, $2, $3, $4)`;
+const STREAM_VERSION_SQL = 'SELECT acci_stream_version($1, $2)::int4 AS v';
+/** Own-transaction `any` appends that lost a race for the next version simply try again. */
+const MAX_APPEND_ATTEMPTS = 100;
+class NothingAppended extends Error {}
+
+export type EventStoreOptions = {
+  /** Usually `db.app` (row-level security applies); `db.system` for platform work across tenants. */
+  db: Database;
+  upcasters?: readonly Upcaster[] | Upcasters;
+  /** Run in the append's transaction: the read model changes atomically with the events. */
+  inlineProjections?: readonly Projection[];
+  metrics?: Metrics;
+  /** `NOTIFY acci_events` after appends (coalesced, see notifier.ts) so async projections wake (default true). */
+  notify?: boolean;
+};
+
+export type PostgresEventStore = EventStore & { upcasters: Upcasters };
+
+type AppendRow = { v: number; p: string[]; t: string; created_at: string };
+
+function assertExpected(expected: ExpectedVersion): void {
+  if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
+    throw eventStoreErrors.invalidAppend(`expected version ${String(expected)}`);
+  }
+}
+
+function assertTenant(tenantId: string): void {
+  if (!UUID.test(tenantId)) throw eventStoreErrors.invalidAppend(`tenant id ${tenantId}`);
+}
+
+/**
+ * The PostgreSQL event store (migration 0002). An append is one statement (`acci_append_events`):
+ * one round trip, atomic, gapless stream versions, expected version enforced under concurrency.
+ *
+ * @example
+ *   const store = createEventStore({ db: ctx.db.app });
+ *   await store.append(`user-${id}`, [{ type: 'user.registered', data }], {
+ *     expectedVersion: 'no_stream', context: { tenantId, correlationId },
+ *   });
+ *   const events = await store.readStream(`user-${id}`, { tenantId });
+ */
+export function createEventStore(options: EventStoreOptions): PostgresEventStore {
+  const { db } = options;
+  const upcasters: Upcasters = Array.isArray(options.upcasters) || options.upcasters === undefined
+    ? createUpcasters(options.upcasters as readonly Upcaster[] | undefined)
+    : options.upcasters as Upcasters;
+  const inline = options.inlineProjections ?? [];
+  const inlineTypes = new Set(inline.flatMap((p) => Object.keys(p.handlers)));
+  const notifier = options.notify === false ? undefined : createNotifier(db.pool);
+  const appended = options.metrics?.counter('acci_events_appended_total', 'Events appended to the event store');
+  const conflicts = options.metrics?.counter('acci_eventstore_version_conflicts_total', 'Appends refused by a version conflict');
+
+  const toRecorded = (row: EventRow) => toRecordedEvent(row, upcasters);
+
+  async function appendWith(q: Transaction, streamId: string, events: readonly NewEvent[], appendOptions: AppendOptions, ids: string[]): Promise<AppendResult> {
+    const { context } = appendOptions;
+    const inCallerTransaction = q !== db.pool;
+    if (inCallerTransaction && readsCurrentVersion(modeOf(appendOptions.expectedVersion))) {
+      await q.query({ name: 'acci_stream_lock', text: STREAM_LOCK_SQL, values: [context.tenantId, streamId] });
+    }
+    const metadata = { correlationId: context.correlationId, causationId: context.causationId ?? null, userId: context.userId ?? null };
+    const result = await q.query<AppendRow>(appendStatement({
+      tenantId: context.tenantId,
+      streamId,
+      expected: appendOptions.expectedVersion,
+      events: events.map((e, i) => ({ id: ids[i]!, type: e.type, v: e.schemaVersion ?? 1, data: e.data ?? null })),
+      metadata: JSON.stringify(metadata),
+      inCallerTransaction,
+    }));
+    const row = result.rows[0];
+    if (!row) throw new NothingAppended();
+    if (inline.length > 0) {
+      const first = row.v - events.length + 1;
+      const recorded: RecordedEvent[] = events.map((e, i) => toRecorded({
+        tenant_id: context.tenantId, stream_id: streamId, stream_version: first + i, global_position: row.p[i]!, transaction_id: row.t,
+        event_id: ids[i]!, event_type: e.type, schema_version: e.schemaVersion ?? 1, data: e.data ?? null,
+        correlation_id: metadata.correlationId, causation_id: metadata.causationId, user_id: metadata.userId, created_at: row.created_at,
+      }));
+      for (const projection of inline) await applyToProjection(projection, recorded, q);
+    }
+    return { nextExpectedVersion: row.v, globalPositions: row.p, transactionId: row.t };
+  }
+
+  return {
+    upcasters,
+    async append(streamId, events, appendOptions) {
+      if (events.length === 0) throw eventStoreErrors.invalidAppend('no events');
+      assertTenant(appendOptions.context.tenantId);
+      assertExpected(appendOptions.expectedVersion);
+      const ids = events.map((e) => e.eventId ?? uuidv7());
+      const { tx } = appendOptions;
+      const needsTransaction = !tx && events.some((e) => inlineTypes.has(e.type));
+      const retryRaces = !tx && readsCurrentVersion(modeOf(appendOptions.expectedVersion));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const result = tx
+            ? await appendWith(tx, streamId, events, appendOptions, ids)
+            : needsTransaction
+              ? await db.transaction((own) => appendWith(own, streamId, events, appendOptions, ids), { tenantId: appendOptions.context.tenantId })
+              : await appendWith(db.pool, streamId, events, appendOptions, ids);
+          appended?.inc(events.length);
+          notifier?.appended();
+          return result;
+        } catch (error) {
+          if (retryRaces && isVersionCollision(error) && attempt < MAX_APPEND_ATTEMPTS) {
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
+            continue;
+          }
+          const conflict = error instanceof NothingAppended || isVersionCollision(error);
+          if (!conflict) throw translateAppendError(error, streamId, String(appendOptions.expectedVersion), ids);
+          conflicts?.inc();
+          // A caller's transaction is aborted after a unique violation: its version stays unknown.
+          const actual = tx && !(error instanceof NothingAppended) ? '?' : String(await this.streamVersion(streamId, { tenantId: appendOptions.context.tenantId, ...(tx ? { tx } : {}) }));
+          throw eventStoreErrors.versionConflict(streamId, String(appendOptions.expectedVersion), actual);
+        }
+      }
+    },
+
+    async readStream(streamId, readOptions) {
+      assertTenant(readOptions.tenantId);
+      const values = [
+        readOptions.tenantId, streamId, Math.max(1, Math.floor(readOptions.fromVersion ?? 1)),
+        boundLimit(readOptions.limit, DEFAULT_STREAM_LIMIT, MAX_STREAM_LIMIT),
+      ];
+      const q: Transaction = readOptions.tx ?? db.pool;
+      const result = await q.query<EventRow>({ name: 'acci_read_stream', text: READ_STREAM_SQL, values });
+      return result.rows.map(toRecorded);
+    },
+
+    async readAll(readOptions = {}) {
+      if (readOptions.tenantId !== undefined) assertTenant(readOptions.tenantId);
+      const query = readAllQuery({
+        ...readOptions,
+        after: readOptions.after ?? START,
+        limit: boundLimit(readOptions.limit, DEFAULT_READ_ALL_LIMIT, MAX_READ_ALL_LIMIT),
+      });
+      const run = (q: Transaction) => q.query<EventRow>(query);
+      const result = readOptions.tx
+        ? await run(readOptions.tx)
+        : readOptions.tenantId !== undefined
+          ? await db.transaction(run, { tenantId: readOptions.tenantId })
+          : await run(db.pool);
+      return result.rows.map(toRecorded);
+    },
+
+    async streamVersion(streamId, versionOptions) {
+      assertTenant(versionOptions.tenantId);
+      const q: Transaction = versionOptions.tx ?? db.pool;
+      const result = await q.query<{ v: number }>({ name: 'acci_stream_version', text: STREAM_VERSION_SQL, values: [versionOptions.tenantId, streamId] });
+      return result.rows[0]?.v ?? 0;
+    },
+  };
+}
