@@ -1,0 +1,1 @@
+export { spec, type DeciderSpec, type DeciderWhen, type DeciderThen } from './decider-spec.ts';
