@@ -190,7 +190,7 @@ describe('snapshots', () => {
     assert.equal(loaded.snapshotVersion, 0);
     assert.equal(read.counter.eventsRead, 151);
     assert.deepEqual(loaded.state, { total: 151 });
-    await handleCommand({ store, decider: { ...reshaped, decide: () => [{ type: 'counter.incremented', data: { by: 1 } }] }, streamId, tenantId: tenant, command: increment, context: context(), snapshots });
+    await handleCommand({ store, decider: { ...reshaped, decide: () => [{ type: 'counter.incremented' as const, data: { by: 1 } }] }, streamId, tenantId: tenant, command: increment, context: context(), snapshots });
     const { rows } = await db.system.query('SELECT schema_version, version, state FROM snapshots WHERE stream_id = $1', [streamId]);
     assert.deepEqual(rows.map((r) => [r.schema_version, Number(r.version), r.state]), [[2, 152, { total: 152 }]]);
   });

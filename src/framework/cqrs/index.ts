@@ -14,3 +14,4 @@ export { standardCommandMiddleware, type StandardMiddlewareOptions } from './sta
 export { createQueryBus, type Query, type QueryBus, type QueryExecutor, type QueryHandlerContext, type QueryRegistration } from './query-bus.ts';
 export type { QueryCacheOptions } from './query-cache.ts';
 export { commandFromRequest, queryFromRequest } from './http.ts';
+export { createPlatformBuses, resolveBusPolicy, type BusPolicy } from './buses.ts';
