@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { commonErrors } from '../errors/index.ts';
 import type { Command } from './command-bus.ts';
 import type { Query } from './query-bus.ts';
 
@@ -7,7 +8,8 @@ type Envelope = { tenantId: string; principal: Command['principal']; correlation
 function envelopeOf(request: FastifyRequest, tenantId: string | undefined): Envelope {
   const principal = request.principal ?? null;
   const tenant = tenantId ?? principal?.tenantId;
-  if (tenant === undefined) throw new Error('commandFromRequest: no tenant (anonymous request without an explicit tenantId)');
+  // Anonymous, and the route did not name a tenant: only a signed-in caller can go on.
+  if (tenant === undefined) throw commonErrors.unauthenticated();
   return { tenantId: tenant, principal, correlationId: request.correlationId };
 }
 
