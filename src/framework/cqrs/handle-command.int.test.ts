@@ -6,6 +6,7 @@ import { AppError } from '../errors/index.ts';
 import { createEventStore, type EventStore, type NewEvent, type PostgresEventStore } from '../eventstore/index.ts';
 import { handleCommand, loadAggregate } from './handle-command.ts';
 import { createSnapshotStore, type SnapshotStore } from './snapshots.ts';
+import { streamsInTurn } from './stream-queue.ts';
 import { counterDecider } from './counter.fixture.ts';
 import type { Decider } from './decider.ts';
 
@@ -84,7 +85,8 @@ describe('handleCommand', () => {
     it(`16 concurrent increments on one stream all succeed through retries (${mode})`, async () => {
       const streamId = stream();
       const run = () => {
-        const base = { store, decider: counterDecider, streamId, tenantId: tenant, command: increment, context: context() };
+        // takeTurns: false races like 16 separate server processes would.
+        const base = { store, decider: counterDecider, streamId, tenantId: tenant, command: increment, context: context(), takeTurns: false };
         if (mode === 'store transaction') return handleCommand(base);
         if (mode === 'own transaction per attempt') return handleCommand({ ...base, db: db.app });
         return db.app.transaction((tx) => handleCommand({ ...base, tx }), { tenantId: tenant });
@@ -98,11 +100,20 @@ describe('handleCommand', () => {
     });
   }
 
+  it('within one process, commands on one stream take turns instead of conflicting', async () => {
+    const streamId = stream();
+    const outcomes = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+      handleCommand({ store, decider: counterDecider, streamId, tenantId: tenant, command: increment, context: context(), ...(i % 2 ? { db: db.app } : {}) })));
+    assert.deepEqual(outcomes.map((o) => o.attempts), Array.from({ length: 16 }, () => 1));
+    assert.deepEqual(outcomes.map((o) => o.version), Array.from({ length: 16 }, (_, i) => i + 1), 'in arrival order');
+    assert.equal(streamsInTurn(), 0);
+  });
+
   it('gives up after maxRetries with concurrency.version_conflict', async () => {
     const streamId = stream();
     await handleCommand({ store, decider: counterDecider, streamId, tenantId: tenant, command: increment, context: context() });
     const results = await Promise.allSettled(Array.from({ length: 8 }, () =>
-      handleCommand({ store, decider: counterDecider, streamId, tenantId: tenant, command: increment, context: context(), maxRetries: 0, db: db.app })));
+      handleCommand({ store, decider: counterDecider, streamId, tenantId: tenant, command: increment, context: context(), maxRetries: 0, db: db.app, takeTurns: false })));
     const failed = results.filter((r) => r.status === 'rejected');
     assert.ok(failed.length > 0, 'without retries some concurrent commands conflict');
     for (const r of failed) assert.equal((r.reason as AppError).code, 'concurrency.version_conflict');

@@ -3,9 +3,12 @@ import { isAppError } from '../errors/index.ts';
 import type { EventContext, EventStore, NewEvent, RecordedEvent, Transaction } from '../eventstore/types.ts';
 import type { Decider, DomainEvent } from './decider.ts';
 import type { SnapshotStore } from './snapshots.ts';
+import { inTurn } from './stream-queue.ts';
 
 const PAGE = 1000;
 export const DEFAULT_MAX_RETRIES = 20;
+/** Longest wait for this process's earlier command on the same stream before racing it anyway. */
+const TURN_WAIT_MS = 500;
 
 export type LoadOptions<Command, Event extends DomainEvent, State> = {
   store: EventStore;
@@ -90,6 +93,11 @@ export type HandleCommandOptions<Command, Event extends DomainEvent, State> = Lo
    * inline read models. A thrown error rolls the events back too.
    */
   inTransaction?: (outcome: CommandOutcome<Event, State>, tx: Transaction) => Promise<void>;
+  /**
+   * Without `tx`, this process's commands on one stream take turns instead of racing into
+   * conflicts (default true; other processes are still handled by retries). False: always race.
+   */
+  takeTurns?: boolean;
 };
 
 const isVersionConflict = (error: unknown): boolean => isAppError(error) && error.code === 'concurrency.version_conflict';
@@ -99,9 +107,8 @@ const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve
 async function withSavepoint<T>(tx: Transaction, work: () => Promise<T>): Promise<T> {
   await tx.query('SAVEPOINT acci_command');
   try {
-    const result = await work();
-    await tx.query('RELEASE SAVEPOINT acci_command');
-    return result;
+    // Not released: savepoints end with the transaction, and a RELEASE would cost a round trip.
+    return await work();
   } catch (error) {
     await tx.query('ROLLBACK TO SAVEPOINT acci_command');
     throw error;
@@ -156,16 +163,20 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   options: HandleCommandOptions<Command, Event, State>,
 ): Promise<CommandOutcome<Event, State>> {
   if (options.inTransaction && !options.tx && !options.db) throw new Error('handleCommand: inTransaction needs tx or db');
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-  for (let retry = 0; ; retry++) {
-    try {
-      const { tx, db } = options;
-      if (tx) return await withSavepoint(tx, () => attempt(options, tx, retry + 1));
-      if (db) return await db.transaction((own) => attempt(options, own, retry + 1), { tenantId: options.tenantId });
-      return await attempt(options, undefined, retry + 1);
-    } catch (error) {
-      if (!isVersionConflict(error) || retry >= maxRetries) throw error;
-      await backoff(retry);
+  const run = async () => {
+    const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    for (let retry = 0; ; retry++) {
+      try {
+        const { tx, db } = options;
+        if (tx) return await withSavepoint(tx, () => attempt(options, tx, retry + 1));
+        if (db) return await db.transaction((own) => attempt(options, own, retry + 1), { tenantId: options.tenantId });
+        return await attempt(options, undefined, retry + 1);
+      } catch (error) {
+        if (!isVersionConflict(error) || retry >= maxRetries) throw error;
+        await backoff(retry);
+      }
     }
-  }
+  };
+  // A caller's transaction commits after we return, so a turn would not end at its commit: race.
+  return options.tx || options.takeTurns === false ? run() : inTurn(`${options.tenantId}/${options.streamId}`, TURN_WAIT_MS, run);
 }
