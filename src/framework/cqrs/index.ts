@@ -15,3 +15,4 @@ export { createQueryBus, type Query, type QueryBus, type QueryExecutor, type Que
 export type { QueryCacheOptions } from './query-cache.ts';
 export { commandFromRequest, queryFromRequest } from './http.ts';
 export { createPlatformBuses, resolveBusPolicy, type BusPolicy } from './buses.ts';
+export { pruneCommandLog } from './command-log.ts';

@@ -47,12 +47,20 @@ export type ProjectionRunner = {
   start: () => Promise<void>;
   stop: () => Promise<void>;
   isActive: () => boolean;
-  /** Takes the lock if free and applies everything committed so far; returns the events applied. Not while started. */
+  /**
+   * Takes the lock if free and applies everything committed so far (waiting, up to 30 s, for
+   * events an older open transaction still hides); returns the events applied. Not while started.
+   */
   catchUp: () => Promise<number>;
   checkpoint: () => Checkpoint | undefined;
 };
 
 class CheckpointMoved extends Error {}
+
+const HELD_BACK_POLL_MS = 20;
+const HELD_BACK_SQL = `SELECT EXISTS (SELECT 1 FROM events
+  WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
+    AND (transaction_id, global_position) > ($1::xid8, $2::bigint) AND event_type = ANY($3::text[])) AS held`;
 
 const isUnavailable = (error: unknown) =>
   (isAppError(error) && error.code === 'service.unavailable') ||
@@ -70,6 +78,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelayMs = options.retryDelayMs ?? 50;
   const lockRetryMs = options.lockRetryMs ?? 1_000;
+  const catchUpTimeoutMs = 30_000;
   const log = options.logger?.child({ projection: name });
   const applied = options.metrics?.counter('acci_projection_events_applied_total', 'Events applied by asynchronous projections', ['projection']);
   const parked = options.metrics?.counter('acci_projection_events_parked_total', 'Events parked after bounded retries', ['projection']);
@@ -202,6 +211,11 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     return events.length;
   }
 
+  async function isHeldBack(): Promise<boolean> {
+    const result = await db.pool.query<{ held: boolean }>(HELD_BACK_SQL, [checkpoint!.transactionId, checkpoint!.globalPosition, types]);
+    return result.rows[0]?.held ?? false;
+  }
+
   async function run(): Promise<void> {
     let idleDelay = pollIntervalMs;
     while (!stopping) {
@@ -214,15 +228,15 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         }
         notified = false;
         const count = await drainOnce();
-        if (count > 0) continue;
-        if (notified) {
+        if (count > 0 || notified) {
           idleDelay = 2;
           continue;
         }
-        await waitFor(idleDelay);
-        // After a NOTIFY, poll again soon: the writer may still be committing (caller transactions
-        // notify before their commit) or an older transaction may still hold the snapshot back.
-        idleDelay = notified ? 2 : Math.min(idleDelay * 4, pollIntervalMs);
+        // Committed events an older open transaction still hides: look again soon, not at the poll.
+        const heldBack = await isHeldBack();
+        await waitFor(heldBack ? Math.min(idleDelay, HELD_BACK_POLL_MS) : idleDelay);
+        // After a NOTIFY, poll again soon and back off: caller transactions notify before commit.
+        idleDelay = notified ? 2 : Math.min(idleDelay * 4, heldBack ? HELD_BACK_POLL_MS : pollIntervalMs);
       } catch (error) {
         log?.error({ err: error }, 'projection runner failed; retrying');
         if (isUnavailable(error)) await release();
@@ -250,8 +264,15 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       if (loop) throw new Error('catchUp() is for runners that are not started');
       if (!active && !(await acquire())) return 0;
       let total = 0;
-      for (let count = await drainOnce(); count > 0; count = await drainOnce()) total += count;
-      return total;
+      const deadline = Date.now() + catchUpTimeoutMs;
+      for (;;) {
+        const count = await drainOnce();
+        total += count;
+        if (count > 0) continue;
+        // Committed events still hidden behind an older open transaction are part of "so far".
+        if (!(await isHeldBack()) || Date.now() > deadline) return total;
+        await sleep(HELD_BACK_POLL_MS);
+      }
     },
     checkpoint: () => checkpoint,
   };
