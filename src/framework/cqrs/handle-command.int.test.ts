@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
+import { createDatabase } from '../db/index.ts';
 import { AppError } from '../errors/index.ts';
 import { createEventStore, type EventStore, type NewEvent, type PostgresEventStore } from '../eventstore/index.ts';
 import { handleCommand, loadAggregate } from './handle-command.ts';
@@ -204,6 +205,21 @@ describe('snapshots', () => {
     await handleCommand({ store, decider: { ...reshaped, decide: () => [{ type: 'counter.incremented' as const, data: { by: 1 } }] }, streamId, tenantId: tenant, command: increment, context: context(), snapshots });
     const { rows } = await db.system.query('SELECT schema_version, version, state FROM snapshots WHERE stream_id = $1', [streamId]);
     assert.deepEqual(rows.map((r) => [r.schema_version, Number(r.version), r.state]), [[2, 152, { total: 152 }]]);
+  });
+
+  it('without a transaction, an unreachable snapshot store means a full fold, never a failed command', async () => {
+    const unreachable = createDatabase({ connectionString: 'postgres://nobody@127.0.0.1:1/none' });
+    try {
+      const streamId = stream();
+      const small = { ...snapshotted, snapshot: { name: 'counter', every: 1, schemaVersion: 1 } };
+      const outcome = await handleCommand({ store, decider: small, streamId, tenantId: tenant, command: increment, context: context(), snapshots: createSnapshotStore(unreachable), takeTurns: false });
+      assert.equal(outcome.version, 1);
+      assert.equal(await store.streamVersion(streamId, { tenantId: tenant }), 1);
+      const loaded = await loadAggregate({ store, decider: small, streamId, tenantId: tenant, snapshots: createSnapshotStore(unreachable) });
+      assert.deepEqual([loaded.version, loaded.snapshotVersion, loaded.eventsRead], [1, 0, 1]);
+    } finally {
+      await unreachable.close();
+    }
   });
 
   it('a snapshot written in a rolled-back caller transaction disappears with its events', async () => {

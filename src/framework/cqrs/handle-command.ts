@@ -45,7 +45,10 @@ export async function loadAggregate<Command, Event extends DomainEvent, State>(
 ): Promise<LoadedAggregate<State>> {
   const { store, decider, streamId, tenantId, snapshots, tx } = options;
   const policy = decider.snapshot;
-  const snapshot = policy && snapshots ? await snapshots.load({ tenantId, streamId, policy, ...(tx ? { tx } : {}) }) : null;
+  // A snapshot is a cache: outside a transaction, an unreadable one means folding every event.
+  const snapshot = !policy || !snapshots ? null
+    : tx ? await snapshots.load({ tenantId, streamId, policy, tx })
+      : await snapshots.load({ tenantId, streamId, policy }).catch(() => null);
   let state = snapshot ? snapshot.state : decider.initialState();
   let version = snapshot?.version ?? 0;
   let eventsRead = 0;
@@ -140,7 +143,11 @@ async function attempt<Command, Event extends DomainEvent, State>(
   };
   const policy = decider.snapshot;
   if (policy && snapshots && outcome.version - loaded.snapshotVersion >= policy.every) {
-    await snapshots.save({ tenantId, streamId, policy, snapshot: { version: outcome.version, state }, ...(tx ? { tx } : {}) });
+    const snapshot = { version: outcome.version, state };
+    // In a transaction the snapshot commits or rolls back with the events. Without one the events
+    // are already committed: a failed snapshot (a cache) must not turn success into an error.
+    if (tx) await snapshots.save({ tenantId, streamId, policy, snapshot, tx });
+    else await snapshots.save({ tenantId, streamId, policy, snapshot }).catch(() => undefined);
   }
   if (options.inTransaction && tx) await options.inTransaction(outcome, tx);
   return outcome;
