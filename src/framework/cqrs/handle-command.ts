@@ -7,8 +7,8 @@ import { inTurn } from './stream-queue.ts';
 
 const PAGE = 1000;
 export const DEFAULT_MAX_RETRIES = 20;
-/** Longest wait for this process's earlier command on the same stream before racing it anyway. */
-const TURN_WAIT_MS = 500;
+/** How long the previous command of this process on the same stream may run before the next races it. */
+const TURN_WAIT_MS = 1000;
 
 export type LoadOptions<Command, Event extends DomainEvent, State> = {
   store: EventStore;

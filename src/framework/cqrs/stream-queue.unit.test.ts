@@ -22,7 +22,20 @@ describe('inTurn', () => {
     assert.equal(await second, 'ok');
   });
 
-  it('starts anyway after maxWaitMs, so a stuck turn cannot block (or deadlock) the stream', async () => {
+  it('waits for a long queue as long as each turn ends in time', async () => {
+    let running = 0;
+    let most = 0;
+    const jobs = Array.from({ length: 10 }, (_, i) => inTurn('q', 30, async () => {
+      most = Math.max(most, ++running);
+      await sleep(10);
+      running--;
+      return i;
+    }));
+    assert.deepEqual(await Promise.all(jobs), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.equal(most, 1, 'the 10th waited ~90 ms in all, longer than maxWaitMs, yet never overlapped');
+  });
+
+  it('starts anyway once the turn before has run for maxWaitMs, so a stuck turn cannot block (or deadlock) the stream', async () => {
     let release!: () => void;
     const stuck = inTurn('s', 1000, () => new Promise<void>((resolve) => { release = resolve; }));
     const started = performance.now();
