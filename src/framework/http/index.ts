@@ -2,4 +2,4 @@ export { createHttpServer, correlationIdFor, type HttpServer, type HttpServerOpt
 export { registerOpsRoutes } from './ops-routes.ts';
 export { registerOpenApi } from './openapi.ts';
 export { toAppError, buildProblem, sendProblem, validationError, type Problem } from './problem.ts';
-export { requirePrincipal, type Principal, type Authenticator } from './principal.ts';
+export { requirePrincipal, type Principal, type Authenticator, type RouteAccess } from './principal.ts';

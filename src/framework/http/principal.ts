@@ -29,3 +29,18 @@ export function requirePrincipal(request: FastifyRequest): Principal {
   if (!request.principal) throw commonErrors.unauthenticated();
   return request.principal;
 }
+
+/**
+ * What a route declares about access, in its `config`:
+ *   `{ permission: 'users:invite' }` — the caller needs this permission (checked by the access module);
+ *   `{ public: true }` — no authentication (login, JWKS, health).
+ * Permission names are `<resource>:<action>`; the access module's catalog lists them all.
+ */
+export type RouteAccess = { permission?: string; public?: boolean };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    permission?: string;
+    public?: boolean;
+  }
+}
