@@ -1,3 +1,4 @@
+import type { Authorize, CommandBus, QueryBus, RateLimit } from './cqrs/index.ts';
 import type { Database } from './db/index.ts';
 import type { EventStore } from './eventstore/types.ts';
 import type { Upcaster } from './eventstore/upcasters.ts';
@@ -22,6 +23,10 @@ export type ModuleContext = {
   translations: Translations;
   /** The event store on `db.app` (tenant-scoped), with every module's upcasters and inline projections. */
   eventStore: EventStore;
+  /** Register command handlers here (`commandBus.register`); every command runs the standard middleware. */
+  commandBus: CommandBus;
+  /** Register query handlers over read models here. */
+  queryBus: QueryBus;
 };
 
 /**
@@ -46,4 +51,8 @@ export type AcciModule = {
   upcasters?: readonly Upcaster[];
   /** The module that knows how callers prove who they are (auth) provides this; at most one does. */
   authenticator?: (context: ModuleContext) => Authenticator;
+  /** The access-control module provides the buses' `authorize(principal, request)`; at most one does. */
+  authorizer?: (context: ModuleContext) => Authorize;
+  /** The module that limits command rates provides this; at most one does. */
+  rateLimiter?: (context: ModuleContext) => RateLimit;
 };

@@ -5,6 +5,7 @@ import { createMetrics, type HealthCheck, type Logger, type Metrics } from '../f
 import type { AcciModule, ModuleContext } from '../framework/module.ts';
 import type { Database } from '../framework/db/index.ts';
 import { createEventStore, createUpcasters } from '../framework/eventstore/index.ts';
+import { createPlatformBuses, resolveBusPolicy } from '../framework/cqrs/index.ts';
 import { createProjectionRunner, registerProjectionMetrics } from '../framework/projections/index.ts';
 import { migrationStatus } from './database/migrate.ts';
 import { modules as defaultModules } from './modules.ts';
@@ -49,7 +50,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const modules = options.modules ?? defaultModules;
   const upcasters = createUpcasters(modules.flatMap((m) => m.upcasters ?? []));
   const eventStore = createEventStore({ db: options.db.app, upcasters, inlineProjections: modules.flatMap((m) => m.inlineProjections ?? []), metrics });
-  const context: ModuleContext = { db: options.db, logger: options.logger, metrics, translations: translations(), eventStore };
+  const { setPolicy, ...buses } = createPlatformBuses({ db: options.db.app, logger: options.logger, metrics });
+  const context: ModuleContext = { db: options.db, logger: options.logger, metrics, translations: translations(), eventStore, ...buses };
+  setPolicy(resolveBusPolicy(modules, context));
   const projections = asyncProjections(modules);
   registerProjectionMetrics({ metrics, db: options.db.system, projections: () => projections });
   const runners = projections.map((projection) =>
