@@ -24,7 +24,7 @@ export function validateRole(role: string): UserRole {
 export function validateDisplayName(name: string): string {
   const trimmed = name.trim();
   const length = charLength(trimmed);
-  if (length < 1 || length > 100 || /[\u0000-\u001f\u007f]/.test(trimmed)) throw userErrors.invalidDisplayName();
+  if (length < 1 || length > 100 || /\p{Cc}/u.test(trimmed)) throw userErrors.invalidDisplayName();
   return trimmed;
 }
 
