@@ -48,3 +48,28 @@ export async function createIdentityTestApp(): Promise<IdentityTestApp> {
     },
   };
 }
+
+const quotedPrintable = (text: string): string => {
+  const bytes: number[] = [];
+  const source = Buffer.from(text.replace(/=\r?\n/g, ''), 'latin1');
+  for (let i = 0; i < source.length; i++) {
+    const hex = source[i] === 0x3d ? source.subarray(i + 1, i + 3).toString('latin1') : '';
+    if (/^[0-9A-F]{2}$/.test(hex)) { bytes.push(parseInt(hex, 16)); i += 2; } else bytes.push(source[i]!);
+  }
+  return Buffer.from(bytes).toString('utf8');
+};
+
+/** The decoded headers and text of a quoted-printable `.eml` (RFC 2047 words in headers decoded too). */
+export function mailText(raw: string): string {
+  const latin = Buffer.from(raw, 'utf8').toString('latin1');
+  const split = latin.indexOf('\r\n\r\n');
+  const head = latin.slice(0, split).replace(/\r\n\s+/g, ' ').replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_, word: string) => quotedPrintable(word.replace(/_/g, ' ')));
+  return `${head}\n\n${quotedPrintable(latin.slice(split + 4))}`;
+}
+
+/** The invitation token in a mail's link (`token=<token>`). */
+export function tokenOf(raw: string): string {
+  const match = /[?&]token=([^\s&]+)/.exec(mailText(raw));
+  if (!match?.[1]) throw new Error('no token in mail');
+  return decodeURIComponent(match[1]);
+}
