@@ -7,12 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMailer } from '../../src/framework/mail/index.ts';
 import { createLogger } from '../../src/framework/observability/index.ts';
-import { createIdentityModules } from '../../src/modules/users/index.ts';
+import { createIdentityModules, identityServices, type IdentityServices } from '../../src/modules/users/index.ts';
 import { createTestApp, type TestApp } from './app.ts';
 import { asSystemAdmin, testAuthModule } from './test-auth.ts';
 
 export type IdentityTestApp = TestApp & {
   mailDir: string;
+  /** The shared write side of this app (commands, mailer). */
+  services: () => IdentityServices;
   /** Every `.eml` written so far, oldest first. */
   mails: () => string[];
   /** Creates a tenant through the API as system admin; returns its id and admin user id. */
@@ -30,6 +32,7 @@ export async function createIdentityTestApp(): Promise<IdentityTestApp> {
     ...t,
     mailDir,
     mails,
+    services: () => identityServices(t.context),
     async createTenant(overrides = {}) {
       counter++;
       const payload = {

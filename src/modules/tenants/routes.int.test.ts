@@ -218,3 +218,26 @@ describe('OpenAPI', () => {
   });
 
 });
+
+describe('route declarations', () => {
+  it('every tenants/users route declares a permission from the shared vocabulary', async () => {
+    const { createTestApp } = await import('../../../test/support/app.ts');
+    const { createIdentityModules } = await import('../users/index.ts');
+    const { PERMISSIONS } = await import('./access.ts');
+    const seen: { url: string; method: string | string[]; permission?: string; isPublic?: boolean }[] = [];
+    const modules = createIdentityModules({ mailer: t.services().mailer }).map((m) => ({
+      ...m,
+      register: (app: Parameters<typeof m.register>[0], ctx: Parameters<typeof m.register>[1]) => {
+        app.addHook('onRoute', (route) => { seen.push({ url: route.url, method: route.method, permission: route.config?.permission, isPublic: route.config?.public }); });
+        return m.register(app, ctx);
+      },
+    }));
+    const app = await createTestApp({ modules });
+    try {
+      assert.equal(seen.filter((r) => r.method !== 'HEAD').length, 11);
+      for (const route of seen) assert.ok(route.permission && (PERMISSIONS as readonly string[]).includes(route.permission), `${String(route.method)} ${route.url}`);
+    } finally {
+      await app.close();
+    }
+  });
+});
