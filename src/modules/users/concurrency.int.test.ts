@@ -19,7 +19,7 @@ describe('concurrency', () => {
     assert.equal(codes.filter((c) => c === 201).length, 1, JSON.stringify(codes));
     assert.ok(results.filter((r) => r.statusCode !== 201).every((r) => r.statusCode === 409 && r.json().code === 'user.email_taken'));
     const rows = await t.db.system.query('SELECT count(*)::int AS n FROM user_profiles WHERE tenant_id = $1 AND email_lower = $2', [tenantId, 'race@example.org']);
-    assert.equal(rows.rows[0].n, 1);
+    assert.equal(rows.rows[0]?.n, 1);
   });
 
   it('parallel registrations around maxUsers never exceed it', async () => {
@@ -29,9 +29,9 @@ describe('concurrency', () => {
     assert.equal(created, 9, 'the admin holds the tenth seat');
     assert.ok(results.filter((r) => r.statusCode !== 201).every((r) => r.json().code === 'user.quota_exceeded'));
     const rows = await t.db.system.query('SELECT count(*)::int AS n FROM user_profiles WHERE tenant_id = $1', [tenantId]);
-    assert.equal(rows.rows[0].n, 10);
+    assert.equal(rows.rows[0]?.n, 10);
     const counters = await t.db.system.query('SELECT seats FROM tenant_user_counters WHERE tenant_id = $1', [tenantId]);
-    assert.equal(counters.rows[0].seats, 10);
+    assert.equal(counters.rows[0]?.seats, 10);
   });
 
   it('two admins deactivating each other at once leave one admin', async () => {
