@@ -35,12 +35,12 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
   }, async (request, reply) => {
     const { tenantId } = request.params;
     authorize(requirePrincipal(request), 'users:invite', tenantId, tenantErrors.notFound);
-    const { userId } = await commands.register({
+    const { userId, user } = await commands.register({
       tenantId, email: request.body.email, role: request.body.role, displayName: request.body.displayName ?? null,
       metadata: request.body.metadata ?? {}, registrationSource: 'admin_invite', language: request.language,
     }, actorOf(request));
     reply.header('location', `/api/v1/tenants/${tenantId}/users/${userId}`);
-    return reply.code(201).send(await read(tenantId, userId));
+    return reply.code(201).send(user ?? await read(tenantId, userId));
   });
 
   app.get('/tenants/:tenantId/users', {
@@ -77,8 +77,8 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
     const { tenantId, userId } = request.params;
     authorize(principal, 'users:update', tenantId, userErrors.notFound, { userId, permission: 'profile:update' });
     if (request.body.role !== undefined && !hasPermission(principal, 'users:update')) throw commonErrors.forbidden();
-    await commands.updateProfile(tenantId, userId, request.body, actorOf(request));
-    return read(tenantId, userId);
+    const { user } = await commands.updateProfile(tenantId, userId, request.body, actorOf(request));
+    return user ?? read(tenantId, userId);
   });
 
   app.post('/tenants/:tenantId/users/:userId/deactivate', {
@@ -91,8 +91,8 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
   }, async (request) => {
     const { tenantId, userId } = request.params;
     authorize(requirePrincipal(request), 'users:deactivate', tenantId, userErrors.notFound);
-    await commands.deactivate(tenantId, userId, { ...request.body, reactivationDate: request.body.reactivationDate ?? null }, actorOf(request));
-    return read(tenantId, userId);
+    const { user } = await commands.deactivate(tenantId, userId, { ...request.body, reactivationDate: request.body.reactivationDate ?? null }, actorOf(request));
+    return user ?? read(tenantId, userId);
   });
 
   app.post('/tenants/:tenantId/users/:userId/reactivate', {
@@ -105,7 +105,7 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
   }, async (request) => {
     const { tenantId, userId } = request.params;
     authorize(requirePrincipal(request), 'users:reactivate', tenantId, userErrors.notFound);
-    await commands.reactivate(tenantId, userId, actorOf(request));
-    return read(tenantId, userId);
+    const { user } = await commands.reactivate(tenantId, userId, actorOf(request));
+    return user ?? read(tenantId, userId);
   });
 }
