@@ -57,8 +57,8 @@ export function createUserCommands(deps: UserCommandDeps) {
   }
 
   /** Claims, then the seat/admin guard last, so the contended rows are locked as briefly as possible. */
-  async function guard(tx: Transaction, tenantId: string, userId: string, before: UserState, after: UserState, events: UserEvent[], gate: TenantGate) {
-    for (const event of events) await guardEvent(tx, event, before);
+  async function guard(tx: Transaction, tenantId: string, userId: string, before: UserState, after: UserState, events: UserEvent[], gate: TenantGate, claimed = false) {
+    if (!claimed) for (const event of events) await guardEvent(tx, event, before);
     const user = await readUser(tx, tenantId, userId);
     const was = userCounts(before);
     const now = userCounts(after);
@@ -70,7 +70,7 @@ export function createUserCommands(deps: UserCommandDeps) {
   /**
    * One user command in the caller's transaction: tenant facts from the write-side gate, decide,
    * append, claims, usage guard. `fresh` (a new random user id): the stream cannot exist, so it is
-   * not read and the append expects no stream.
+   * not read, the append expects no stream, and the e-mail is claimed first (duplicates fail fast).
    */
   async function execute(
     tx: Transaction,
@@ -86,9 +86,10 @@ export function createUserCommands(deps: UserCommandDeps) {
     if (fresh) {
       const before = userDecider.initialState();
       const events = userDecider.decide(make(tenant), before);
+      for (const event of events) await guardEvent(tx, event, before);
       await store.append(userStreamId(userId), events.map((e) => ({ type: e.type, data: e.data })), { expectedVersion: 'no_stream', context: { ...context, tenantId }, tx });
       const state = events.reduce(userDecider.evolve, before);
-      return { events, state, gate, user: await guard(tx, tenantId, userId, before, state, events, gate) };
+      return { events, state, gate, user: await guard(tx, tenantId, userId, before, state, events, gate, true) };
     }
     let before: UserState = userDecider.initialState();
     let user: User | null = null;
