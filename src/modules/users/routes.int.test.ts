@@ -85,6 +85,9 @@ describe('GET /tenants/{tenantId}/users', () => {
     const invited = (await t.http.inject({ method: 'GET', url: `${url}?status=invited`, headers })).json();
     assert.equal(invited.total, 5);
     assert.equal((await t.http.inject({ method: 'GET', url: `${url}?status=gone`, headers })).statusCode, 400);
+    const unknown = await t.http.inject({ method: 'GET', url: '/api/v1/tenants/5a5a5a5a-0000-4000-8000-000000000000/users', headers });
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(unknown.json().code, 'tenant.not_found');
   });
 });
 

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Database } from '../../framework/db/index.ts';
 import { commonErrors } from '../../framework/errors/index.ts';
 import { requirePrincipal, type HttpServer } from '../../framework/http/index.ts';
-import { authorize, hasPermission, pageOf, problems, TenantParams, tenantErrors, type Actor } from '../tenants/index.ts';
+import { authorize, getTenant, hasPermission, pageOf, problems, TenantParams, tenantErrors, type Actor } from '../tenants/index.ts';
 import type { UserCommands } from './commands.ts';
 import { userErrors } from './errors.ts';
 import { getUser, listUsers } from './queries.ts';
@@ -48,7 +48,9 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
     schema: { tags, summary: 'List users with filters and sorting', params: TenantParams, querystring: ListUsersQuery, response: { 200: pageOf(UserSchema), ...problems(400, 401, 403, 404) } },
   }, async (request) => {
     const { tenantId } = request.params;
-    authorize(requirePrincipal(request), 'users:list', tenantId, tenantErrors.notFound);
+    const principal = requirePrincipal(request);
+    authorize(principal, 'users:list', tenantId, tenantErrors.notFound);
+    if (principal.tenantId !== tenantId && !(await getTenant(db, tenantId))) throw tenantErrors.notFound();
     const q = request.query;
     const { items, total } = await listUsers(db, tenantId, {
       page: q.page, pageSize: q.pageSize, ...(q.sortBy ? { sortBy: q.sortBy as never } : {}), ...(q.sortOrder ? { sortOrder: q.sortOrder } : {}),

@@ -15,7 +15,7 @@ export type IdentityOptions = {
   publicUrl?: string;
 };
 
-export type IdentityContext = { db: { app: Database }; logger: Logger; translations: Translations };
+export type IdentityContext = { db: { app: Database; system?: Database }; logger: Logger; translations: Translations };
 
 export type IdentityServices = { db: Database; tenants: TenantCommands; users: UserCommands; mailer: Mailer };
 
