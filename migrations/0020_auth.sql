@@ -26,6 +26,8 @@ CREATE TABLE auth_sessions (
   created_at timestamptz NOT NULL DEFAULT now(),
   last_activity timestamptz NOT NULL DEFAULT now(),
   expires_at timestamptz NOT NULL,
+  -- The tenant's sessionTimeout when the session began: each refresh extends expires_at by it.
+  idle_timeout_seconds integer NOT NULL,
   revoked_at timestamptz,
   revoked_reason text,
   PRIMARY KEY (tenant_id, session_id)
@@ -45,11 +47,12 @@ CREATE TABLE auth_refresh_tokens (
 );
 CREATE INDEX auth_refresh_tokens_session_idx ON auth_refresh_tokens (tenant_id, session_id);
 
--- Single-use, expiring action tokens sent by mail (password reset, e-mail confirmation), hashed.
+-- Single-use, expiring action tokens (password reset and e-mail confirmation by mail, the MFA
+-- challenge of a half-finished sign-in), hashed.
 CREATE TABLE auth_action_tokens (
   tenant_id uuid NOT NULL,
   token_hash bytea NOT NULL,
-  purpose text NOT NULL CHECK (purpose IN ('password_reset', 'email_confirmation')),
+  purpose text NOT NULL CHECK (purpose IN ('password_reset', 'email_confirmation', 'mfa_challenge')),
   user_id uuid NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   expires_at timestamptz NOT NULL,

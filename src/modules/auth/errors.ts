@@ -10,8 +10,11 @@ import { AppError } from '../../framework/errors/index.ts';
 export const authErrors = {
   /** Wrong e-mail, wrong password, unknown tenant: one answer, so nothing is revealed. */
   invalidCredentials: () => new AppError('auth.invalid_credentials', 401),
+  /** Too many failed attempts: locked until the back-off ends. */
   accountLocked: (retryAfterSeconds: number) =>
     new AppError('auth.account_locked', 423, { retryAfter: retryAfterSeconds }, { headers: { 'retry-after': String(retryAfterSeconds) } }),
+  /** The users module marked the account locked (status `locked`): only an admin unlocks it. */
+  accountLockedByAdmin: () => new AppError('auth.account_locked_by_admin', 423),
   accountDisabled: () => new AppError('auth.account_disabled', 403),
   tooManyAttempts: (retryAfterSeconds: number) =>
     new AppError('auth.too_many_attempts', 429, { retryAfter: retryAfterSeconds }, { headers: { 'retry-after': String(retryAfterSeconds) } }),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
 
 /** argon2id parameters: memory in KiB, iterations, lanes. */
 export type Argon2Parameters = { memoryCost: number; timeCost: number; parallelism: number };
@@ -26,10 +26,12 @@ export type PasswordHasher = {
   needsRehash: (stored: string) => boolean;
 };
 
+/** `Algorithm.Argon2id` of @node-rs/argon2 (an ambient const enum, so spelled out here). */
+const ARGON2ID = 2 as Algorithm.Argon2id;
 const PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/;
 
 export function createPasswordHasher(parameters: Argon2Parameters = OWASP_ARGON2ID): PasswordHasher {
-  const options = { algorithm: Algorithm.Argon2id, ...parameters };
+  const options = { algorithm: ARGON2ID, ...parameters };
   let dummy: Promise<string> | undefined;
   const hashPassword = (password: string) => hash(password, options);
   const check = async (stored: string, password: string) => {
