@@ -55,7 +55,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
   const { app, system, masterKey } = options;
   let published = new Map<string, PublicKeyEntry>();
   let signing: SigningKey | undefined;
-  let lastReload = 0;
+  const missed = new Map<string, number>();
   let reloading: Promise<void> | undefined;
 
   const toEntry = (row: KeyRow): PublicKeyEntry => ({
@@ -72,7 +72,6 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
         WHERE expires_at IS NULL OR expires_at > now() ORDER BY created_at`,
     );
     published = new Map(rows.map((row) => [row.kid, toEntry(row)]));
-    lastReload = Date.now();
   }
 
   async function loadSigning(): Promise<void> {
@@ -118,8 +117,12 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
     return kid;
   }
 
-  async function reloadSoon(): Promise<void> {
-    if (Date.now() - lastReload < 1_000) return;
+  /** An unknown kid triggers one reload of the public keys; a kid still unknown is retried after a second. */
+  async function learn(kid: string): Promise<void> {
+    const now = Date.now();
+    if ((missed.get(kid) ?? 0) > now - 1_000) return;
+    if (missed.size > 1_000) missed.clear();
+    missed.set(kid, now);
     reloading ??= loadPublic(app).finally(() => { reloading = undefined; });
     await reloading;
   }
@@ -161,7 +164,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
       try {
         ({ payload } = await jwtVerify(token, async (header) => {
           const kid = header.kid ?? '';
-          if (!published.has(kid)) await reloadSoon();
+          if (!published.has(kid)) await learn(kid);
           const entry = published.get(kid);
           if (!entry) throw authErrors.invalidToken();
           return entry.publicKey;
