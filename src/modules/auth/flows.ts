@@ -66,7 +66,7 @@ export async function acceptInvitation(deps: AuthDeps, input: { token: string; p
 async function issueActionToken(deps: AuthDeps, tx: Queryable, kind: AuthMailKind, user: AuthUser, ttlSeconds: number): Promise<string> {
   const minted = mintToken(user.tenantId);
   await tx.query(
-    `INSERT INTO auth_action_tokens (tenant_id, token_hash, purpose, user_id, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
+    `INSERT INTO auth_action_tokens (tenant_id, token_hash, purpose, user_id, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::float8))`,
     [user.tenantId, minted.hash, kind, user.userId, ttlSeconds],
   );
   return minted.token;

@@ -169,7 +169,7 @@ async function mfaChallenge(deps: AuthDeps, tenant: AuthTenant, user: AuthUser):
   const methods = tenant.settings.allowedAuthMethods.filter((m) => m === 'totp' || m === 'webauthn');
   const { rows } = await deps.db.transaction((tx) => tx.query<{ expires_at: Date }>(
     `INSERT INTO auth_action_tokens (tenant_id, token_hash, purpose, user_id, expires_at)
-     VALUES ($1, $2, 'mfa_challenge', $3, now() + make_interval(secs => $4)) RETURNING expires_at`,
+     VALUES ($1, $2, 'mfa_challenge', $3, now() + make_interval(secs => $4::float8)) RETURNING expires_at`,
     [tenant.tenantId, challenge.hash, user.userId, MFA_CHALLENGE_TTL_SECONDS],
   ), { tenantId: tenant.tenantId });
   return { mfaRequired: true, challengeToken: challenge.token, methods: methods.length > 0 ? methods : ['totp'], expiresAt: rows[0]!.expires_at.toISOString() };

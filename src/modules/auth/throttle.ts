@@ -31,8 +31,8 @@ export type ThrottleState = { ipRetryAfter: number | null; accountRetryAfter: nu
 export async function throttleState(tx: Queryable, key: { tenantId: string; subject: string; ip: string }, settings: ThrottleSettings): Promise<ThrottleState> {
   const { rows } = await tx.query<{ ip_wait: number | null; account_wait: number | null }>(
     `SELECT
-       (SELECT ceil(extract(epoch FROM window_start + make_interval(secs => $4) - now()))::int
-          FROM auth_ip_failures WHERE ip_address = $3 AND failures >= $5 AND window_start + make_interval(secs => $4) > now()) AS ip_wait,
+       (SELECT ceil(extract(epoch FROM window_start + make_interval(secs => $4::float8) - now()))::int
+          FROM auth_ip_failures WHERE ip_address = $3 AND failures >= $5::int AND window_start + make_interval(secs => $4::float8) > now()) AS ip_wait,
        (SELECT ceil(extract(epoch FROM locked_until - now()))::int
           FROM auth_login_failures WHERE tenant_id = $1 AND subject = $2 AND locked_until > now()) AS account_wait`,
     [key.tenantId, key.subject, key.ip, settings.ipWindowSeconds, settings.ipMaxFailures],
@@ -52,21 +52,21 @@ export async function recordFailure(
 ): Promise<{ lockedForSeconds: number | null }> {
   const { rows } = await tx.query<{ locked_for: number | null }>(
     `WITH ip AS (
-       INSERT INTO auth_ip_failures AS f (ip_address, window_start, failures) VALUES ($3, now(), 1)
+       INSERT INTO auth_ip_failures AS f (ip_address, window_start, failures) VALUES ($3::text, now(), 1)
        ON CONFLICT (ip_address) DO UPDATE SET
-         failures = CASE WHEN f.window_start + make_interval(secs => $5) <= now() THEN 1 ELSE f.failures + 1 END,
-         window_start = CASE WHEN f.window_start + make_interval(secs => $5) <= now() THEN now() ELSE f.window_start END
+         failures = CASE WHEN f.window_start + make_interval(secs => $5::float8) <= now() THEN 1 ELSE f.failures + 1 END,
+         window_start = CASE WHEN f.window_start + make_interval(secs => $5::float8) <= now() THEN now() ELSE f.window_start END
        RETURNING 1),
      account AS (
        INSERT INTO auth_login_failures AS a (tenant_id, subject, failures, lock_count, locked_until)
-       SELECT $1, $2, CASE WHEN $4 <= 1 THEN 0 ELSE 1 END, CASE WHEN $4 <= 1 THEN 1 ELSE 0 END,
-              CASE WHEN $4 <= 1 THEN now() + make_interval(secs => least($7, $6)) END
-        WHERE $4 > 0
+       SELECT $1::uuid, $2::text, CASE WHEN $4::int <= 1 THEN 0 ELSE 1 END, CASE WHEN $4::int <= 1 THEN 1 ELSE 0 END,
+              CASE WHEN $4::int <= 1 THEN now() + make_interval(secs => least($7::float8, $6::float8)) END
+        WHERE $4::int > 0
        ON CONFLICT (tenant_id, subject) DO UPDATE SET
-         failures = CASE WHEN a.failures + 1 >= $4 THEN 0 ELSE a.failures + 1 END,
-         lock_count = CASE WHEN a.failures + 1 >= $4 THEN a.lock_count + 1 ELSE a.lock_count END,
-         locked_until = CASE WHEN a.failures + 1 >= $4
-           THEN now() + make_interval(secs => least($7, $6 * power(2, a.lock_count)))
+         failures = CASE WHEN a.failures + 1 >= $4::int THEN 0 ELSE a.failures + 1 END,
+         lock_count = CASE WHEN a.failures + 1 >= $4::int THEN a.lock_count + 1 ELSE a.lock_count END,
+         locked_until = CASE WHEN a.failures + 1 >= $4::int
+           THEN now() + make_interval(secs => least($7::float8, $6::float8 * power(2, a.lock_count)))
            ELSE a.locked_until END,
          last_failure_at = now()
        RETURNING CASE WHEN locked_until > now() THEN ceil(extract(epoch FROM locked_until - now()))::int END AS locked_for)

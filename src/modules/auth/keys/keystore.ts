@@ -96,7 +96,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
     const sealed = seal(masterKey, privateKey.export({ format: 'der', type: 'pkcs8' }), `jwk:${kid}`);
     // Tokens signed by the keys retired now stay valid until they expire, plus clock skew.
     await tx.query(
-      `UPDATE auth_signing_keys SET retired_at = now(), expires_at = now() + make_interval(secs => $1)
+      `UPDATE auth_signing_keys SET retired_at = now(), expires_at = now() + make_interval(secs => $1::float8)
         WHERE retired_at IS NULL`,
       [options.accessTokenTtlSeconds + 60],
     );
@@ -136,7 +136,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
         // Several processes may start at once: one rotates, the others use its key.
         await tx.query(`SELECT pg_advisory_xact_lock(hashtext('acci_auth_keys'))`);
         const { rows } = await tx.query(
-          `SELECT 1 FROM auth_signing_keys WHERE retired_at IS NULL AND created_at > now() - make_interval(secs => $1)`,
+          `SELECT 1 FROM auth_signing_keys WHERE retired_at IS NULL AND created_at > now() - make_interval(secs => $1::float8)`,
           [maxAgeSeconds],
         );
         if (rows.length === 0) await rotateIn(tx);

@@ -59,7 +59,7 @@ export async function openSession(tx: Queryable, input: NewSession): Promise<{ s
   const { rows } = await tx.query<{ expires_at: Date }>(
     `WITH s AS (
        INSERT INTO auth_sessions (tenant_id, session_id, user_id, role, ip_address, user_agent, expires_at, idle_timeout_seconds)
-       VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7), $7)
+       VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7::float8), $7)
        RETURNING expires_at)
      INSERT INTO auth_refresh_tokens (tenant_id, token_hash, session_id, expires_at)
      SELECT $1, $8, $2, expires_at FROM s RETURNING expires_at`,
@@ -133,7 +133,7 @@ export async function endSession(
         WHERE tenant_id = $1 AND session_id IN (SELECT session_id FROM s) AND status = 'active' RETURNING 1),
      r AS (
        INSERT INTO auth_revoked_sessions (session_id, valid_until)
-       SELECT session_id, now() + make_interval(secs => $4) FROM s RETURNING 1)
+       SELECT session_id, now() + make_interval(secs => $4::float8) FROM s RETURNING 1)
      SELECT user_id FROM s`,
     [input.tenantId, input.sessionId, input.reason, input.accessTokenTtlSeconds + 60],
   );
