@@ -9,7 +9,6 @@ CREATE TABLE auth_credentials (
   user_id uuid NOT NULL,
   password_hash text NOT NULL,
   version integer NOT NULL DEFAULT 1,
-  email_confirmed_at timestamptz,
   changed_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, user_id)
 );

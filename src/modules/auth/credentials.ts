@@ -9,15 +9,15 @@ import { credentialsStream, type AuthEvent } from './events.ts';
  * transaction as the event, with the stream version beside it. The event log therefore never holds
  * a hash (it is exported, audited and kept for years), while the current hash is one indexed read.
  */
-export type Credentials = { passwordHash: string; version: number; emailConfirmedAt: string | null };
+export type Credentials = { passwordHash: string; version: number };
 
 export async function readCredentials(tx: Queryable, tenantId: string, userId: string): Promise<Credentials | null> {
-  const { rows } = await tx.query<{ password_hash: string; version: number; email_confirmed_at: Date | null }>(
-    `SELECT password_hash, version, email_confirmed_at FROM auth_credentials WHERE tenant_id = $1 AND user_id = $2`,
+  const { rows } = await tx.query<{ password_hash: string; version: number }>(
+    `SELECT password_hash, version FROM auth_credentials WHERE tenant_id = $1 AND user_id = $2`,
     [tenantId, userId],
   );
   const row = rows[0];
-  return row ? { passwordHash: row.password_hash, version: row.version, emailConfirmedAt: row.email_confirmed_at?.toISOString() ?? null } : null;
+  return row ? { passwordHash: row.password_hash, version: row.version } : null;
 }
 
 export type PasswordChangeReason = 'set' | 'reset' | 'changed' | 'rehashed';
@@ -32,7 +32,7 @@ export type PasswordChangeReason = 'set' | 'reset' | 'changed' | 'rehashed';
 export async function storePassword(
   tx: Queryable,
   events: EventStore,
-  input: { tenantId: string; userId: string; hash: string; reason: PasswordChangeReason; emailConfirmed?: boolean },
+  input: { tenantId: string; userId: string; hash: string; reason: PasswordChangeReason },
   context: EventContext,
 ): Promise<void> {
   const event: AuthEvent = {
@@ -41,19 +41,8 @@ export async function storePassword(
   };
   const appended = await events.append(credentialsStream(input.userId), [event], { expectedVersion: 'any', context, tx });
   await tx.query(
-    `INSERT INTO auth_credentials (tenant_id, user_id, password_hash, version, email_confirmed_at)
-     VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN now() END)
-     ON CONFLICT (tenant_id, user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, version = EXCLUDED.version,
-       changed_at = now(), email_confirmed_at = coalesce(auth_credentials.email_confirmed_at, EXCLUDED.email_confirmed_at)`,
-    [input.tenantId, input.userId, input.hash, appended.nextExpectedVersion, input.emailConfirmed ?? false],
+    `INSERT INTO auth_credentials (tenant_id, user_id, password_hash, version) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (tenant_id, user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, version = EXCLUDED.version, changed_at = now()`,
+    [input.tenantId, input.userId, input.hash, appended.nextExpectedVersion],
   );
-}
-
-/** Marks the user's e-mail as confirmed (idempotent); true when it changed. */
-export async function confirmEmail(tx: Queryable, tenantId: string, userId: string): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `UPDATE auth_credentials SET email_confirmed_at = now() WHERE tenant_id = $1 AND user_id = $2 AND email_confirmed_at IS NULL`,
-    [tenantId, userId],
-  );
-  return (rowCount ?? 0) > 0;
 }

@@ -40,19 +40,23 @@ export type AuthUser = {
   createdAt: string;
   updatedAt: string;
   lastLogin: string | null;
+  /** False only for self-registered users who have not confirmed their address yet. */
+  emailConfirmed?: boolean;
 };
 
 export type TenantRef = { id: string } | { slug: string } | { customDomain: string };
 
 export type AuthDirectory = {
   findTenant: (ref: TenantRef) => Promise<AuthTenant | null>;
-  /** The user with this e-mail (case-insensitive) in the tenant, whatever its status. */
+  /** The user with this e-mail (case-insensitive) in the tenant, whatever its status, with `emailConfirmed`. */
   findUserByEmail: (tenantId: string, email: string) => Promise<AuthUser | null>;
   getUser: (tenantId: string, userId: string) => Promise<AuthUser | null>;
-  /** The invited user an invitation token names, without consuming it; null when invalid or used. */
-  inspectInvitation: (token: string) => Promise<AuthUser | null>;
-  /** Consumes an invitation token (users module): the invited user becomes active. Null when invalid. */
-  acceptInvitation: (token: string, context: { correlationId: string }) => Promise<AuthUser | null>;
+  /** The tenant an invitation token belongs to (its prefix), without consuming it; null when malformed. */
+  invitationTenant: (token: string) => string | null;
+  /** Consumes an invitation token (users module): the invited user becomes active. Throws when invalid. */
+  acceptInvitation: (token: string, context: { correlationId: string }) => Promise<{ tenantId: string; userId: string }>;
+  /** Marks the user's e-mail address confirmed (users module, `user.email_confirmed`). */
+  confirmEmail: (tenantId: string, userId: string, context: { correlationId: string }) => Promise<void>;
   /** Self-service registration (users module enforces whether the tenant allows it and maxUsers). */
   registerSelfService: (
     input: { tenantId: string; email: string; displayName: string | null },

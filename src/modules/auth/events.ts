@@ -26,8 +26,7 @@ export type AuthEvent =
   }>
   | NewEvent<'auth.logout', { userId: string; tenantId: string; sessionId: string; logoutType: LogoutType; logoutTimestamp: string }>
   | NewEvent<'auth.session_revoked', { userId: string; tenantId: string; sessionId: string; revokedBy: string | null; reason: string; revokedAt: string }>
-  | NewEvent<'auth.token_reuse_detected', { userId: string; tenantId: string; sessionId: string; ipAddress: string; deviceInfo: DeviceInfo; detectedAt: string }>
-  | NewEvent<'user.email_confirmed', { userId: string; tenantId: string; confirmedAt: string }>;
+  | NewEvent<'auth.token_reuse_detected', { userId: string; tenantId: string; sessionId: string; ipAddress: string; deviceInfo: DeviceInfo; detectedAt: string }>;
 
 export const credentialsStream = (userId: string) => `credentials-${userId}`;
 export const sessionStream = (sessionId: string) => `session-${sessionId}`;

@@ -4,8 +4,7 @@ import type { Language } from '../../framework/i18n/index.ts';
 import type { AuthTenant, AuthUser } from './directory.ts';
 import { PLATFORM_TENANT, eventContext, type AuthDeps } from './deps.ts';
 import { authErrors } from './errors.ts';
-import { credentialsStream, type AuthEvent } from './events.ts';
-import { confirmEmail as markConfirmed, storePassword, type PasswordChangeReason } from './credentials.ts';
+import { storePassword, type PasswordChangeReason } from './credentials.ts';
 import { normalizeEmail } from './login.ts';
 import { composeMail, type AuthMailKind } from './mail.ts';
 import { assertPasswordAllowed, policyForTenant } from './passwords/policy.ts';
@@ -38,28 +37,32 @@ async function tenantByRef(deps: AuthDeps, ref: string | undefined): Promise<Aut
  */
 export async function setUserPassword(
   deps: AuthDeps,
-  input: { tenantId: string; userId: string; password: string; reason: PasswordChangeReason; emailConfirmed: boolean; tx?: Queryable },
+  input: { tenantId: string; userId: string; password: string; reason: PasswordChangeReason; tx?: Queryable },
   context: { correlationId: string; actor?: string | null },
 ): Promise<void> {
   const tenant = await tenantOf(deps, input.tenantId);
   assertPasswordAllowed(input.password, policyForTenant(tenant?.settings.securityPolicy.passwordMinLength ?? 12));
   const hash = await deps.hasher.hash(input.password);
-  const store = (tx: Queryable) => storePassword(tx, deps.events, { tenantId: input.tenantId, userId: input.userId, hash, reason: input.reason, emailConfirmed: input.emailConfirmed }, eventContext(input.tenantId, context.correlationId, context.actor ?? input.userId));
+  const store = (tx: Queryable) => storePassword(tx, deps.events, { tenantId: input.tenantId, userId: input.userId, hash, reason: input.reason }, eventContext(input.tenantId, context.correlationId, context.actor ?? input.userId));
   if (input.tx) await store(input.tx);
   else await deps.db.transaction(store, { tenantId: input.tenantId });
 }
 
-/** `POST /auth/invitations/accept`: the password is checked first, then the invitation is consumed. */
+/** `POST /auth/invitations/accept`: the password is checked against the tenant's policy first, then the invitation is consumed. */
 export async function acceptInvitation(deps: AuthDeps, input: { token: string; password: string }, request: FlowRequest): Promise<AuthUser> {
-  const invited = await deps.directory.inspectInvitation(input.token);
-  if (!invited) throw authErrors.invalidActionToken();
-  const tenant = await tenantOf(deps, invited.tenantId);
+  const tenantId = deps.directory.invitationTenant(input.token);
+  const tenant = tenantId ? await tenantOf(deps, tenantId) : null;
   if (!tenant || tenant.status !== 'active') throw authErrors.invalidActionToken();
   assertPasswordAllowed(input.password, policyForTenant(tenant.settings.securityPolicy.passwordMinLength));
   const hash = await deps.hasher.hash(input.password);
-  const user = await deps.directory.acceptInvitation(input.token, { correlationId: request.correlationId });
+  const accepted = await deps.directory.acceptInvitation(input.token, { correlationId: request.correlationId }).catch((error: unknown) => {
+    if (isAppError(error) && error.status < 500) throw authErrors.invalidActionToken();
+    throw error;
+  });
+  await deps.db.transaction((tx) => storePassword(tx, deps.events, { tenantId: accepted.tenantId, userId: accepted.userId, hash, reason: 'set' }, eventContext(accepted.tenantId, request.correlationId, accepted.userId)), { tenantId: accepted.tenantId });
+  deps.users.forget(accepted.tenantId, accepted.userId);
+  const user = await deps.directory.getUser(accepted.tenantId, accepted.userId);
   if (!user) throw authErrors.invalidActionToken();
-  await deps.db.transaction((tx) => storePassword(tx, deps.events, { tenantId: user.tenantId, userId: user.userId, hash, reason: 'set', emailConfirmed: true }, eventContext(user.tenantId, request.correlationId, user.userId)), { tenantId: user.tenantId });
   return user;
 }
 
@@ -104,7 +107,7 @@ export async function register(
   }
   const ttl = deps.settings.emailConfirmationTtlSeconds;
   const token = await deps.db.transaction(async (tx) => {
-    await storePassword(tx, deps.events, { tenantId: user.tenantId, userId: user.userId, hash, reason: 'set', emailConfirmed: false }, eventContext(user.tenantId, request.correlationId, user.userId));
+    await storePassword(tx, deps.events, { tenantId: user.tenantId, userId: user.userId, hash, reason: 'set' }, eventContext(user.tenantId, request.correlationId, user.userId));
     return issueActionToken(deps, tx, 'email_confirmation', user, ttl);
   }, { tenantId: user.tenantId });
   await deps.mailer.send(composeMail(deps.translations, request.language, 'email_confirmation', { to: user.email, link: mailLink(deps, 'confirm-email', token), minutes: Math.round(ttl / 60) }));
@@ -121,21 +124,15 @@ async function consumeActionToken(tx: Queryable, tenantId: string, hash: Buffer,
   return rows[0]?.user_id ?? null;
 }
 
-/** `POST /auth/email/confirm`. */
+/** `POST /auth/email/confirm`: consumes the mailed token; the users module records the confirmation. */
 export async function confirmEmail(deps: AuthDeps, token: string, request: FlowRequest): Promise<void> {
   const parsed = parseToken(token);
   if (!parsed) throw authErrors.invalidActionToken();
   const { tenantId, hash } = parsed;
-  const done = await deps.db.transaction(async (tx) => {
-    const userId = await consumeActionToken(tx, tenantId, hash, 'email_confirmation');
-    if (!userId) return false;
-    if (await markConfirmed(tx, tenantId, userId)) {
-      const event: AuthEvent = { type: 'user.email_confirmed', data: { userId, tenantId, confirmedAt: new Date().toISOString() } };
-      await deps.events.append(credentialsStream(userId), [event], { expectedVersion: 'any', context: eventContext(tenantId, request.correlationId, userId), tx });
-    }
-    return true;
-  }, { tenantId });
-  if (!done) throw authErrors.invalidActionToken();
+  const userId = await deps.db.transaction((tx) => consumeActionToken(tx, tenantId, hash, 'email_confirmation'), { tenantId });
+  if (!userId) throw authErrors.invalidActionToken();
+  await deps.directory.confirmEmail(tenantId, userId, { correlationId: request.correlationId });
+  deps.users.forget(tenantId, userId);
 }
 
 /**
@@ -181,10 +178,13 @@ export async function resetPassword(deps: AuthDeps, input: { token: string; pass
   const passwordHash = await deps.hasher.hash(input.password);
   const done = await deps.db.transaction(async (tx) => {
     if (!(await consumeActionToken(tx, tenantId, hash, 'password_reset'))) return false;
-    await storePassword(tx, deps.events, { tenantId, userId, hash: passwordHash, reason: 'reset', emailConfirmed: true }, eventContext(tenantId, request.correlationId, userId));
+    await storePassword(tx, deps.events, { tenantId, userId, hash: passwordHash, reason: 'reset' }, eventContext(tenantId, request.correlationId, userId));
     await recordSuccess(tx, { tenantId, subject: normalizeEmail(user.email) });
     return true;
   }, { tenantId });
   if (!done) throw authErrors.invalidActionToken();
+  // The reset link proved the address: a self-registered user who never confirmed it now has.
+  if (user.emailConfirmed === false) await deps.directory.confirmEmail(tenantId, userId, { correlationId: request.correlationId });
+  deps.users.forget(tenantId, userId);
   await revokeUserSessions(deps, tenantId, userId, 'password_reset', request);
 }

@@ -129,7 +129,7 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<LoginRes
     await fail(tenantId, user.userId, 'invalid_credentials');
     throw authErrors.invalidCredentials();
   }
-  if (!credentials.emailConfirmedAt) {
+  if (user.emailConfirmed === false) {
     await fail(tenantId, user.userId, 'email_not_confirmed');
     throw authErrors.emailNotConfirmed();
   }

@@ -41,7 +41,7 @@ describe('refresh token families', () => {
     assert.equal(outcomes.filter((o) => o.kind === 'rotated').length, 1);
     assert.equal(outcomes.filter((o) => o.kind === 'reused').length, 7);
     const { rows } = await db.system.query(`SELECT count(*)::int AS n FROM auth_refresh_tokens WHERE session_id = $1 AND status = 'active'`, [session.sessionId]);
-    assert.equal(rows[0].n, 1, 'one live token remains');
+    assert.equal(rows[0]?.n, 1, 'one live token remains');
   });
 
   it('stops rotating once the session ended or expired, and isolates tenants', async () => {
