@@ -102,7 +102,8 @@ export async function register(
       { correlationId: request.correlationId },
     );
   } catch (error) {
-    if (isAppError(error) && error.status === 409) return;
+    // An address already registered gets the same answer as a new one.
+    if (isAppError(error) && error.code === 'user.email_taken') return;
     throw error;
   }
   const ttl = deps.settings.emailConfirmationTtlSeconds;

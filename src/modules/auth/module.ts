@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createEventStore } from '../../framework/eventstore/index.ts';
 import type { AcciModule, ModuleContext } from '../../framework/module.ts';
 import { createAuthenticator } from './authenticator.ts';
@@ -11,6 +12,7 @@ import { registerJwksRoute } from './routes/jwks.ts';
 import { registerLoginRoutes } from './routes/login.ts';
 import { registerSessionRoutes } from './routes/sessions.ts';
 import { createRevocationSet } from './sessions/revocations.ts';
+import { revokeUserSessions } from './sessions/service.ts';
 import { DEFAULT_THROTTLE, type ThrottleSettings } from './throttle.ts';
 
 export type AuthModuleOptions = {
@@ -34,6 +36,8 @@ export type AuthModuleOptions = {
 export type AuthModule = AcciModule & {
   /** The flows' dependencies (available after `register`/`authenticator`). */
   deps: () => AuthDeps;
+  /** Ends every session of a user at once (deactivation, security response); returns how many. */
+  revokeUserSessions: (tenantId: string, userId: string, reason: string, correlationId?: string) => Promise<number>;
 };
 
 /**
@@ -115,6 +119,10 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
     deps() {
       if (!deps) throw new Error('auth module not registered yet');
       return deps;
+    },
+    revokeUserSessions(tenantId, userId, reason, correlationId = randomUUID()) {
+      if (!deps) throw new Error('auth module not registered yet');
+      return revokeUserSessions(deps, tenantId, userId, reason, { ip: '', userAgent: null, correlationId });
     },
   };
 }
