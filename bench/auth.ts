@@ -15,7 +15,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import { hash, verify } from '@node-rs/argon2';
 import { betterAuth } from 'better-auth';
-import { getMigrations } from 'better-auth/db';
+import { getMigrations } from 'better-auth/db/migration';
 import { createDatabase } from '../src/framework/db/index.ts';
 import { createMailer } from '../src/framework/mail/index.ts';
 import { createLogger } from '../src/framework/observability/index.ts';
@@ -29,6 +29,8 @@ import { concurrently, load, report, result, type LoadResult } from './lib.ts';
 const PASSWORD = 'Bench-Mark-Password-42';
 const CONNECTIONS = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+/** Per-connection state autocannon keeps between requests. */
+type Context = { email?: string; token?: string; refreshToken?: string };
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const database = await benchDatabase('auth');
@@ -93,7 +95,8 @@ try {
     url: acciUrl, connections: CONNECTIONS, duration: SECONDS,
     requests: [{
       method: 'POST', path: '/api/v1/auth/login', headers: { 'content-type': 'application/json' },
-      setupRequest: (request, context: Record<string, string>) => {
+      setupRequest: (request, state: object) => {
+        const context = state as Context;
         context.email ??= emails[next++ % emails.length]!;
         return { ...request, body: JSON.stringify({ tenant: slug, email: context.email, password: PASSWORD }) };
       },
@@ -110,7 +113,8 @@ try {
     url: acciUrl, connections: CONNECTIONS, duration: SECONDS,
     requests: [{
       method: 'GET', path: '/api/v1/auth/me',
-      setupRequest: (request, context: Record<string, string>) => {
+      setupRequest: (request, state: object) => {
+        const context = state as Context;
         context.token ??= sessions[nextToken++ % sessions.length]!.token;
         return { ...request, headers: { ...request.headers, authorization: `Bearer ${context.token}` } };
       },
@@ -123,12 +127,13 @@ try {
     url: acciUrl, connections: CONNECTIONS, duration: SECONDS,
     requests: [{
       method: 'POST', path: '/api/v1/auth/refresh', headers: { 'content-type': 'application/json' },
-      setupRequest: (request, context: Record<string, string>) => {
+      setupRequest: (request, state: object) => {
+        const context = state as Context;
         context.refreshToken ??= refreshTokens.pop()!;
         return { ...request, body: JSON.stringify({ refreshToken: context.refreshToken }) };
       },
-      onResponse: (status, body, context: Record<string, string>) => {
-        if (status === 200) context.refreshToken = (JSON.parse(body) as { refreshToken: string }).refreshToken;
+      onResponse: (status, body, state: object) => {
+        if (status === 200) (state as Context).refreshToken = (JSON.parse(body) as { refreshToken: string }).refreshToken;
       },
     }],
   }));
@@ -140,7 +145,8 @@ try {
       url: peer.url, connections: CONNECTIONS, duration: SECONDS,
       requests: [{
         method: 'POST', path: '/api/auth/sign-in/email', headers: { 'content-type': 'application/json', origin: peer.url },
-        setupRequest: (request, context: Record<string, string>) => {
+        setupRequest: (request, state: object) => {
+          const context = state as Context;
           context.email ??= peer.emails[next++ % peer.emails.length]!;
           return { ...request, body: JSON.stringify({ email: context.email, password: PASSWORD }) };
         },

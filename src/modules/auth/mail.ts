@@ -2,7 +2,7 @@ import type { Language, Translations } from '../../framework/i18n/index.ts';
 
 /** One outgoing message; the transport (SMTP or files) belongs to the platform's mail service. */
 export type OutgoingMail = { to: string; subject: string; text: string; html: string; language: Language };
-export type AuthMailer = { send: (mail: OutgoingMail) => Promise<void> };
+export type AuthMailer = { send: (mail: OutgoingMail) => Promise<unknown> };
 
 export type AuthMailKind = 'password_reset' | 'email_confirmation';
 
