@@ -33,7 +33,6 @@ auth-password_missing_class = Das Passwort braucht mindestens { $kind ->
    *[special] ein Sonderzeichen
   }.
 auth-password_too_common = Dieses Passwort ist zu verbreitet. Wählen Sie ein anderes.
-auth-invalid_email = Die E-Mail-Adresse ist ungültig.
 auth-mail_password_reset_subject = Passwort zurücksetzen
 auth-mail_password_reset_body = Jemand hat angefordert, das Passwort Ihres Kontos zurückzusetzen. Wenn Sie das waren, öffnen Sie diesen Link innerhalb von { $minutes } Minuten:
     { $link }

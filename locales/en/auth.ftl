@@ -33,7 +33,6 @@ auth-password_missing_class = The password needs at least one { $kind ->
    *[special] special character
   }.
 auth-password_too_common = This password is too common. Choose another one.
-auth-invalid_email = The e-mail address is invalid.
 auth-mail_password_reset_subject = Reset your password
 auth-mail_password_reset_body = Someone asked to reset the password of your account. If it was you, open this link within { $minutes } minutes:
     { $link }

@@ -33,7 +33,6 @@ auth-password_missing_class = La contraseña necesita al menos { $kind ->
    *[special] un carácter especial
   }.
 auth-password_too_common = Esta contraseña es demasiado común. Elija otra.
-auth-invalid_email = La dirección de correo no es válida.
 auth-mail_password_reset_subject = Restablezca su contraseña
 auth-mail_password_reset_body = Alguien solicitó restablecer la contraseña de su cuenta. Si fue usted, abra este enlace en los próximos { $minutes } minutos:
     { $link }

@@ -33,7 +33,6 @@ auth-password_missing_class = Le mot de passe doit contenir au moins { $kind ->
    *[special] un caractère spécial
   }.
 auth-password_too_common = Ce mot de passe est trop courant. Choisissez-en un autre.
-auth-invalid_email = L’adresse e-mail est invalide.
 auth-mail_password_reset_subject = Réinitialisez votre mot de passe
 auth-mail_password_reset_body = Quelqu’un a demandé la réinitialisation du mot de passe de votre compte. Si c’est vous, ouvrez ce lien dans les { $minutes } minutes :
     { $link }

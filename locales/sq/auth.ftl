@@ -33,7 +33,6 @@ auth-password_missing_class = Fjalëkalimi duhet të ketë të paktën { $kind -
    *[special] një karakter të veçantë
   }.
 auth-password_too_common = Ky fjalëkalim është shumë i zakonshëm. Zgjidhni një tjetër.
-auth-invalid_email = Adresa e-mail është e pavlefshme.
 auth-mail_password_reset_subject = Rivendosni fjalëkalimin
 auth-mail_password_reset_body = Dikush kërkoi të rivendosë fjalëkalimin e llogarisë suaj. Nëse ishit ju, hapni këtë lidhje brenda { $minutes } minutave:
     { $link }

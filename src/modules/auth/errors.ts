@@ -32,10 +32,9 @@ export const authErrors = {
   refreshTokenReused: () => new AppError('auth.refresh_token_reused', 401),
   invalidActionToken: () => new AppError('auth.invalid_action_token', 400),
   registrationClosed: () => new AppError('auth.registration_closed', 403),
-  passwordTooShort: (min: number) => new AppError('auth.password_too_short', 400, { min }, { details: [{ field: 'password', code: 'auth.password_too_short' }] }),
-  passwordTooLong: (max: number) => new AppError('auth.password_too_long', 400, { max }, { details: [{ field: 'password', code: 'auth.password_too_long' }] }),
+  passwordTooShort: (min: number) => new AppError('auth.password_too_short', 400, { min }, { details: [{ field: 'password', rule: 'min_length', limit: min }] }),
+  passwordTooLong: (max: number) => new AppError('auth.password_too_long', 400, { max }, { details: [{ field: 'password', rule: 'max_length', limit: max }] }),
   passwordMissingClass: (kind: 'uppercase' | 'lowercase' | 'number' | 'special') =>
-    new AppError('auth.password_missing_class', 400, { kind }, { details: [{ field: 'password', code: 'auth.password_missing_class', kind }] }),
-  passwordTooCommon: () => new AppError('auth.password_too_common', 400, {}, { details: [{ field: 'password', code: 'auth.password_too_common' }] }),
-  invalidEmail: () => new AppError('auth.invalid_email', 400, {}, { details: [{ field: 'email', code: 'auth.invalid_email' }] }),
+    new AppError('auth.password_missing_class', 400, { kind }, { details: [{ field: 'password', rule: `requires_${kind}` }] }),
+  passwordTooCommon: () => new AppError('auth.password_too_common', 400, {}, { details: [{ field: 'password', rule: 'not_common' }] }),
 };

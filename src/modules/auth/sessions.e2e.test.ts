@@ -79,7 +79,7 @@ describe('sessions and tokens', () => {
   it('refuses malformed and foreign refresh tokens', async () => {
     assert.equal(code(await refresh('garbage')), 'auth.invalid_refresh_token');
     assert.equal(code(await refresh('A'.repeat(64))), 'auth.invalid_refresh_token');
-    const res = await f.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: 7 } });
+    const res = await f.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: { nested: true } } });
     assert.equal(res.statusCode, 400);
   });
 
