@@ -72,13 +72,16 @@ export function ipAllowed(ip: string, ranges: readonly string[]): boolean {
 export const eventContext = (tenantId: string, correlationId: string, userId: string | null = null): EventContext => ({ tenantId, correlationId, userId });
 
 /**
- * A short-lived per-process cache of users (and tenants) for the authenticated hot path
- * (`/auth/me`, refresh): entries live `ttlMs` (1 s by default), so a profile change shows within
- * a second and the database sees at most one lookup per user per second.
+ * A short-lived per-process cache of users and tenants for the hot paths (`/auth/me`, refresh,
+ * the tenant of a sign-in): entries live `ttlMs` (1 s by default), so a profile change or a
+ * tenant suspension shows within a second and the database sees at most one lookup per key per
+ * second. A sign-in always reads the user itself fresh.
  */
 export type UserCache = {
   user: (tenantId: string, userId: string) => Promise<AuthUser | null>;
   tenant: (tenantId: string) => Promise<AuthTenant | null>;
+  /** A tenant by slug or custom domain (sign-in), cached like the others. */
+  tenantBy: (ref: { slug: string } | { customDomain: string }) => Promise<AuthTenant | null>;
   forget: (tenantId: string, userId: string) => void;
 };
 
@@ -98,6 +101,7 @@ export function createUserCache(directory: AuthDirectory, ttlMs = 1_000): UserCa
   return {
     user: (tenantId, userId) => cached(users, `${tenantId}/${userId}`, () => directory.getUser(tenantId, userId)),
     tenant: (tenantId) => tenantId === PLATFORM_TENANT_ID ? Promise.resolve(PLATFORM_TENANT) : cached(tenants, tenantId, () => directory.findTenant({ id: tenantId })),
+    tenantBy: (ref) => cached(tenants, 'slug' in ref ? `slug:${ref.slug}` : `domain:${ref.customDomain}`, () => directory.findTenant(ref)),
     forget: (tenantId, userId) => { users.delete(`${tenantId}/${userId}`); },
   };
 }

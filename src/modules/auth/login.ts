@@ -48,11 +48,11 @@ async function resolveTenant(deps: AuthDeps, input: LoginInput): Promise<AuthTen
     const ref = input.tenant.trim();
     if (ref === '') return null;
     if (ref === PLATFORM_TENANT_ID) return PLATFORM_TENANT;
-    return UUID.test(ref) ? deps.directory.findTenant({ id: ref.toLowerCase() }) : deps.directory.findTenant({ slug: ref.toLowerCase() });
+    return UUID.test(ref) ? deps.users.tenant(ref.toLowerCase()) : deps.users.tenantBy({ slug: ref.toLowerCase() });
   }
   const host = input.host?.toLowerCase().replace(/:\d+$/, '');
   if (host && host.includes('.') && !/^[\d.]+$/.test(host) && !host.startsWith('[')) {
-    const byDomain = await deps.directory.findTenant({ customDomain: host });
+    const byDomain = await deps.users.tenantBy({ customDomain: host });
     if (byDomain) return byDomain;
   }
   return PLATFORM_TENANT;
@@ -138,7 +138,7 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<LoginRes
   const rehash = deps.hasher.needsRehash(credentials.passwordHash) ? await deps.hasher.hash(input.password) : null;
   const idleTimeoutSeconds = sessionTimeoutSeconds(policy);
   const opened = await deps.db.transaction(async (tx) => {
-    await recordSuccess(tx, key);
+    if (throttled.hasFailures) await recordSuccess(tx, key);
     const session = await openSession(tx, { tenantId, userId: user.userId, role: user.role, ipAddress: input.ip, userAgent: input.userAgent, idleTimeoutSeconds });
     const event: AuthEvent = {
       type: 'auth.login_succeeded',

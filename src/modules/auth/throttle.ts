@@ -20,7 +20,7 @@ export const DEFAULT_THROTTLE: ThrottleSettings = {
   ipWindowSeconds: 300,
 };
 
-export type ThrottleState = { ipRetryAfter: number | null; accountRetryAfter: number | null };
+export type ThrottleState = { ipRetryAfter: number | null; accountRetryAfter: number | null; hasFailures: boolean };
 
 /**
  * Both checks in one round trip; each `retryAfter` is in whole seconds, null when not throttled.
@@ -29,16 +29,17 @@ export type ThrottleState = { ipRetryAfter: number | null; accountRetryAfter: nu
  *   const state = await throttleState(tx, { tenantId, subject: email, ip }, DEFAULT_THROTTLE);
  */
 export async function throttleState(tx: Queryable, key: { tenantId: string; subject: string; ip: string }, settings: ThrottleSettings): Promise<ThrottleState> {
-  const { rows } = await tx.query<{ ip_wait: number | null; account_wait: number | null }>(
+  const { rows } = await tx.query<{ ip_wait: number | null; account_wait: number | null; has_failures: boolean }>(
     `SELECT
        (SELECT ceil(extract(epoch FROM window_start + make_interval(secs => $4::float8) - now()))::int
           FROM auth_ip_failures WHERE ip_address = $3 AND failures >= $5::int AND window_start + make_interval(secs => $4::float8) > now()) AS ip_wait,
        (SELECT ceil(extract(epoch FROM locked_until - now()))::int
-          FROM auth_login_failures WHERE tenant_id = $1 AND subject = $2 AND locked_until > now()) AS account_wait`,
+          FROM auth_login_failures WHERE tenant_id = $1 AND subject = $2 AND locked_until > now()) AS account_wait,
+       EXISTS (SELECT 1 FROM auth_login_failures WHERE tenant_id = $1 AND subject = $2) AS has_failures`,
     [key.tenantId, key.subject, key.ip, settings.ipWindowSeconds, settings.ipMaxFailures],
   );
   const row = rows[0];
-  return { ipRetryAfter: positive(row?.ip_wait), accountRetryAfter: positive(row?.account_wait) };
+  return { ipRetryAfter: positive(row?.ip_wait), accountRetryAfter: positive(row?.account_wait), hasFailures: row?.has_failures ?? false };
 }
 
 const positive = (value: number | null | undefined) => (value === null || value === undefined ? null : Math.max(1, value));

@@ -9,6 +9,7 @@ export const ISSUER = 'acci';
 export const AUDIENCE = 'acci-api';
 /** Channel on which a rotation tells the other processes to reload the key set. */
 export const KEYS_CHANNEL = 'acci_auth_keys';
+const VERIFIED_CACHE_SIZE = 50_000;
 
 /** What an access token asserts (SPEC §5): subject, tenant, role and session. */
 export type AccessClaims = { sub: string; tenant: string; role: string; sid: string; exp: number };
@@ -56,6 +57,8 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
   let published = new Map<string, PublicKeyEntry>();
   let signing: SigningKey | undefined;
   const missed = new Map<string, number>();
+  /** Tokens already verified (signature, issuer, audience, type): the hot path skips the signature check. */
+  const verified = new Map<string, { claims: AccessClaims; exp: number; kid: string }>();
   let reloading: Promise<void> | undefined;
 
   const toEntry = (row: KeyRow): PublicKeyEntry => ({
@@ -160,10 +163,16 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
       return { token, expiresAt: new Date(exp * 1000) };
     },
     async verify(token) {
+      const seen = verified.get(token);
+      if (seen) {
+        if (seen.exp * 1000 > Date.now() && published.has(seen.kid)) return seen.claims;
+        verified.delete(token);
+      }
       let payload: JWTPayload;
+      let kid = '';
       try {
         ({ payload } = await jwtVerify(token, async (header) => {
-          const kid = header.kid ?? '';
+          kid = header.kid ?? '';
           if (!published.has(kid)) await learn(kid);
           const entry = published.get(kid);
           if (!entry) throw authErrors.invalidToken();
@@ -177,7 +186,10 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
       if (typeof sub !== 'string' || typeof tenant !== 'string' || typeof role !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') {
         throw authErrors.invalidToken();
       }
-      return { sub, tenant, role, sid, exp };
+      const claims = { sub, tenant, role, sid, exp };
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
+      verified.set(token, { claims, exp, kid });
+      return claims;
     },
     jwks() {
       const now = Date.now();

@@ -86,8 +86,8 @@ describe('revocation set', () => {
       const tenantId = randomUUID();
       const session = await open(tenantId);
       assert.equal(b.has(session.sessionId), false);
-      const revokedAt = Date.now();
       await db.app.transaction((tx) => endSession(tx, { tenantId, sessionId: session.sessionId, reason: 'test', accessTokenTtlSeconds: 300 }), { tenantId });
+      const revokedAt = Date.now();
       while (!b.has(session.sessionId)) {
         assert.ok(Date.now() - revokedAt < 1_000, 'not seen by the other process within a second');
         await new Promise((r) => setTimeout(r, 5));
