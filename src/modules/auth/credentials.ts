@@ -9,17 +9,6 @@ import { credentialsStream, type AuthEvent } from './events.ts';
  * transaction as the event, with the stream version beside it. The event log therefore never holds
  * a hash (it is exported, audited and kept for years), while the current hash is one indexed read.
  */
-export type Credentials = { passwordHash: string; version: number };
-
-export async function readCredentials(tx: Queryable, tenantId: string, userId: string): Promise<Credentials | null> {
-  const { rows } = await tx.query<{ password_hash: string; version: number }>(
-    `SELECT password_hash, version FROM auth_credentials WHERE tenant_id = $1 AND user_id = $2`,
-    [tenantId, userId],
-  );
-  const row = rows[0];
-  return row ? { passwordHash: row.password_hash, version: row.version } : null;
-}
-
 export type PasswordChangeReason = 'set' | 'reset' | 'changed' | 'rehashed';
 
 /**

@@ -4,9 +4,9 @@ import type { AuthTenant, AuthUser } from './directory.ts';
 import { PLATFORM_TENANT, eventContext, ipAllowed, sessionTimeoutSeconds, type AuthDeps } from './deps.ts';
 import { authErrors } from './errors.ts';
 import { loginAttemptStream, sessionStream, type AuthEvent, type DeviceInfo, type LoginFailureReason } from './events.ts';
-import { readCredentials, storePassword } from './credentials.ts';
+import { storePassword } from './credentials.ts';
 import { openSession } from './sessions/store.ts';
-import { recordFailure, recordSuccess, throttleState } from './throttle.ts';
+import { recordFailure, recordSuccess, throttleAndCredentials } from './throttle.ts';
 import { mintToken } from './tokens/opaque.ts';
 import { issueAccessToken } from './tokens/access.ts';
 
@@ -92,10 +92,10 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<LoginRes
 
   const key = { tenantId, subject: email, ip: input.ip };
   const user = await deps.directory.findUserByEmail(tenantId, email);
-  const { throttled, credentials } = await deps.db.transaction(async (tx) => ({
-    throttled: await throttleState(tx, key, deps.throttle),
-    credentials: await readCredentials(tx, tenantId, user?.userId ?? PLATFORM_TENANT_ID),
-  }), { tenantId });
+  const { throttle: throttled, passwordHash } = await deps.db.transaction(
+    (tx) => throttleAndCredentials(tx, key, user?.userId ?? PLATFORM_TENANT_ID, deps.throttle),
+    { tenantId },
+  );
   if (throttled.ipRetryAfter !== null) {
     await fail(tenantId, user?.userId ?? null, 'too_many_attempts');
     throw authErrors.tooManyAttempts(throttled.ipRetryAfter);
@@ -105,10 +105,10 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<LoginRes
     throw authErrors.accountLocked(throttled.accountRetryAfter);
   }
 
-  const verified = user && credentials
-    ? await deps.hasher.verify(credentials.passwordHash, input.password)
+  const verified = user && passwordHash
+    ? await deps.hasher.verify(passwordHash, input.password)
     : await deps.hasher.verifyDummy(input.password);
-  if (!verified || !user || !credentials) {
+  if (!verified || !user || !passwordHash) {
     const lock = await deps.db.transaction(async (tx) => {
       const outcome = await recordFailure(tx, key, policy.maxLoginAttempts, deps.throttle);
       await appendFailure(deps, tx, input, device, tenantId, user?.userId ?? null, outcome.lockedForSeconds ? 'account_locked' : 'invalid_credentials');
@@ -135,7 +135,7 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<LoginRes
   }
   if (policy.requireMfa) return mfaChallenge(deps, tenant, user);
 
-  const rehash = deps.hasher.needsRehash(credentials.passwordHash) ? await deps.hasher.hash(input.password) : null;
+  const rehash = deps.hasher.needsRehash(passwordHash) ? await deps.hasher.hash(input.password) : null;
   const idleTimeoutSeconds = sessionTimeoutSeconds(policy);
   const opened = await deps.db.transaction(async (tx) => {
     if (throttled.hasFailures) await recordSuccess(tx, key);

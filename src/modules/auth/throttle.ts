@@ -29,17 +29,34 @@ export type ThrottleState = { ipRetryAfter: number | null; accountRetryAfter: nu
  *   const state = await throttleState(tx, { tenantId, subject: email, ip }, DEFAULT_THROTTLE);
  */
 export async function throttleState(tx: Queryable, key: { tenantId: string; subject: string; ip: string }, settings: ThrottleSettings): Promise<ThrottleState> {
-  const { rows } = await tx.query<{ ip_wait: number | null; account_wait: number | null; has_failures: boolean }>(
+  return (await throttleAndCredentials(tx, key, null, settings)).throttle;
+}
+
+/**
+ * The throttle state and the user's password hash in one round trip (sign-in's only read before
+ * the argon2id verification). `userId` null reads no credentials.
+ */
+export async function throttleAndCredentials(
+  tx: Queryable,
+  key: { tenantId: string; subject: string; ip: string },
+  userId: string | null,
+  settings: ThrottleSettings,
+): Promise<{ throttle: ThrottleState; passwordHash: string | null }> {
+  const { rows } = await tx.query<{ ip_wait: number | null; account_wait: number | null; has_failures: boolean; password_hash: string | null }>(
     `SELECT
        (SELECT ceil(extract(epoch FROM window_start + make_interval(secs => $4::float8) - now()))::int
           FROM auth_ip_failures WHERE ip_address = $3 AND failures >= $5::int AND window_start + make_interval(secs => $4::float8) > now()) AS ip_wait,
        (SELECT ceil(extract(epoch FROM locked_until - now()))::int
           FROM auth_login_failures WHERE tenant_id = $1 AND subject = $2 AND locked_until > now()) AS account_wait,
-       EXISTS (SELECT 1 FROM auth_login_failures WHERE tenant_id = $1 AND subject = $2) AS has_failures`,
-    [key.tenantId, key.subject, key.ip, settings.ipWindowSeconds, settings.ipMaxFailures],
+       EXISTS (SELECT 1 FROM auth_login_failures WHERE tenant_id = $1 AND subject = $2) AS has_failures,
+       (SELECT password_hash FROM auth_credentials WHERE tenant_id = $1 AND user_id = $6::uuid) AS password_hash`,
+    [key.tenantId, key.subject, key.ip, settings.ipWindowSeconds, settings.ipMaxFailures, userId],
   );
   const row = rows[0];
-  return { ipRetryAfter: positive(row?.ip_wait), accountRetryAfter: positive(row?.account_wait), hasFailures: row?.has_failures ?? false };
+  return {
+    throttle: { ipRetryAfter: positive(row?.ip_wait), accountRetryAfter: positive(row?.account_wait), hasFailures: row?.has_failures ?? false },
+    passwordHash: row?.password_hash ?? null,
+  };
 }
 
 const positive = (value: number | null | undefined) => (value === null || value === undefined ? null : Math.max(1, value));
