@@ -24,6 +24,8 @@ export type AuthDeps = {
   logger: Logger;
   settings: AuthSettings;
   users: UserCache;
+  /** Counts a sign-in attempt by outcome (`acci_auth_logins_total`). */
+  countLogin: (outcome: 'succeeded' | 'failed' | 'mfa_required') => void;
 };
 
 export type AuthSettings = {

@@ -47,6 +47,8 @@ describe('POST /auth/login', () => {
     assert.equal(byHost.json().user.tenantId, acme.tenantId);
     const mixedCase = await f.login({ tenant: 'acme', email: acme.adminEmail.toUpperCase(), password: PASSWORD });
     assert.equal(mixedCase.statusCode, 200, 'e-mail is case-insensitive');
+    const metrics = await f.inject({ method: 'GET', url: '/metrics' });
+    assert.match(metrics.body, /acci_auth_logins_total\{outcome="succeeded"\} \d+/);
   });
 
   it('answers a wrong password, an unknown e-mail and an unknown tenant alike', async () => {

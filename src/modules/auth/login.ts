@@ -68,6 +68,17 @@ async function resolveTenant(deps: AuthDeps, input: LoginInput): Promise<AuthTen
  *   const result = await login(deps, { tenant: 'acme', email, password, host, ip, userAgent, correlationId });
  */
 export async function login(deps: AuthDeps, input: LoginInput): Promise<LoginResult> {
+  try {
+    const result = await attemptLogin(deps, input);
+    deps.countLogin('mfaRequired' in result ? 'mfa_required' : 'succeeded');
+    return result;
+  } catch (error) {
+    deps.countLogin('failed');
+    throw error;
+  }
+}
+
+async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginResult> {
   const device: DeviceInfo = { userAgent: input.userAgent };
   const email = normalizeEmail(input.email);
   const tenant = await resolveTenant(deps, input);

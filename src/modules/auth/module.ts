@@ -69,6 +69,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
       ...(options.keyRotationSeconds ? { rotationAfterSeconds: options.keyRotationSeconds } : {}),
     });
     const directory = options.directory(context);
+    const logins = context.metrics.counter('acci_auth_logins_total', 'Sign-in attempts by outcome', ['outcome']);
     deps = {
       db: context.db.app,
       events: createEventStore({ db: context.db.app, metrics: context.metrics }),
@@ -87,6 +88,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
       logger: context.logger,
       settings,
       users: createUserCache(directory, options.userCacheTtlMs),
+      countLogin: (outcome) => logins.inc({ outcome }),
     };
     return deps;
   };
