@@ -42,12 +42,13 @@ export function createMailer(options: MailerOptions): Mailer {
   }
   const directory = resolve(options.directory);
   const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let ready: Promise<unknown> | undefined;
   return {
     transport: 'file',
     directory,
     async send(message) {
       const info = await stream.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
-      await mkdir(directory, { recursive: true });
+      await (ready ??= mkdir(directory, { recursive: true }));
       const file = join(directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
       await writeFile(file, info.message as Buffer, { mode: 0o600 });
       logger.info({ to: message.to, subject: message.subject, file }, 'mail written to file (SMTP_URL not set)');
