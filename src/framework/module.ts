@@ -1,5 +1,8 @@
 import type { Authorize, CommandBus, QueryBus, RateLimit } from './cqrs/index.ts';
 import type { Database } from './db/index.ts';
+import type { EventStore } from './eventstore/types.ts';
+import type { Upcaster } from './eventstore/upcasters.ts';
+import type { Projection } from './projections/types.ts';
 import type { Authenticator, HttpServer } from './http/index.ts';
 import type { Translations } from './i18n/index.ts';
 import type { HealthCheck, Logger, Metrics } from './observability/index.ts';
@@ -18,6 +21,8 @@ export type ModuleContext = {
   logger: Logger;
   metrics: Metrics;
   translations: Translations;
+  /** The event store on `db.app` (tenant-scoped), with every module's upcasters and inline projections. */
+  eventStore: EventStore;
   /** Register command handlers here (`commandBus.register`); every command runs the standard middleware. */
   commandBus: CommandBus;
   /** Register query handlers over read models here. */
@@ -40,6 +45,12 @@ export type AcciModule = {
   /** Stops that work during graceful shutdown, before the pools close. */
   stop?: () => void | Promise<void>;
   healthChecks?: (context: ModuleContext) => HealthCheck[];
+  /** Asynchronous projections: the platform runs one active runner per projection across instances. */
+  projections?: readonly Projection[];
+  /** Projections applied inside the append transaction (read-your-writes for the same request). */
+  inlineProjections?: readonly Projection[];
+  /** Raise old event schema versions on every read. */
+  upcasters?: readonly Upcaster[];
   /** The module that knows how callers prove who they are (auth) provides this; at most one does. */
   authenticator?: (context: ModuleContext) => Authenticator;
   /** The access-control module provides the buses' `authorize(principal, request)`; at most one does. */

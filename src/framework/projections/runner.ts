@@ -48,10 +48,11 @@ export type ProjectionRunner = {
   stop: () => Promise<void>;
   isActive: () => boolean;
   /**
-   * Takes the lock if free and applies everything committed so far (waiting, up to 30 s, for
-   * events an older open transaction still hides); returns the events applied. Not while started.
+   * Takes the lock if free (or within `waitForLockMs`) and applies everything committed so far
+   * (waiting, up to 30 s, for events an older open transaction still hides); returns the events
+   * applied, 0 when another runner holds the lock. Not while started.
    */
-  catchUp: () => Promise<number>;
+  catchUp: (options?: { waitForLockMs?: number }) => Promise<number>;
   checkpoint: () => Checkpoint | undefined;
 };
 
@@ -260,18 +261,25 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       await release();
     },
     isActive: () => active,
-    async catchUp() {
+    async catchUp(catchUpOptions = {}) {
       if (loop) throw new Error('catchUp() is for runners that are not started');
-      if (!active && !(await acquire())) return 0;
+      const lockDeadline = Date.now() + (catchUpOptions.waitForLockMs ?? 0);
+      while (!active && !(await acquire())) {
+        if (Date.now() >= lockDeadline) return 0;
+        await sleep(Math.min(lockRetryMs, 50));
+      }
       let total = 0;
+      let settled = false;
       const deadline = Date.now() + catchUpTimeoutMs;
       for (;;) {
         const count = await drainOnce();
         total += count;
         if (count > 0) continue;
+        if (settled) return total;
         // Committed events still hidden behind an older open transaction are part of "so far".
-        if (!(await isHeldBack()) || Date.now() > deadline) return total;
-        await sleep(HELD_BACK_POLL_MS);
+        // Once none are hidden, one more read gets everything committed before that check.
+        settled = !(await isHeldBack()) || Date.now() > deadline;
+        if (!settled) await sleep(HELD_BACK_POLL_MS);
       }
     },
     checkpoint: () => checkpoint,
