@@ -33,6 +33,11 @@ export type AcciModule = {
   /** Stops that work during graceful shutdown, before the pools close. */
   stop?: () => void | Promise<void>;
   healthChecks?: (context: ModuleContext) => HealthCheck[];
+  /**
+   * Cross-cutting HTTP infrastructure (authorization enforcement, rate limits) registered on the
+   * root instance before any route, so its hooks see every route of every module.
+   */
+  global?: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
   /** The module that knows how callers prove who they are (auth) provides this; at most one does. */
   authenticator?: (context: ModuleContext) => Authenticator;
 };
