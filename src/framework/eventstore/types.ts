@@ -65,6 +65,10 @@ export type ReadAllOptions = {
   tenantId?: string;
   /** Only events whose type starts with one of these prefixes (e.g. `user.`). */
   typePrefixes?: string[];
+  /** Only events of exactly these types (combined with `typePrefixes` by OR). */
+  types?: string[];
+  /** Read inside the caller's transaction. */
+  tx?: Transaction;
 };
 
 /** A pg client inside an open transaction, so callers can write more rows atomically with an append. */

@@ -1,0 +1,233 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
+import { AppError } from '../errors/index.ts';
+import { createEventStore, type PostgresEventStore } from './postgres.ts';
+import { START, type Checkpoint, type NewEvent, type RecordedEvent } from './types.ts';
+
+let db: TestDatabase;
+let store: PostgresEventStore;
+let system: PostgresEventStore;
+const tenantA = randomUUID();
+const tenantB = randomUUID();
+const ctx = (tenantId: string = tenantA) => ({ tenantId, correlationId: randomUUID() });
+const ev = (type: string, data: unknown = {}): NewEvent => ({ type, data });
+
+before(async () => {
+  db = await createTestDatabase();
+  store = createEventStore({ db: db.app });
+  system = createEventStore({ db: db.system });
+});
+after(() => db.drop());
+
+const codeOf = (error: unknown) => (error instanceof AppError ? error.code : String(error));
+
+async function readEverything(reader: PostgresEventStore, after: Checkpoint = START, options: { typePrefixes?: string[]; tenantId?: string } = {}) {
+  const seen: RecordedEvent[] = [];
+  let checkpoint = after;
+  for (;;) {
+    const batch = await reader.readAll({ ...options, after: checkpoint, limit: 7 });
+    if (batch.length === 0) return { seen, checkpoint };
+    seen.push(...batch);
+    const last = batch.at(-1)!.metadata;
+    checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
+  }
+}
+
+describe('append and readStream', () => {
+  it('appends atomically with gapless versions and SPEC §3 metadata', async () => {
+    const stream = `order-${randomUUID()}`;
+    const context = { tenantId: tenantA, correlationId: randomUUID(), causationId: randomUUID(), userId: randomUUID() };
+    const first = await store.append(stream, [ev('order.placed', { n: 1 }), ev('order.paid', { n: 2 })], { expectedVersion: 'no_stream', context });
+    assert.equal(first.nextExpectedVersion, 2);
+    assert.equal(first.globalPositions.length, 2);
+    const second = await store.append(stream, [ev('order.shipped')], { expectedVersion: 2, context });
+    assert.equal(second.nextExpectedVersion, 3);
+    const events = await store.readStream(stream, { tenantId: tenantA });
+    assert.deepEqual(events.map((e) => [e.type, e.metadata.streamVersion]), [['order.placed', 1], ['order.paid', 2], ['order.shipped', 3]]);
+    const m = events[0]!.metadata;
+    assert.equal(m.tenantId, tenantA);
+    assert.equal(m.correlationId, context.correlationId);
+    assert.equal(m.causationId, context.causationId);
+    assert.equal(m.userId, context.userId);
+    assert.equal(m.eventVersion, 1);
+    assert.equal(m.globalPosition, first.globalPositions[0]);
+    assert.equal(m.transactionId, first.transactionId);
+    assert.ok(!Number.isNaN(Date.parse(m.timestamp)));
+    assert.deepEqual(events[1]!.data, { n: 2 });
+    assert.deepEqual((await store.readStream(stream, { tenantId: tenantA, fromVersion: 2, limit: 1 })).map((e) => e.metadata.streamVersion), [2]);
+    assert.equal(await store.streamVersion(stream, { tenantId: tenantA }), 3);
+    assert.equal(await store.streamVersion(`missing-${randomUUID()}`, { tenantId: tenantA }), 0);
+  });
+
+  it('enforces no_stream, stream_exists and exact versions', async () => {
+    const stream = `s-${randomUUID()}`;
+    await assert.rejects(store.append(stream, [ev('x.a')], { expectedVersion: 'stream_exists', context: ctx() }), (e) => codeOf(e) === 'concurrency.version_conflict');
+    await assert.rejects(store.append(stream, [ev('x.a')], { expectedVersion: 3, context: ctx() }), (e) => codeOf(e) === 'concurrency.version_conflict');
+    await store.append(stream, [ev('x.a')], { expectedVersion: 'no_stream', context: ctx() });
+    await assert.rejects(store.append(stream, [ev('x.b')], { expectedVersion: 'no_stream', context: ctx() }), (e) => {
+      assert.ok(e instanceof AppError);
+      assert.equal(e.code, 'concurrency.version_conflict');
+      assert.equal(e.status, 409);
+      assert.deepEqual(e.params, { streamId: stream, expected: 'no_stream', actual: '1' });
+      return true;
+    });
+    await assert.rejects(store.append(stream, [ev('x.b')], { expectedVersion: 0, context: ctx() }), (e) => codeOf(e) === 'concurrency.version_conflict');
+    await store.append(stream, [ev('x.b')], { expectedVersion: 'stream_exists', context: ctx() });
+    await store.append(stream, [ev('x.c')], { expectedVersion: 'any', context: ctx() });
+    assert.equal(await store.streamVersion(stream, { tenantId: tenantA }), 3);
+    // The same stream id in another tenant is another stream.
+    await store.append(stream, [ev('x.a')], { expectedVersion: 'no_stream', context: ctx(tenantB) });
+  });
+
+  it('16 concurrent no_stream appends to one stream: exactly one wins', async () => {
+    const stream = `race-${randomUUID()}`;
+    const results = await Promise.allSettled(Array.from({ length: 16 }, (_, i) =>
+      store.append(stream, [ev('race.won', { i })], { expectedVersion: 'no_stream', context: ctx() })));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results) if (r.status === 'rejected') assert.equal(codeOf(r.reason), 'concurrency.version_conflict');
+    assert.equal((await store.readStream(stream, { tenantId: tenantA })).length, 1);
+  });
+
+  it('16 writers at the same expected version: exactly one wins', async () => {
+    const stream = `race-${randomUUID()}`;
+    await store.append(stream, [ev('race.started'), ev('race.started')], { expectedVersion: 'no_stream', context: ctx() });
+    const results = await Promise.allSettled(Array.from({ length: 16 }, (_, i) =>
+      store.append(stream, [ev('race.won', { i }), ev('race.won', { i })], { expectedVersion: 2, context: ctx() })));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results) if (r.status === 'rejected') assert.equal(codeOf(r.reason), 'concurrency.version_conflict');
+    assert.deepEqual((await store.readStream(stream, { tenantId: tenantA })).map((e) => e.metadata.streamVersion), [1, 2, 3, 4]);
+  });
+
+  it('keeps versions gapless under concurrent `any` appends', async () => {
+    const stream = `busy-${randomUUID()}`;
+    await Promise.all(Array.from({ length: 16 }, (_, i) =>
+      store.append(stream, Array.from({ length: 1 + (i % 3) }, () => ev('busy.tick', { i })), { expectedVersion: 'any', context: ctx() })));
+    const versions = (await store.readStream(stream, { tenantId: tenantA })).map((e) => e.metadata.streamVersion);
+    const total = Array.from({ length: 16 }, (_, i) => 1 + (i % 3)).reduce((a, b) => a + b, 0);
+    assert.deepEqual(versions, Array.from({ length: total }, (_, i) => i + 1));
+    // Each append's events are contiguous.
+    const events = await store.readStream(stream, { tenantId: tenantA });
+    for (let i = 1; i < events.length; i++) {
+      const [a, b] = [events[i - 1]!, events[i]!];
+      if (a.metadata.transactionId === b.metadata.transactionId) assert.deepEqual(a.data, b.data);
+    }
+  });
+
+  it('rejects a duplicate event id with a stable code and appends nothing of that batch', async () => {
+    const stream = `dup-${randomUUID()}`;
+    const eventId = randomUUID();
+    await store.append(stream, [{ type: 'dup.first', data: {}, eventId }], { expectedVersion: 'no_stream', context: ctx() });
+    await assert.rejects(
+      store.append(stream, [ev('dup.other'), { type: 'dup.again', data: {}, eventId }], { expectedVersion: 1, context: ctx() }),
+      (e) => codeOf(e) === 'eventstore.duplicate_event' && (e as AppError).status === 409 && String((e as AppError).params.eventId).includes(eventId),
+    );
+    assert.equal(await store.streamVersion(stream, { tenantId: tenantA }), 1);
+    await assert.rejects(store.append(`dup-${randomUUID()}`, [{ type: 'dup.elsewhere', data: {}, eventId }], { expectedVersion: 'any', context: ctx() }),
+      (e) => codeOf(e) === 'eventstore.duplicate_event');
+  });
+
+  it('appends inside a caller transaction: rolled back together, committed together', async () => {
+    const stream = `tx-${randomUUID()}`;
+    await assert.rejects(db.app.transaction(async (tx) => {
+      await store.append(stream, [ev('tx.one')], { expectedVersion: 'no_stream', context: ctx(), tx });
+      throw new Error('abort');
+    }, { tenantId: tenantA }), /abort/);
+    assert.equal(await store.streamVersion(stream, { tenantId: tenantA }), 0);
+    await db.app.transaction(async (tx) => {
+      await store.append(stream, [ev('tx.one')], { expectedVersion: 'no_stream', context: ctx(), tx });
+      await store.append(stream, [ev('tx.two')], { expectedVersion: 1, context: ctx(), tx });
+      assert.equal((await store.readStream(stream, { tenantId: tenantA, tx })).length, 2);
+    }, { tenantId: tenantA });
+    assert.equal(await store.streamVersion(stream, { tenantId: tenantA }), 2);
+    await assert.rejects(db.app.transaction((tx) => store.append(stream, [ev('tx.x')], { expectedVersion: 'any', context: ctx(tenantB), tx }), { tenantId: tenantA }));
+  });
+
+  it('refuses empty appends and malformed tenants', async () => {
+    await assert.rejects(store.append('x', [], { expectedVersion: 'any', context: ctx() }), (e) => codeOf(e) === 'eventstore.invalid_append');
+    await assert.rejects(store.append('x', [ev('a')], { expectedVersion: 'any', context: ctx('nope') }), (e) => codeOf(e) === 'eventstore.invalid_append');
+    await assert.rejects(store.append('x', [ev('a')], { expectedVersion: -5, context: ctx() }), (e) => codeOf(e) === 'eventstore.invalid_append');
+  });
+});
+
+describe('tenant isolation', () => {
+  it('a tenant-scoped reader sees only its tenant; the runtime role cannot change events', async () => {
+    const stream = `iso-${randomUUID()}`;
+    const t1 = randomUUID();
+    const t2 = randomUUID();
+    await store.append(stream, [ev('iso.one', { t: 1 })], { expectedVersion: 'no_stream', context: ctx(t1) });
+    await store.append(stream, [ev('iso.one', { t: 2 })], { expectedVersion: 'no_stream', context: ctx(t2) });
+    const mine = await store.readAll({ tenantId: t1, limit: 10_000 });
+    assert.ok(mine.length >= 1 && mine.every((e) => e.metadata.tenantId === t1));
+    assert.deepEqual((await store.readStream(stream, { tenantId: t2 })).map((e) => e.data), [{ t: 2 }]);
+    const raw = await db.app.transaction((tx) => tx.query('SELECT DISTINCT tenant_id FROM events'), { tenantId: t1 });
+    assert.deepEqual(raw.rows.map((r) => r.tenant_id), [t1]);
+    assert.equal((await db.app.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]?.n, 0, 'no tenant set: nothing visible');
+    assert.equal((await store.readAll({ limit: 10 })).length, 0);
+    for (const statement of ['UPDATE events SET data = \'{}\'', 'DELETE FROM events', 'TRUNCATE events']) {
+      await assert.rejects(db.app.transaction((tx) => tx.query(statement), { tenantId: t1 }), /permission denied/);
+    }
+    await assert.rejects(db.app.transaction((tx) => tx.query(
+      `INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, data, metadata) VALUES ($1, 'x', 1, gen_random_uuid(), 'x', '{}', '{}')`, [t2]), { tenantId: t1 }),
+    /row-level security/);
+    const all = await system.readAll({ limit: 10_000 });
+    assert.ok(all.some((e) => e.metadata.tenantId === t1) && all.some((e) => e.metadata.tenantId === t2));
+  });
+});
+
+describe('readAll', () => {
+  it('filters by tenant and type prefixes in commit order, in bounded batches', async () => {
+    const t = randomUUID();
+    const stream = `f-${randomUUID()}`;
+    await system.append(stream, [ev('user.registered'), ev('tenant.created'), ev('user_x.other'), ev('user.deactivated')], { expectedVersion: 'no_stream', context: ctx(t) });
+    const { seen } = await readEverything(system, START, { tenantId: t, typePrefixes: ['user.'] });
+    assert.deepEqual(seen.map((e) => e.type), ['user.registered', 'user.deactivated']);
+    const exact = await system.readAll({ tenantId: t, types: ['tenant.created'] });
+    assert.deepEqual(exact.map((e) => e.type), ['tenant.created']);
+    const bounded = await system.readAll({ tenantId: t, limit: 2 });
+    assert.equal(bounded.length, 2);
+  });
+
+  it('never skips an event committed late by a transaction that started earlier', async () => {
+    const t = randomUUID();
+    const { checkpoint: start } = await readEverything(system);
+    const client = await db.app.pool.connect();
+    try {
+      await client.query(`BEGIN; SET LOCAL app.tenant_id = '${t}'`);
+      const slow = await store.append(`slow-${randomUUID()}`, [ev('late.slow')], { expectedVersion: 'no_stream', context: ctx(t), tx: client });
+      const fast = await store.append(`fast-${randomUUID()}`, [ev('late.fast')], { expectedVersion: 'no_stream', context: ctx(t) });
+      assert.ok(BigInt(slow.globalPositions[0]!) < BigInt(fast.globalPositions[0]!), 'the slow writer took the lower position');
+
+      const during = await readEverything(system, start, { tenantId: t });
+      assert.deepEqual(during.seen.map((e) => e.type), [], 'nothing at or after the open writer is delivered yet');
+
+      await client.query('COMMIT');
+      const later = await readEverything(system, during.checkpoint, { tenantId: t });
+      assert.deepEqual(later.seen.map((e) => e.type), ['late.slow', 'late.fast']);
+      const again = await readEverything(system, later.checkpoint, { tenantId: t });
+      assert.equal(again.seen.length, 0, 'delivered exactly once');
+    } finally {
+      client.release();
+    }
+  });
+
+  it('applies upcasters on every read path', async () => {
+    const upcasting = createEventStore({
+      db: db.system,
+      upcasters: [
+        { eventType: 'shape.drawn', fromVersion: 1, upcast: (d) => ({ ...(d as object), colour: 'black' }) },
+        { eventType: 'shape.drawn', fromVersion: 2, upcast: (d) => ({ ...(d as object), width: 1 }) },
+      ],
+    });
+    const t = randomUUID();
+    const stream = `shape-${randomUUID()}`;
+    await upcasting.append(stream, [{ type: 'shape.drawn', data: { kind: 'circle' } }, { type: 'shape.drawn', data: { kind: 'square', colour: 'red', width: 3 }, schemaVersion: 3 }], { expectedVersion: 'any', context: ctx(t) });
+    const fromStream = await upcasting.readStream(stream, { tenantId: t });
+    const fromAll = await upcasting.readAll({ tenantId: t });
+    for (const events of [fromStream, fromAll]) {
+      assert.deepEqual(events.map((e) => e.data), [{ kind: 'circle', colour: 'black', width: 1 }, { kind: 'square', colour: 'red', width: 3 }]);
+      assert.deepEqual(events.map((e) => e.metadata.eventVersion), [3, 3]);
+    }
+  });
+});

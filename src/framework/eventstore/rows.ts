@@ -1,0 +1,44 @@
+import type { RecordedEvent } from './types.ts';
+import type { Upcasters } from './upcasters.ts';
+
+/** The columns every read selects, in the shape `toRecordedEvent` expects. */
+export const EVENT_COLUMNS = `tenant_id, stream_id, stream_version::int4 AS stream_version, global_position::text AS global_position,
+  transaction_id::text AS transaction_id, event_id, event_type, schema_version, data, metadata, created_at`;
+
+export type EventRow = {
+  tenant_id: string;
+  stream_id: string;
+  stream_version: number | string;
+  global_position: string;
+  transaction_id: string;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: { correlationId?: string; causationId?: string | null; userId?: string | null } | null;
+  created_at: Date | string;
+};
+
+/** A stored row as a RecordedEvent, upcast to the current schema version. */
+export function toRecordedEvent(row: EventRow, upcasters: Upcasters): RecordedEvent {
+  const { data, version } = upcasters.apply(row.event_type, row.schema_version, row.data);
+  const meta = row.metadata ?? {};
+  return {
+    type: row.event_type,
+    data,
+    metadata: {
+      eventId: row.event_id,
+      eventType: row.event_type,
+      eventVersion: version,
+      timestamp: row.created_at instanceof Date ? row.created_at.toISOString() : new Date(row.created_at).toISOString(),
+      tenantId: row.tenant_id,
+      correlationId: meta.correlationId ?? '',
+      causationId: meta.causationId ?? null,
+      userId: meta.userId ?? null,
+      streamId: row.stream_id,
+      streamVersion: Number(row.stream_version),
+      globalPosition: String(row.global_position),
+      transactionId: String(row.transaction_id),
+    },
+  };
+}
