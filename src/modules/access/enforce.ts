@@ -1,5 +1,6 @@
 import type { FastifyRequest, RouteOptions } from 'fastify';
-import type { HttpServer, Principal } from '../../framework/http/index.ts';
+import type { HttpServer } from '../../framework/http/index.ts';
+import { assertAllowed } from './authorize.ts';
 import { accessErrors } from './errors.ts';
 import { isPermission, type Permission } from './permissions.ts';
 import type { PolicyEngine, ResourceAttributes } from './policy/engine.ts';
@@ -31,28 +32,26 @@ export function resourceOf(request: FastifyRequest): ResourceAttributes {
 }
 
 /**
- * Throws the answer for a denied request: 401 anonymous, 404 another tenant's resource, 403 lacking
- * the permission. The query side calls it directly; routes get it through the global hook.
- *
- * @example
- *   authorizeAccess(engine, request.principal, 'users:read', { tenantId, ownerId: userId });
- */
-export function authorizeAccess(engine: PolicyEngine, principal: Principal | null, permission: Permission, resource: ResourceAttributes = {}): Principal {
-  if (!principal) throw accessErrors.unauthenticated();
-  const decision = engine.decide(principal, permission, resource);
-  if (decision === 'allow') return principal;
-  if (decision === 'not_found') throw accessErrors.tenantNotFound(resource.tenantId ?? '');
-  throw accessErrors.forbidden();
-}
-
-/**
  * Installs enforcement on the root instance: every route added afterwards must declare access
- * (registration fails otherwise, so the server cannot start with an unguarded route), and every
- * request is checked before its body is even parsed.
+ * (`ready()` fails otherwise, naming each route, so the server cannot start with an unguarded
+ * route), and every request is checked before its body is even parsed.
  */
 export function registerEnforcement(app: HttpServer, engine: PolicyEngine, routes: DeclaredRoute[]): void {
+  // Checked once every onRoute hook has run (a plugin may still complete a route's config).
+  const seen: Pick<RouteOptions, 'method' | 'url' | 'config'>[] = [];
   app.addHook('onRoute', (route) => {
-    routes.push(...declarationOf(route));
+    seen.push(route);
+  });
+  app.addHook('onReady', async () => {
+    const problems: string[] = [];
+    for (const route of seen.splice(0)) {
+      try {
+        routes.push(...declarationOf(route));
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    if (problems.length > 0) throw new Error(`access: ${problems.join('; ')}`);
   });
   app.addHook('onRequest', async (request) => {
     if (request.is404) return;
@@ -60,6 +59,6 @@ export function registerEnforcement(app: HttpServer, engine: PolicyEngine, route
     if (config.public === true) return;
     const permission = config.permission;
     if (permission === undefined || !isPermission(permission)) throw accessErrors.forbidden();
-    authorizeAccess(engine, request.principal, permission, resourceOf(request));
+    assertAllowed(engine, request.principal, permission, resourceOf(request));
   });
 }

@@ -11,8 +11,9 @@ import { AppError, commonErrors } from '../../framework/errors/index.ts';
 export const accessErrors = {
   unauthenticated: commonErrors.unauthenticated,
   forbidden: commonErrors.forbidden,
-  tenantNotFound: (tenantId: string) => new AppError('tenant.not_found', 404, { tenantId }),
+  tenantNotFound: () => new AppError('tenant.not_found', 404),
   roleNotFound: (role: string) => new AppError('access.role_not_found', 404, { role }),
+  invalidRoleName: (role: string) => new AppError('access.invalid_role_name', 400, { role }),
   roleExists: (role: string) => new AppError('access.role_exists', 409, { role }),
   roleInUse: (role: string, users: number) => new AppError('access.role_in_use', 409, { role, users }),
   builtInRole: (role: string) => new AppError('access.role_built_in', 409, { role }),

@@ -1,7 +1,7 @@
 import { newEnforcer, newModelFromString, type Enforcer } from 'casbin';
 import type { Principal } from '../../../framework/http/index.ts';
 import { PERMISSIONS, RESTRICTED_PERMISSION, SYSTEM_ADMIN_ROLE, type Permission } from '../permissions.ts';
-import { parsePolicy, type PolicySet } from './policy-file.ts';
+import { parsePolicy, type PolicyRule, type PolicySet } from './policy-file.ts';
 
 /** What the policy may look at about the resource being touched. */
 export type ResourceAttributes = {
@@ -42,6 +42,8 @@ export type PolicyEngine = {
   loadBase: (text: string, source: string) => Promise<void>;
   setTenant: (tenantId: string, policy: TenantPolicy) => Promise<void>;
   hasCustomRole: (tenantId: string, role: string) => boolean;
+  /** The rules of the shipped policy (for listing built-in roles). */
+  baseRules: () => readonly PolicyRule[];
   /** Incremented by every reload (tests and metrics watch it). */
   version: () => number;
 };
@@ -66,7 +68,8 @@ function check(compiled: Compiled, role: string, domain: string, permission: str
 }
 
 export async function createPolicyEngine(options: { model: string; policy: string; source?: string }): Promise<PolicyEngine> {
-  let base = await compile(options.model, parsePolicy(options.policy, options.source ?? 'policy'));
+  let baseSet = parsePolicy(options.policy, options.source ?? 'policy');
+  let base = await compile(options.model, baseSet);
   const tenants = new Map<string, TenantState>();
   let version = 1;
 
@@ -99,7 +102,9 @@ export async function createPolicyEngine(options: { model: string; policy: strin
     },
     permissionsOf: (principal) => PERMISSIONS.filter((permission) => holdsAny(principal, permission, true)),
     async loadBase(text, source) {
-      base = await compile(options.model, parsePolicy(text, source));
+      const set = parsePolicy(text, source);
+      base = await compile(options.model, set);
+      baseSet = set;
       version++;
     },
     async setTenant(tenantId, policy) {
@@ -108,6 +113,7 @@ export async function createPolicyEngine(options: { model: string; policy: strin
       tenants.set(tenantId, { ...compiled, roles: new Set(policy.roles.map((r) => r.name)), assignments: policy.assignments });
       version++;
     },
+    baseRules: () => baseSet.rules,
     hasCustomRole: (tenantId, role) => tenants.get(tenantId)?.roles.has(role) ?? false,
     version: () => version,
   };
