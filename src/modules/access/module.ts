@@ -111,7 +111,8 @@ export function createAccess(options: AccessOptions = {}): Access {
     async register(app, context) {
       const policy = await ensureEngine();
       const roles = createRoleService({ db: context.db.app, engine: policy, authorize: createAuthorize(policy), logger: context.logger, metrics: context.metrics });
-      registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, planOf, counter: () => apps.get(context)?.counter });
+      const plans = typeof options.quotas === 'object' ? options.quotas.plans : undefined;
+      registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, planOf, counter: () => apps.get(context)?.counter, ...(plans ? { plans } : {}) });
     },
     async start(context) {
       const policy = await ensureEngine();

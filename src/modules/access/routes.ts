@@ -5,7 +5,7 @@ import { accessErrors } from './errors.ts';
 import { BUILT_IN_ROLES, PERMISSIONS, isBuiltInRole } from './permissions.ts';
 import type { PolicyEngine } from './policy/engine.ts';
 import type { ApiCallCounter } from './quotas.ts';
-import { periodOf, quotasFor } from './quotas.ts';
+import { periodOf, quotasFor, type PlanQuotas } from './quotas.ts';
 import type { RoleCommand } from './roles/decider.ts';
 import type { RoleService } from './roles/service.ts';
 import { assignedRoles, listRoles } from './roles/store.ts';
@@ -45,6 +45,7 @@ export type RouteDeps = {
   roles: RoleService;
   counter: () => ApiCallCounter | undefined;
   planOf: (tenantId: string) => string;
+  plans?: Readonly<Record<string, PlanQuotas>>;
 };
 
 function builtInRoles(engine: PolicyEngine): RoleDto[] {
@@ -161,7 +162,7 @@ export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
   }, async (request) => {
     const { tenantId } = request.params;
     const plan = deps.planOf(tenantId);
-    const quotas = quotasFor(plan);
+    const quotas = quotasFor(plan, deps.plans);
     const counter = deps.counter();
     return {
       plan,

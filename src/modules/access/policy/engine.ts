@@ -44,7 +44,7 @@ export type PolicyEngine = {
   hasCustomRole: (tenantId: string, role: string) => boolean;
   /** The rules of the shipped policy (for listing built-in roles). */
   baseRules: () => readonly PolicyRule[];
-  /** Incremented by every reload (tests and metrics watch it). */
+  /** Incremented by every reload of the base policy (tests and logs watch it). */
   version: () => number;
 };
 
@@ -111,7 +111,6 @@ export async function createPolicyEngine(options: { model: string; policy: strin
       const lines = policy.roles.flatMap((role) => role.permissions.map((p) => `p, ${role.name}, ${tenantId}, ${p}, any`));
       const compiled = await compile(options.model, parsePolicy(lines.join('\n'), `tenant ${tenantId}`));
       tenants.set(tenantId, { ...compiled, roles: new Set(policy.roles.map((r) => r.name)), assignments: policy.assignments });
-      version++;
     },
     baseRules: () => baseSet.rules,
     hasCustomRole: (tenantId, role) => tenants.get(tenantId)?.roles.has(role) ?? false,
