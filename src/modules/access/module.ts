@@ -29,7 +29,7 @@ export type AccessOptions = {
   quotas?: boolean | { flushMs?: number; plans?: Readonly<Record<string, PlanQuotas>> };
 };
 
-type AppState = { store: RateLimitStore; counter: ApiCallCounter | undefined; listener?: pg.PoolClient; stopWatch?: () => void };
+type AppState = { store: RateLimitStore & { ping?: () => Promise<void> }; counter: ApiCallCounter | undefined; listener?: pg.PoolClient; stopWatch?: () => void };
 
 /**
  * The access module: policy engine, enforcement on every route, rate limits, quotas, role API.
@@ -94,17 +94,26 @@ export function createAccess(options: AccessOptions = {}): Access {
         ...(typeof quota === 'object' && quota.plans ? { quotas: quota.plans } : {}),
       });
       apps.set(context, { store, counter });
-      registerRateLimit(app, {
-        store,
-        bucketsFor: (request) => bucketsFor(request, settings, planOf),
-        onStoreError: (error, request) => request.log.warn({ err: error }, 'rate limit store unavailable; request allowed'),
-      });
+      if (settings.enabled) {
+        registerRateLimit(app, {
+          store,
+          bucketsFor: (request) => bucketsFor(request, settings, planOf),
+          onStoreError: (error, request) => request.log.warn({ err: error }, 'rate limit store unavailable; request allowed'),
+        });
+      }
       registerEnforcement(app, policy, routes);
       if (counter) {
-        app.addHook('preHandler', async (request) => {
+        app.addHook('preHandler', (request, _reply, done) => {
           const principal = request.principal;
-          if (!principal || principal.tenantId === PLATFORM_TENANT_ID || request.routeOptions.config.public === true) return;
-          await counter.check(principal.tenantId, planOf(principal.tenantId));
+          if (!principal || principal.tenantId === PLATFORM_TENANT_ID || request.routeOptions.config.public === true) return done();
+          let pending: Promise<void> | void;
+          try {
+            pending = counter.check(principal.tenantId, planOf(principal.tenantId));
+          } catch (error) {
+            return done(error as Error);
+          }
+          if (pending) pending.then(() => done(), done);
+          else done();
         });
       }
     },
@@ -137,7 +146,11 @@ export function createAccess(options: AccessOptions = {}): Access {
       }
       running.clear();
     },
-    healthChecks: () => [],
+    healthChecks: (context) => {
+      const store = apps.get(context)?.store;
+      const ping = store?.ping;
+      return ping ? [{ name: 'redis', check: () => ping() }] : [];
+    },
   };
 
   return {

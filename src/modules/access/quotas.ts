@@ -56,19 +56,31 @@ export function assertStorageQuota(plan: string, usedBytes: number, addingBytes:
  *   await counter.check(tenantId, 'free'); // throws 429 quota.api_calls_exceeded when spent
  */
 export type ApiCallCounter = {
-  /** Counts one call, or throws `quota.api_calls_exceeded` when the month's quota is spent. */
-  check: (tenantId: string, plan: string) => Promise<void>;
+  /**
+   * Counts one call, or throws `quota.api_calls_exceeded` when the month's quota is spent.
+   * Synchronous once the tenant's total is known; a promise only while it is being loaded.
+   */
+  check: (tenantId: string, plan: string) => Promise<void> | void;
   /** Calls counted this month (flushed total + this instance's pending). */
   used: (tenantId: string) => Promise<number>;
   flush: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
-export function createApiCallCounter(options: { db: Database; flushMs?: number; now?: () => Date; quotas?: Readonly<Record<string, PlanQuotas>> }): ApiCallCounter {
-  const now = options.now ?? (() => new Date());
+export function createApiCallCounter(options: { db: Database; flushMs?: number; now?: () => number; quotas?: Readonly<Record<string, PlanQuotas>> }): ApiCallCounter {
+  const now = options.now ?? Date.now;
   const pending = new Map<string, number>();
   const totals = new Map<string, Promise<number> | number>();
   const key = (tenantId: string, period: string) => `${tenantId}|${period}`;
+  let current = { period: '', from: 0, until: 0 };
+  /** The period of `ms`, recomputed only when a month boundary is crossed (hot path). */
+  const periodAt = (ms: number): string => {
+    if (ms < current.from || ms >= current.until) {
+      const at = new Date(ms);
+      current = { period: periodOf(at), from: Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1), until: Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1) };
+    }
+    return current.period;
+  };
 
   const total = (tenantId: string, period: string): Promise<number> | number => {
     const k = key(tenantId, period);
@@ -116,18 +128,27 @@ export function createApiCallCounter(options: { db: Database; flushMs?: number; 
   }, options.flushMs ?? 1000);
   timer.unref();
 
-  const used = async (tenantId: string, period = periodOf(now())) => (await total(tenantId, period)) + (pending.get(key(tenantId, period)) ?? 0);
+  const used = async (tenantId: string, period: string) => (await total(tenantId, period)) + (pending.get(key(tenantId, period)) ?? 0);
+  const admit = (k: string, flushed: number, limit: number, ms: number) => {
+    if (flushed + (pending.get(k) ?? 0) >= limit) throw accessErrors.apiCallQuotaExceeded(limit, secondsToNextPeriod(new Date(ms)));
+    pending.set(k, (pending.get(k) ?? 0) + 1);
+  };
 
   return {
-    async check(tenantId, plan) {
-      const at = now();
-      const period = periodOf(at);
+    check(tenantId, plan) {
+      const ms = now();
+      const period = periodAt(ms);
       const limit = quotasFor(plan, options.quotas).apiCallsPerMonth;
-      if (limit !== null && (await used(tenantId, period)) >= limit) throw accessErrors.apiCallQuotaExceeded(limit, secondsToNextPeriod(at));
       const k = key(tenantId, period);
-      pending.set(k, (pending.get(k) ?? 0) + 1);
+      if (limit === null) {
+        pending.set(k, (pending.get(k) ?? 0) + 1);
+        return;
+      }
+      const known = total(tenantId, period);
+      if (typeof known === 'number') return admit(k, known, limit, ms);
+      return known.then((flushed) => admit(k, flushed, limit, ms));
     },
-    used: (tenantId) => used(tenantId),
+    used: (tenantId) => used(tenantId, periodAt(now())),
     flush: () => (flushing = flushing.then(flush)),
     async stop() {
       clearInterval(timer);

@@ -58,16 +58,18 @@ async function compile(model: string, set: PolicySet): Promise<Compiled> {
   return { enforcer, cache: new Map() };
 }
 
-function check(compiled: Compiled, role: string, domain: string, permission: string, own: boolean): boolean {
+function check(compiled: Compiled, role: string, domain: string, permission: string, own: boolean, useCache: boolean): boolean {
   const key = `${role}\u0000${domain}\u0000${permission}\u0000${own ? 1 : 0}`;
-  const cached = compiled.cache.get(key);
+  const cached = useCache ? compiled.cache.get(key) : undefined;
   if (cached !== undefined) return cached;
   const decision = compiled.enforcer.enforceSync({ role, userId: 'caller' }, domain, permission, { ownerId: own ? 'caller' : 'other' });
-  compiled.cache.set(key, decision);
+  if (useCache) compiled.cache.set(key, decision);
   return decision;
 }
 
-export async function createPolicyEngine(options: { model: string; policy: string; source?: string }): Promise<PolicyEngine> {
+/** `cache: false` asks Casbin every time (the benchmark's raw figure); the default caches decisions until the next reload. */
+export async function createPolicyEngine(options: { model: string; policy: string; source?: string; cache?: boolean }): Promise<PolicyEngine> {
+  const useCache = options.cache !== false;
   let baseSet = parsePolicy(options.policy, options.source ?? 'policy');
   let base = await compile(options.model, baseSet);
   const tenants = new Map<string, TenantState>();
@@ -83,9 +85,9 @@ export async function createPolicyEngine(options: { model: string; policy: strin
     if (principal.scopes && !principal.isSystemAdmin && !principal.scopes.includes(permission)) return false;
     if (role.startsWith('custom:')) {
       const tenant = tenants.get(principal.tenantId);
-      return tenant !== undefined && tenant.roles.has(role) && check(tenant, role, principal.tenantId, permission, own);
+      return tenant !== undefined && tenant.roles.has(role) && check(tenant, role, principal.tenantId, permission, own, useCache);
     }
-    return check(base, role, principal.tenantId, permission, own);
+    return check(base, role, principal.tenantId, permission, own, useCache);
   };
 
   const holdsAny = (principal: Principal, permission: string, own: boolean): boolean =>
