@@ -125,7 +125,7 @@ export function createAccess(options: AccessOptions = {}): Access {
     },
     async start(context) {
       const policy = await ensureEngine();
-      const state = apps.get(context) ?? { store: createMemoryStore(), counter: undefined };
+      const state: AppState = apps.get(context) ?? { store: createMemoryStore(), counter: undefined };
       running.add(state);
       const tenants = await loadAllTenants(context.db.system, policy);
       context.logger.info({ tenants, version: policy.version() }, 'access policy loaded');
