@@ -1,3 +1,4 @@
+import type { Authorize, CommandBus, QueryBus, RateLimit } from './cqrs/index.ts';
 import type { Database } from './db/index.ts';
 import type { Authenticator, HttpServer } from './http/index.ts';
 import type { Translations } from './i18n/index.ts';
@@ -17,6 +18,10 @@ export type ModuleContext = {
   logger: Logger;
   metrics: Metrics;
   translations: Translations;
+  /** Register command handlers here (`commandBus.register`); every command runs the standard middleware. */
+  commandBus: CommandBus;
+  /** Register query handlers over read models here. */
+  queryBus: QueryBus;
 };
 
 /**
@@ -40,4 +45,8 @@ export type AcciModule = {
   global?: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
   /** The module that knows how callers prove who they are (auth) provides this; at most one does. */
   authenticator?: (context: ModuleContext) => Authenticator;
+  /** The access-control module provides the buses' `authorize(principal, request)`; at most one does. */
+  authorizer?: (context: ModuleContext) => Authorize;
+  /** The module that limits command rates provides this; at most one does. */
+  rateLimiter?: (context: ModuleContext) => RateLimit;
 };

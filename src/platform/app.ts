@@ -4,6 +4,7 @@ import { loadTranslations, type Translations } from '../framework/i18n/index.ts'
 import { createMetrics, type HealthCheck, type Logger, type Metrics } from '../framework/observability/index.ts';
 import type { AcciModule, ModuleContext } from '../framework/module.ts';
 import type { Database } from '../framework/db/index.ts';
+import { createPlatformBuses, resolveBusPolicy } from '../framework/cqrs/index.ts';
 import { migrationStatus } from './database/migrate.ts';
 import { modules as defaultModules } from './modules.ts';
 
@@ -35,8 +36,10 @@ export type App = {
 /** Composes the HTTP server, OpenAPI, operations routes and every module. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const metrics = options.metrics ?? createMetrics();
-  const context: ModuleContext = { db: options.db, logger: options.logger, metrics, translations: translations() };
+  const { setPolicy, ...buses } = createPlatformBuses({ db: options.db.app, logger: options.logger, metrics });
+  const context: ModuleContext = { db: options.db, logger: options.logger, metrics, translations: translations(), ...buses };
   const modules = options.modules ?? defaultModules;
+  setPolicy(resolveBusPolicy(modules, context));
   let shuttingDown = false;
 
   const authenticators = modules.filter((m) => m.authenticator);

@@ -1,5 +1,6 @@
 import type { AcciModule } from '../framework/module.ts';
 import { accessModule } from '../modules/access/index.ts';
+import { createIdentityModules } from '../modules/users/index.ts';
 
-/** The modules this server runs, in registration order. */
-export const modules: readonly AcciModule[] = [accessModule];
+/** The modules this server runs, in registration order (access first: it guards every route). */
+export const modules: readonly AcciModule[] = [accessModule, ...createIdentityModules()];

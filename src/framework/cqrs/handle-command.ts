@@ -5,7 +5,7 @@ import type { Decider, DomainEvent } from './decider.ts';
 import type { SnapshotStore } from './snapshots.ts';
 
 const PAGE = 1000;
-export const DEFAULT_MAX_RETRIES = 10;
+export const DEFAULT_MAX_RETRIES = 20;
 
 export type LoadOptions<Command, Event extends DomainEvent, State> = {
   store: EventStore;
@@ -76,7 +76,7 @@ export type HandleCommandOptions<Command, Event extends DomainEvent, State> = Lo
   command: Command;
   /** Correlation, causation and actor written into every event's metadata. */
   context: Omit<EventContext, 'tenantId'>;
-  /** Version conflicts retried (re-loading each time) before the conflict is thrown; default 10. */
+  /** Version conflicts retried (re-loading each time) before the conflict is thrown; default 20. */
   maxRetries?: number;
   /**
    * Caller's open transaction (tenant already set): the load, the append, snapshots and
@@ -93,7 +93,8 @@ export type HandleCommandOptions<Command, Event extends DomainEvent, State> = Lo
 };
 
 const isVersionConflict = (error: unknown): boolean => isAppError(error) && error.code === 'concurrency.version_conflict';
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+/** Full jitter, 4 ms doubling up to 100 ms: contenders spread out instead of colliding again. */
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 4 * 2 ** attempt)));
 
 async function withSavepoint<T>(tx: Transaction, work: () => Promise<T>): Promise<T> {
   await tx.query('SAVEPOINT acci_command');

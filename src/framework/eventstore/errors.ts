@@ -12,17 +12,18 @@ export const eventStoreErrors = {
 
 type PgError = { code?: string; constraint?: string; detail?: string };
 
+/** A concurrent writer claimed the same stream version first. */
+export const isVersionCollision = (error: unknown): boolean =>
+  (error as PgError | null)?.code === '23505' && (error as PgError).constraint === 'events_pkey';
+
 /** Translates what PostgreSQL raised during an append into the catalog above. */
-export function translateAppendError(error: unknown, streamId: string, expected: string, eventIds: readonly string[]): unknown {
+export function translateAppendError(error: unknown, streamId: string, expected: string, eventIds: readonly string[], actual = '?'): unknown {
   const pgError = error as PgError | null;
-  if (pgError?.code === 'AC409') return eventStoreErrors.versionConflict(streamId, expected, pgError.detail ?? '?');
   if (pgError?.code === '23505' && pgError.constraint === 'events_event_id_key') {
     // PostgreSQL omits the key from the detail under row-level security; then name every candidate.
     const match = /\(event_id\)=\(([^)]+)\)/.exec(pgError.detail ?? '');
     return eventStoreErrors.duplicateEvent(match?.[1] ?? eventIds.join(', '));
   }
-  if (pgError?.code === '23505' && pgError.constraint === 'events_pkey') {
-    return eventStoreErrors.versionConflict(streamId, expected, '?');
-  }
+  if (isVersionCollision(error)) return eventStoreErrors.versionConflict(streamId, expected, actual);
   return error;
 }

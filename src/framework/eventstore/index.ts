@@ -3,3 +3,5 @@ export { createEventStore, type EventStoreOptions, type PostgresEventStore } fro
 export { createUpcasters, type Upcaster, type Upcasters } from './upcasters.ts';
 export { eventStoreErrors } from './errors.ts';
 export { toRecordedEvent, type EventRow } from './rows.ts';
+export { readEventsAfter } from './read.ts';
+export { EVENTS_CHANNEL } from './notifier.ts';

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/index.ts';
 import type { Metrics } from '../observability/index.ts';
 import { applyToProjection, type Projection } from '../projections/types.ts';
-import { eventStoreErrors, translateAppendError } from './errors.ts';
+import { STREAM_LOCK_SQL, appendStatement, modeOf, readsCurrentVersion } from './append-sql.ts';
+import { eventStoreErrors, isVersionCollision, translateAppendError } from './errors.ts';
+import { createNotifier } from './notifier.ts';
 import {
   DEFAULT_READ_ALL_LIMIT, DEFAULT_STREAM_LIMIT, MAX_READ_ALL_LIMIT, MAX_STREAM_LIMIT, boundLimit, readAllQuery,
 } from './read.ts';
@@ -11,10 +13,11 @@ import { START, type AppendOptions, type AppendResult, type EventStore, type Exp
 import { createUpcasters, type Upcaster, type Upcasters } from './upcasters.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const APPEND_SQL = `SELECT stream_version::int4 AS v, global_positions::text[] AS p, transaction_id::text AS t, created_at
-  FROM acci_append_events($1, $2, $3, $4, $5, $6)`;
 const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS} FROM acci_read_stream($1, $2, $3, $4)`;
 const STREAM_VERSION_SQL = 'SELECT acci_stream_version($1, $2)::int4 AS v';
+/** Own-transaction `any` appends that lost a race for the next version simply try again. */
+const MAX_APPEND_ATTEMPTS = 100;
+class NothingAppended extends Error {}
 
 export type EventStoreOptions = {
   /** Usually `db.app` (row-level security applies); `db.system` for platform work across tenants. */
@@ -23,21 +26,19 @@ export type EventStoreOptions = {
   /** Run in the append's transaction: the read model changes atomically with the events. */
   inlineProjections?: readonly Projection[];
   metrics?: Metrics;
-  /** `pg_notify('acci_events')` in every append, so async projections wake at commit (default true). */
+  /** `NOTIFY acci_events` after appends (coalesced, see notifier.ts) so async projections wake (default true). */
   notify?: boolean;
 };
 
 export type PostgresEventStore = EventStore & { upcasters: Upcasters };
 
-type AppendRow = { v: number; p: string[]; t: string; created_at: Date };
+type AppendRow = { v: number; p: string; t: string; created_at: Date };
 
-const encodeExpected = (expected: ExpectedVersion): number => {
-  if (expected === 'any') return -1;
-  if (expected === 'no_stream') return 0;
-  if (expected === 'stream_exists') return -3;
-  if (!Number.isSafeInteger(expected) || expected < 0) throw eventStoreErrors.invalidAppend(`expected version ${String(expected)}`);
-  return expected;
-};
+function assertExpected(expected: ExpectedVersion): void {
+  if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
+    throw eventStoreErrors.invalidAppend(`expected version ${String(expected)}`);
+  }
+}
 
 function assertTenant(tenantId: string): void {
   if (!UUID.test(tenantId)) throw eventStoreErrors.invalidAppend(`tenant id ${tenantId}`);
@@ -61,7 +62,7 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
     : options.upcasters as Upcasters;
   const inline = options.inlineProjections ?? [];
   const inlineTypes = new Set(inline.flatMap((p) => Object.keys(p.handlers)));
-  const notify = options.notify ?? true;
+  const notifier = options.notify === false ? undefined : createNotifier(db.pool);
   const appended = options.metrics?.counter('acci_events_appended_total', 'Events appended to the event store');
   const conflicts = options.metrics?.counter('acci_eventstore_version_conflicts_total', 'Appends refused by a version conflict');
 
@@ -69,23 +70,30 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
 
   async function appendWith(q: Transaction, streamId: string, events: readonly NewEvent[], appendOptions: AppendOptions, ids: string[]): Promise<AppendResult> {
     const { context } = appendOptions;
-    const payload = events.map((e, i) => ({ id: ids[i], type: e.type, v: e.schemaVersion ?? 1, data: e.data ?? null }));
+    const inCallerTransaction = q !== db.pool;
+    if (inCallerTransaction && readsCurrentVersion(modeOf(appendOptions.expectedVersion))) {
+      await q.query({ name: 'acci_stream_lock', text: STREAM_LOCK_SQL, values: [context.tenantId, streamId] });
+    }
     const metadata = { correlationId: context.correlationId, causationId: context.causationId ?? null, userId: context.userId ?? null };
-    const result = await q.query<AppendRow>({
-      name: 'acci_append',
-      text: APPEND_SQL,
-      values: [context.tenantId, streamId, encodeExpected(appendOptions.expectedVersion), JSON.stringify(payload), JSON.stringify(metadata), notify],
-    });
-    const row = result.rows[0]!;
+    const result = await q.query<AppendRow>(appendStatement({
+      tenantId: context.tenantId,
+      streamId,
+      expected: appendOptions.expectedVersion,
+      events: events.map((e, i) => ({ id: ids[i]!, type: e.type, v: e.schemaVersion ?? 1, data: e.data ?? null })),
+      metadata: JSON.stringify(metadata),
+      inCallerTransaction,
+    }));
+    const rows = result.rows;
+    if (rows.length === 0) throw new NothingAppended();
     if (inline.length > 0) {
-      const first = row.v - events.length + 1;
       const recorded: RecordedEvent[] = events.map((e, i) => toRecorded({
-        tenant_id: context.tenantId, stream_id: streamId, stream_version: first + i, global_position: row.p[i]!, transaction_id: row.t,
-        event_id: ids[i]!, event_type: e.type, schema_version: e.schemaVersion ?? 1, data: e.data ?? null, metadata, created_at: row.created_at,
+        tenant_id: context.tenantId, stream_id: streamId, stream_version: rows[i]!.v, global_position: rows[i]!.p, transaction_id: rows[i]!.t,
+        event_id: ids[i]!, event_type: e.type, schema_version: e.schemaVersion ?? 1, data: e.data ?? null, metadata, created_at: rows[i]!.created_at,
       }));
       for (const projection of inline) await applyToProjection(projection, recorded, q);
     }
-    return { nextExpectedVersion: row.v, globalPositions: row.p, transactionId: row.t };
+    const last = rows[rows.length - 1]!;
+    return { nextExpectedVersion: last.v, globalPositions: rows.map((r) => r.p), transactionId: last.t };
   }
 
   return {
@@ -93,20 +101,33 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
     async append(streamId, events, appendOptions) {
       if (events.length === 0) throw eventStoreErrors.invalidAppend('no events');
       assertTenant(appendOptions.context.tenantId);
+      assertExpected(appendOptions.expectedVersion);
       const ids = events.map((e) => e.eventId ?? randomUUID());
-      const needsTransaction = !appendOptions.tx && events.some((e) => inlineTypes.has(e.type));
-      try {
-        const result = appendOptions.tx
-          ? await appendWith(appendOptions.tx, streamId, events, appendOptions, ids)
-          : needsTransaction
-            ? await db.transaction((tx) => appendWith(tx, streamId, events, appendOptions, ids), { tenantId: appendOptions.context.tenantId })
-            : await appendWith(db.pool, streamId, events, appendOptions, ids);
-        appended?.inc(events.length);
-        return result;
-      } catch (error) {
-        const translated = translateAppendError(error, streamId, String(appendOptions.expectedVersion), ids);
-        if ((translated as { code?: string }).code === 'concurrency.version_conflict') conflicts?.inc();
-        throw translated;
+      const { tx } = appendOptions;
+      const needsTransaction = !tx && events.some((e) => inlineTypes.has(e.type));
+      const retryRaces = !tx && readsCurrentVersion(modeOf(appendOptions.expectedVersion));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const result = tx
+            ? await appendWith(tx, streamId, events, appendOptions, ids)
+            : needsTransaction
+              ? await db.transaction((own) => appendWith(own, streamId, events, appendOptions, ids), { tenantId: appendOptions.context.tenantId })
+              : await appendWith(db.pool, streamId, events, appendOptions, ids);
+          appended?.inc(events.length);
+          notifier?.appended();
+          return result;
+        } catch (error) {
+          if (retryRaces && isVersionCollision(error) && attempt < MAX_APPEND_ATTEMPTS) {
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
+            continue;
+          }
+          const conflict = error instanceof NothingAppended || isVersionCollision(error);
+          if (!conflict) throw translateAppendError(error, streamId, String(appendOptions.expectedVersion), ids);
+          conflicts?.inc();
+          // A caller's transaction is aborted after a unique violation: its version stays unknown.
+          const actual = tx && !(error instanceof NothingAppended) ? '?' : String(await this.streamVersion(streamId, { tenantId: appendOptions.context.tenantId, ...(tx ? { tx } : {}) }));
+          throw eventStoreErrors.versionConflict(streamId, String(appendOptions.expectedVersion), actual);
+        }
       }
     },
 

@@ -1,5 +1,6 @@
-import { EVENT_COLUMNS } from './rows.ts';
-import type { Checkpoint, ReadAllOptions } from './types.ts';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.ts';
+import type { Checkpoint, ReadAllOptions, RecordedEvent, Transaction } from './types.ts';
+import type { Upcasters } from './upcasters.ts';
 
 export const DEFAULT_READ_ALL_LIMIT = 1_000;
 export const MAX_READ_ALL_LIMIT = 10_000;
@@ -56,4 +57,17 @@ export function readAllQuery(options: ReadAllOptions & { after: Checkpoint; limi
       ORDER BY transaction_id, global_position LIMIT $${values.length}`,
     values,
   };
+}
+
+/**
+ * Reads committed events after a checkpoint with any connection (the projection runners use the
+ * owner's pool); rows become RecordedEvents through the same upcasting path as every other read.
+ */
+export async function readEventsAfter(
+  q: Transaction,
+  upcasters: Upcasters,
+  options: ReadAllOptions & { after: Checkpoint; limit: number },
+): Promise<RecordedEvent[]> {
+  const result = await q.query<EventRow>(readAllQuery(options));
+  return result.rows.map((row) => toRecordedEvent(row, upcasters));
 }

@@ -23,7 +23,7 @@ const EXPECTED: Record<string, { any: readonly Permission[]; own: readonly Permi
     any: ['tenants:read', 'users:list', 'users:read', 'roles:read', 'audit:read', 'permissions:read'],
     own: ['profile:read', 'sessions:list', 'sessions:revoke'],
   },
-  user: { any: ['permissions:read'], own: ['profile:read', 'profile:update', 'sessions:list', 'sessions:revoke'] },
+  user: { any: ['permissions:read'], own: ['profile:read', 'profile:update', 'users:read', 'users:update', 'sessions:list', 'sessions:revoke'] },
   'custom:matrix': { any: ['audit:read', 'users:list'], own: [] },
 };
 

@@ -1,0 +1,25 @@
+# Users module (src/modules/users/errors.ts).
+user-not_found = El usuario no existe.
+user-already_exists = Este usuario ya existe.
+user-email_taken = Esta dirección de correo ya se usa en este inquilino.
+user-invalid_email = La dirección de correo no es válida.
+user-invalid_display_name = El nombre visible debe tener entre { $min } y { $max } caracteres.
+user-invalid_role = El rol debe ser admin, user, read_only o custom:<nombre>.
+user-invalid_metadata = Los metadatos son demasiado grandes (como máximo { $limit } bytes).
+user-quota_exceeded = El inquilino ha alcanzado su límite de { $limit } usuarios.
+user-self_service_disabled = Este inquilino no permite el registro de autoservicio.
+user-last_admin = El último administrador de un inquilino no puede desactivarse ni degradarse.
+user-deactivated = El usuario está desactivado.
+user-already_deactivated = El usuario ya está desactivado.
+user-not_deactivated = El usuario no está desactivado.
+user-permanently_deactivated = El usuario se desactivó de forma permanente y no puede reactivarse.
+user-missing_reactivation_date = Una desactivación temporal necesita una fecha de reactivación.
+user-invalid_reactivation_date = La fecha de reactivación debe ser futura y solo se admite en desactivaciones temporales.
+user-invalid_deactivation_reason = El motivo debe ser user_requested, admin_action, security_violation, inactive u other:<texto>.
+user-email_change_cooldown = La dirección de correo se cambió hace poco. Inténtelo de nuevo en { $retryAfter ->
+    [one] un segundo
+   *[other] { $retryAfter } segundos
+  }.
+user-nothing_to_update = Nada que cambiar: envíe al menos un campo.
+user-invitation_invalid = Esta invitación no es válida, ha caducado o ya se usó.
+user-invalid_status_transition = El usuario no puede pasar de { $from } a { $to }.

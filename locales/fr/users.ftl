@@ -1,0 +1,25 @@
+# Users module (src/modules/users/errors.ts).
+user-not_found = L'utilisateur n'existe pas.
+user-already_exists = Cet utilisateur existe déjà.
+user-email_taken = Cette adresse e-mail est déjà utilisée chez ce locataire.
+user-invalid_email = L'adresse e-mail n'est pas valide.
+user-invalid_display_name = Le nom d'affichage doit comporter entre { $min } et { $max } caractères.
+user-invalid_role = Le rôle doit être admin, user, read_only ou custom:<nom>.
+user-invalid_metadata = Les métadonnées sont trop volumineuses (au plus { $limit } octets).
+user-quota_exceeded = Le locataire a atteint sa limite de { $limit } utilisateurs.
+user-self_service_disabled = Ce locataire n'autorise pas l'inscription en libre-service.
+user-last_admin = Le dernier administrateur d'un locataire ne peut être ni désactivé ni rétrogradé.
+user-deactivated = L'utilisateur est désactivé.
+user-already_deactivated = L'utilisateur est déjà désactivé.
+user-not_deactivated = L'utilisateur n'est pas désactivé.
+user-permanently_deactivated = L'utilisateur a été désactivé définitivement et ne peut pas être réactivé.
+user-missing_reactivation_date = Une désactivation temporaire nécessite une date de réactivation.
+user-invalid_reactivation_date = La date de réactivation doit être dans le futur et n’est admise que pour une désactivation temporaire.
+user-invalid_deactivation_reason = Le motif doit être user_requested, admin_action, security_violation, inactive ou other:<texte>.
+user-email_change_cooldown = L'adresse e-mail a été modifiée récemment. Réessayez dans { $retryAfter ->
+    [one] une seconde
+   *[other] { $retryAfter } secondes
+  }.
+user-nothing_to_update = Rien à modifier : envoyez au moins un champ.
+user-invitation_invalid = Cette invitation est invalide, expirée ou déjà utilisée.
+user-invalid_status_transition = L'utilisateur ne peut pas passer de { $from } à { $to }.

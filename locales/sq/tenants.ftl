@@ -1,0 +1,26 @@
+# Tenants module (src/modules/tenants/errors.ts) and the HTTP Idempotency-Key errors.
+tenant-not_found = Qiramarrësi nuk ekziston.
+tenant-already_exists = Ky qiramarrës ekziston tashmë.
+tenant-invalid_name = Emri i qiramarrësit duhet të ketë nga { $min } deri në { $max } karaktere.
+tenant-invalid_slug = Slug-u mund të përmbajë vetëm shkronja të vogla, shifra dhe viza të vetme (3–63 karaktere).
+tenant-slug_taken = Slug-u "{ $slug }" përdoret tashmë nga një qiramarrës tjetër.
+tenant-custom_domain_taken = Domeni "{ $domain }" përdoret tashmë nga një qiramarrës tjetër.
+tenant-invalid_plan = Plani i abonimit duhet të jetë free, professional, enterprise ose custom:<emër>.
+tenant-invalid_settings = Cilësimi "{ $field }" ka një vlerë të palejuar.
+tenant-metadata_too_large = Meta të dhënat janë shumë të mëdha (më së shumti { $limit } bajt).
+tenant-invalid_email = Adresa e-mail e administratorit nuk është e vlefshme.
+tenant-plan_limit_exceeded = Plani { $plan } lejon { $limit } përdorues, por qiramarrësi ka { $usage }.
+tenant-nothing_to_update = Asgjë për të ndryshuar: dërgoni të paktën një fushë.
+tenant-deleted = Qiramarrësi është fshirë dhe nuk pranon më ndryshime.
+tenant-suspended = Qiramarrësi është pezulluar.
+tenant-invalid_status_transition = Qiramarrësi nuk mund të kalojë nga { $from } në { $to }.
+tenant-has_active_users = Qiramarrësi ka ende { $count ->
+    [one] një përdorues aktiv
+   *[other] { $count } përdorues aktivë
+  } përveç administratorëve.
+tenant-invalid_retention_period = Periudha e ruajtjes së të dhënave duhet të jetë nga { $min } deri në { $max }.
+tenant-invalid_deletion_reason = Arsyeja e fshirjes duhet të jetë user_requested, violation, inactive ose other:<tekst>.
+tenant-retention_not_elapsed = Të dhënat e qiramarrësit mund të spastrohen vetëm pas { $purgeAfter }.
+idempotency-invalid_key = Koka Idempotency-Key duhet të ketë 1 deri në 255 karaktere të dukshme.
+idempotency-key_reused = Ky Idempotency-Key është përdorur tashmë për një kërkesë tjetër.
+idempotency-in_progress = Një kërkesë me këtë Idempotency-Key po përpunohet ende. Provoni përsëri së shpejti.

@@ -1,0 +1,84 @@
+import type { ExpectedVersion } from './types.ts';
+
+/**
+ * The append statement: one INSERT per append (one prepared statement, one round trip), one text
+ * per (expected-version mode, single/batch event, own/caller transaction).
+ *
+ * The primary key (tenant_id, stream_id, stream_version) is the concurrency guard: the statement
+ * writes versions base+1..base+n, where base is the expected version (`no_stream`: 0, exact: n,
+ * which must exist) or the current maximum (`any`, `stream_exists`). A concurrent writer that got
+ * there first makes it fail with a unique violation on events_pkey; an unmet precondition makes it
+ * insert nothing. Both are version conflicts. In its own transaction the statement also sets the
+ * tenant for row-level security first (`scope`); every read of events is LATERAL to `scope`, so
+ * PostgreSQL evaluates it first.
+ */
+export type AppendMode = 'any' | 'no_stream' | 'stream_exists' | 'exact';
+
+export type AppendStatement = { name: string; text: string; values: unknown[] };
+
+export type AppendInput = {
+  tenantId: string;
+  streamId: string;
+  expected: ExpectedVersion;
+  events: readonly { id: string; type: string; v: number; data: unknown }[];
+  metadata: string;
+  inCallerTransaction: boolean;
+};
+
+export const modeOf = (expected: ExpectedVersion): AppendMode =>
+  expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' ? expected : expected === 0 ? 'no_stream' : 'exact';
+
+/** `any` and `stream_exists` read the current version, so concurrent writers may race for it. */
+export const readsCurrentVersion = (mode: AppendMode) => mode === 'any' || mode === 'stream_exists';
+
+/** Serializes `any` appends to one stream inside callers' transactions (no retry possible there). */
+export const STREAM_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2::text, 0))`;
+
+const cache = new Map<string, string>();
+
+function statementText(mode: AppendMode, batch: boolean, inCallerTransaction: boolean): string {
+  // $1 tenant, $2 stream, $3 metadata, then the events, then (exact mode) the expected version.
+  const source = batch
+    ? 'ROWS FROM (jsonb_to_recordset($4::jsonb) AS (id uuid, type text, v int, data jsonb)) WITH ORDINALITY AS x(id, type, v, data, ord)'
+    : '(SELECT 1::bigint AS ord, $4::uuid AS id, $5::text AS type, $6::int AS v, $7::jsonb AS data) x';
+  const expected = batch ? '$5::bigint' : '$8::bigint';
+  const sameStream = 'e.tenant_id = $1::uuid AND e.stream_id = $2::text AND scope.ok';
+  const base = {
+    no_stream: 'SELECT 0::bigint AS v',
+    exact: `SELECT ${expected} AS v WHERE EXISTS (SELECT 1 FROM events e WHERE ${sameStream} AND e.stream_version = ${expected})`,
+    any: `SELECT coalesce(max(e.stream_version), 0) AS v FROM events e WHERE ${sameStream}`,
+    stream_exists: `SELECT coalesce(max(e.stream_version), 0) AS v FROM events e WHERE ${sameStream}`,
+  }[mode];
+  const precondition = mode === 'stream_exists' ? 'base.v > 0' : 'true';
+  // OFFSET 0 keeps `scope` a separate plan node, computed before anything that references it.
+  const scope = inCallerTransaction ? 'SELECT true AS ok' : `SELECT set_config('app.tenant_id', $1::text, true) IS NOT NULL AS ok OFFSET 0`;
+  return `INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+  SELECT $1::uuid, $2::text, base.v + x.ord, x.id, x.type, x.v, x.data, $3::jsonb
+    FROM (${scope}) scope
+   CROSS JOIN LATERAL (${base}) base
+   CROSS JOIN ${source}
+   WHERE ${precondition}
+   ORDER BY x.ord
+  RETURNING stream_version::int4 AS v, global_position::text AS p, transaction_id::text AS t, created_at`;
+}
+
+/** The statement and its values for one append. */
+export function appendStatement(input: AppendInput): AppendStatement {
+  const mode = modeOf(input.expected);
+  const batch = input.events.length > 1;
+  const name = `acci_append_${mode}_${batch ? 'n' : '1'}_${input.inCallerTransaction ? 'tx' : 'own'}`;
+  let text = cache.get(name);
+  if (!text) {
+    text = statementText(mode, batch, input.inCallerTransaction);
+    cache.set(name, text);
+  }
+  const values: unknown[] = [input.tenantId, input.streamId, input.metadata];
+  if (batch) {
+    values.push(JSON.stringify(input.events));
+  } else {
+    const e = input.events[0]!;
+    values.push(e.id, e.type, e.v, JSON.stringify(e.data));
+  }
+  if (mode === 'exact') values.push(input.expected);
+  return { name, text, values };
+}

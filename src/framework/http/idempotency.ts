@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PLATFORM_TENANT_ID, type Database } from '../db/index.ts';
+import { AppError } from '../errors/index.ts';
+import type { HttpServer } from './server.ts';
+
+/**
+ * `Idempotency-Key` on POST (SPEC §4): the first response to a key is stored (per tenant and
+ * caller, table `idempotency_keys`); the same key with the same method, path and body replays it
+ * (header `Idempotent-Replayed: true`); the same key with another request is refused with 422
+ * `idempotency.key_reused`; a key whose first request is still running answers 409
+ * `idempotency.in_progress`. Responses ≥ 500 are not stored, so the client may retry.
+ * Concurrency-safe: the key row is inserted before the handler runs; a racing twin waits on the
+ * primary key and then sees it.
+ *
+ * @example
+ *   registerIdempotency(scope, { db: ctx.db.app }); // inside a module's register, before its routes
+ */
+export type IdempotencyOptions = { db: Database; ttlHours?: number; staleAfterSeconds?: number };
+
+type Claimed = { tenantId: string; caller: string; key: string };
+type Row = { request_hash: string; state: string; response_status: number | null; response_headers: Record<string, string> | null; response_body: string | null; fresh: boolean; stale: boolean };
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+const claimed = new WeakMap<FastifyRequest, Claimed>();
+
+export const idempotencyErrors = {
+  invalidKey: () => new AppError('idempotency.invalid_key', 400),
+  keyReused: () => new AppError('idempotency.key_reused', 422),
+  inProgress: () => new AppError('idempotency.in_progress', 409, {}, { headers: { 'retry-after': '1' } }),
+};
+
+const requestHash = (request: FastifyRequest): string =>
+  createHash('sha256').update(`${request.method} ${request.url.split('?')[0]}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
+
+export function registerIdempotency(app: HttpServer, options: IdempotencyOptions): void {
+  const { db } = options;
+  const ttl = `${options.ttlHours ?? 24} hours`;
+  const stale = `${options.staleAfterSeconds ?? 60} seconds`;
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method !== 'POST') return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return;
+    const key = Array.isArray(header) ? header[0] ?? '' : header;
+    if (!KEY.test(key)) throw idempotencyErrors.invalidKey();
+    const tenantId = request.principal?.tenantId ?? PLATFORM_TENANT_ID;
+    const caller = request.principal?.userId ?? 'anonymous';
+    const hash = requestHash(request);
+    const path = request.url.split('?')[0] ?? '/';
+
+    const existing = await db.transaction(async (tx) => {
+      const inserted = await tx.query(
+        `INSERT INTO idempotency_keys (tenant_id, caller, key, method, path, request_hash, state) VALUES ($1, $2, $3, $4, $5, $6, 'pending')
+         ON CONFLICT (tenant_id, caller, key) DO NOTHING`,
+        [tenantId, caller, key, request.method, path, hash],
+      );
+      if (inserted.rowCount === 1) return null;
+      const found = await tx.query<Row>(
+        `SELECT request_hash, state, response_status, response_headers, response_body,
+                created_at > now() - $4::interval AS fresh, (state = 'pending' AND created_at < now() - $5::interval) AS stale
+           FROM idempotency_keys WHERE tenant_id = $1 AND caller = $2 AND key = $3 FOR UPDATE`,
+        [tenantId, caller, key, ttl, stale],
+      );
+      const row = found.rows[0];
+      if (row && row.fresh && !row.stale) return row;
+      await tx.query(
+        `UPDATE idempotency_keys SET method = $4, path = $5, request_hash = $6, state = 'pending', response_status = NULL,
+           response_headers = NULL, response_body = NULL, created_at = now() WHERE tenant_id = $1 AND caller = $2 AND key = $3`,
+        [tenantId, caller, key, request.method, path, hash],
+      );
+      return null;
+    }, { tenantId });
+
+    if (existing === null) {
+      claimed.set(request, { tenantId, caller, key });
+      return;
+    }
+    if (existing.request_hash !== hash) throw idempotencyErrors.keyReused();
+    if (existing.state !== 'done') throw idempotencyErrors.inProgress();
+    for (const [name, value] of Object.entries(existing.response_headers ?? {})) reply.header(name, value);
+    reply.header('idempotent-replayed', 'true');
+    return reply.code(existing.response_status ?? 200).send(existing.response_body ?? '');
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = claimed.get(request);
+    if (!claim) return payload;
+    claimed.delete(request);
+    const { tenantId, caller, key } = claim;
+    if (reply.statusCode >= 500 || (payload !== null && typeof payload !== 'string' && !Buffer.isBuffer(payload))) {
+      await db.transaction((tx) => tx.query('DELETE FROM idempotency_keys WHERE tenant_id = $1 AND caller = $2 AND key = $3', [tenantId, caller, key]), { tenantId });
+      return payload;
+    }
+    const body = payload === null ? '' : payload.toString();
+    const contentType = reply.getHeader('content-type');
+    const headers = typeof contentType === 'string' ? { 'content-type': contentType } : {};
+    await db.transaction((tx) => tx.query(
+      `UPDATE idempotency_keys SET state = 'done', response_status = $4, response_headers = $5, response_body = $6
+       WHERE tenant_id = $1 AND caller = $2 AND key = $3`,
+      [tenantId, caller, key, reply.statusCode, headers, body],
+    ), { tenantId });
+    return payload;
+  });
+}

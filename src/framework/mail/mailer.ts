@@ -1,0 +1,87 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from '../observability/index.ts';
+import type { Language, Translations } from '../i18n/index.ts';
+
+export type MailMessage = { to: string; subject: string; text: string; html?: string; language?: Language };
+export type SentMail = { messageId: string; transport: 'smtp' | 'file'; file?: string };
+
+/**
+ * Sends mail: SMTP when `smtpUrl` is set, otherwise each message becomes an `.eml` file under
+ * `directory` and one log line (recipient, subject, file — never the body, which may hold tokens).
+ *
+ * @example
+ *   const mailer = createMailer({ directory: '.acci/mail', from: 'ACCI <no-reply@localhost>', logger });
+ *   await mailer.send({ to: 'ada@example.org', subject: 'Hi', text: 'Hello' });
+ */
+export type Mailer = {
+  send: (message: MailMessage) => Promise<SentMail>;
+  readonly transport: 'smtp' | 'file';
+  readonly directory: string | null;
+  close: () => void;
+};
+
+export type MailerOptions = { smtpUrl?: string; directory: string; from: string; logger: Logger };
+
+export function createMailer(options: MailerOptions): Mailer {
+  const { logger } = options;
+  if (options.smtpUrl) {
+    const smtp: Transporter = nodemailer.createTransport(options.smtpUrl);
+    return {
+      transport: 'smtp',
+      directory: null,
+      async send(message) {
+        const info = await smtp.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+        logger.info({ to: message.to, subject: message.subject, messageId: info.messageId }, 'mail sent');
+        return { messageId: info.messageId, transport: 'smtp' };
+      },
+      close: () => smtp.close(),
+    };
+  }
+  const directory = resolve(options.directory);
+  const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    transport: 'file',
+    directory,
+    async send(message) {
+      const info = await stream.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+      await mkdir(directory, { recursive: true });
+      const file = join(directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
+      await writeFile(file, info.message as Buffer, { mode: 0o600 });
+      logger.info({ to: message.to, subject: message.subject, file }, 'mail written to file (SMTP_URL not set)');
+      return { messageId: info.messageId, transport: 'file', file };
+    },
+    close: () => stream.close(),
+  };
+}
+
+/** Mail settings from the environment: `SMTP_URL`, `ACCI_DATA_DIR` (files go to `<dir>/mail`), `MAIL_FROM`. */
+export function mailerFromEnvironment(logger: Logger, env: NodeJS.ProcessEnv = process.env): Mailer {
+  return createMailer({
+    ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+    directory: join(env.ACCI_DATA_DIR || '.acci', 'mail'),
+    from: env.MAIL_FROM || 'ACCI <no-reply@acci.localhost>',
+    logger,
+  });
+}
+
+/**
+ * A localized mail from Fluent templates `mail-<template>-subject` and `mail-<template>-body`
+ * (locales/<lang>/mail.ftl), in the recipient's language.
+ *
+ * @example
+ *   renderMail(translations, 'de', 'invitation', { tenant: 'Acme', link })
+ */
+export function renderMail(
+  translations: Translations,
+  language: Language,
+  template: string,
+  params: Record<string, string | number>,
+): { subject: string; text: string } {
+  return {
+    subject: translations.format(language, `mail.${template}.subject`, params),
+    text: translations.format(language, `mail.${template}.body`, params),
+  };
+}

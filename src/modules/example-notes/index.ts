@@ -1,0 +1,35 @@
+/**
+ * The example module: how an application developer builds a bounded context on ACCI.
+ * This file is the module's only door — other modules import from here, never deeper.
+ * Walkthrough: docs/development/modules.md.
+ */
+import { createEventStore } from '../../framework/eventstore/index.ts';
+import type { AcciModule } from '../../framework/module.ts';
+import { registerNoteCommands, type NoteCommands } from './commands.ts';
+import { notesProjection } from './projection.ts';
+import { registerNoteQueries, type NoteQueries } from './queries.ts';
+import { registerNoteRoutes } from './routes.ts';
+
+export { noteDecider, type NoteCommand, type NoteState } from './decider.ts';
+export { noteStream, type NoteEvent } from './events.ts';
+export { noteErrors } from './errors.ts';
+export { notesProjection } from './projection.ts';
+export type { NoteCommands, NoteQueries };
+export type { NoteReceipt, NoteView } from './schemas.ts';
+
+/**
+ * Notes: create, edit, archive (commands → events → inline read model), read (queries).
+ *
+ * @example
+ *   // src/platform/modules.ts
+ *   export const modules: readonly AcciModule[] = [..., exampleNotesModule];
+ */
+export const exampleNotesModule: AcciModule = {
+  name: 'example-notes',
+  register(app, ctx) {
+    const store = createEventStore({ db: ctx.db.app, inlineProjections: [notesProjection], metrics: ctx.metrics });
+    const commands = registerNoteCommands({ bus: ctx.commandBus, store, db: ctx.db.app });
+    const queries = registerNoteQueries(ctx.queryBus);
+    registerNoteRoutes(app, { commands, queries });
+  },
+};

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../../framework/db/index.ts';
+import type { EventStore, Transaction } from '../../framework/eventstore/index.ts';
+import { handleCommand, type CommandOutcome } from '../../framework/cqrs/handle-command.ts';
+import type { Language } from '../../framework/i18n/index.ts';
+import { tenantDecider, type TenantCommand, type TenantState } from './decider.ts';
+import { tenantStreamId, type TenantEvent } from './events.ts';
+import type { TenantSettings } from './domain.ts';
+import { tenantErrors } from './errors.ts';
+import { claimGlobal, lockCounters, releaseGlobal } from './guards.ts';
+import { slugify } from './validators.ts';
+import { loadTenantState } from './store.ts';
+
+/** Who acts, for event metadata. */
+export type Actor = { userId: string | null; correlationId: string };
+
+/**
+ * Registers a new tenant's admin user inside the tenant-creation transaction (the users module
+ * provides it). `afterCommit` sends the invitation once the transaction has committed.
+ */
+export type ProvisionAdmin = (
+  tx: Transaction,
+  input: { tenantId: string; email: string; tenantName: string; language: Language; actor: Actor },
+) => Promise<{ userId: string; afterCommit: () => Promise<void> }>;
+
+export type CreateTenantInput = {
+  name: string;
+  slug?: string;
+  subscriptionPlan: string;
+  adminEmail: string;
+  metadata?: Record<string, unknown>;
+  settings: TenantSettings;
+  /** Language of the invitation e-mail. */
+  language: Language;
+};
+
+export type TenantCommands = ReturnType<typeof createTenantCommands>;
+
+/**
+ * Command handlers of the tenant aggregate: each runs in one transaction scoped to the tenant,
+ * with uniqueness claims and usage figures read under lock in that same transaction.
+ *
+ * @example
+ *   const commands = createTenantCommands({ db: ctx.db.app, store, provisionAdmin });
+ *   const { tenantId, adminUserId } = await commands.create(input, actor);
+ */
+export function createTenantCommands(deps: { db: Database; store: EventStore; provisionAdmin: ProvisionAdmin }) {
+  const { db, store } = deps;
+
+  const run = (tx: Transaction, tenantId: string, command: TenantCommand, actor: Actor,
+    inTransaction?: (outcome: CommandOutcome<TenantEvent, TenantState>, tx: Transaction) => Promise<void>) =>
+    handleCommand({
+      store, decider: tenantDecider, streamId: tenantStreamId(tenantId), tenantId, command, tx,
+      context: { correlationId: actor.correlationId, userId: actor.userId },
+      ...(inTransaction ? { inTransaction } : {}),
+    });
+
+  async function usage(tx: Transaction, tenantId: string) {
+    const counters = await lockCounters(tx, tenantId);
+    return { users: counters.seats, activeNonAdminUsers: counters.activeMembers };
+  }
+
+  async function claimDomain(tx: Transaction, tenantId: string, before: string | null, after: string | null) {
+    if (before === after) return;
+    if (after && !(await claimGlobal(tx, 'tenant.custom_domain', after, tenantId))) throw tenantErrors.customDomainTaken(after);
+    if (before) await releaseGlobal(tx, 'tenant.custom_domain', before, tenantId);
+  }
+
+  return {
+    async create(input: CreateTenantInput, actor: Actor): Promise<{ tenantId: string; adminUserId: string }> {
+      const tenantId = randomUUID();
+      const slug = input.slug ?? slugify(input.name);
+      let afterCommit: () => Promise<void> = async () => undefined;
+      const adminUserId = await db.transaction(async (tx) => {
+        const command: TenantCommand = {
+          type: 'create', tenantId, name: input.name, slug, subscriptionPlan: input.subscriptionPlan,
+          adminEmail: input.adminEmail, metadata: input.metadata ?? {}, settings: input.settings,
+        };
+        const outcome = await run(tx, tenantId, command, actor);
+        const created = outcome.events[0];
+        if (created?.type !== 'tenant.created') throw tenantErrors.alreadyExists();
+        if (!(await claimGlobal(tx, 'tenant.slug', created.data.slug, tenantId))) throw tenantErrors.slugTaken(created.data.slug);
+        await claimDomain(tx, tenantId, null, created.data.settings.customDomain);
+        await lockCounters(tx, tenantId);
+        const admin = await deps.provisionAdmin(tx, {
+          tenantId, email: created.data.adminEmail, tenantName: created.data.name, language: input.language, actor,
+        });
+        afterCommit = admin.afterCommit;
+        return admin.userId;
+      }, { tenantId });
+      await afterCommit();
+      return { tenantId, adminUserId };
+    },
+
+    async update(tenantId: string, changes: Extract<TenantCommand, { type: 'update' }>['changes'], actor: Actor): Promise<TenantEvent[]> {
+      return db.transaction(async (tx) => {
+        const command: TenantCommand = { type: 'update', changes, usage: await usage(tx, tenantId) };
+        const before = await loadTenantState(store, tx, tenantId);
+        const previousDomain = before.status === 'active' || before.status === 'suspended' ? before.tenant.settings.customDomain : null;
+        const outcome = await run(tx, tenantId, command, actor, async (result, innerTx) => {
+          const event = result.events[0];
+          if (event?.type !== 'tenant.updated' || !event.data.settings) return;
+          await claimDomain(innerTx, tenantId, previousDomain, event.data.settings.customDomain);
+        });
+        return outcome.events;
+      }, { tenantId });
+    },
+
+    async setStatus(tenantId: string, status: 'active' | 'suspended', actor: Actor, reason?: string | null): Promise<TenantEvent[]> {
+      const command: TenantCommand = status === 'suspended' ? { type: 'suspend', reason: reason ?? null } : { type: 'resume' };
+      return db.transaction(async (tx) => (await run(tx, tenantId, command, actor)).events, { tenantId });
+    },
+
+    async delete(tenantId: string, input: { deletionReason: string; dataRetentionPeriod?: string }, actor: Actor): Promise<TenantEvent[]> {
+      return db.transaction(async (tx) => {
+        const command: TenantCommand = { type: 'delete', ...input, usage: await usage(tx, tenantId), now: new Date() };
+        return (await run(tx, tenantId, command, actor)).events;
+      }, { tenantId });
+    },
+
+    /**
+     * Purges a deleted tenant whose retention period has ended (called by the purge job): appends
+     * `tenant.purged` (read models drop the tenant's rows) and frees its slug and custom domain.
+     */
+    async purge(tenantId: string, actor: Actor, now = new Date()): Promise<TenantEvent[]> {
+      return db.transaction(async (tx) => {
+        const before = await loadTenantState(store, tx, tenantId);
+        const outcome = await run(tx, tenantId, { type: 'purge', now }, actor, async (_result, innerTx) => {
+          for (const table of ['unique_claims', 'tenant_user_counters', 'user_invitations']) {
+            await innerTx.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
+          }
+          if (before.status !== 'deleted') return;
+          await releaseGlobal(innerTx, 'tenant.slug', before.tenant.slug, tenantId);
+          const domain = before.tenant.settings.customDomain;
+          if (domain) await releaseGlobal(innerTx, 'tenant.custom_domain', domain, tenantId);
+        });
+        return outcome.events;
+      }, { tenantId });
+    },
+  };
+}

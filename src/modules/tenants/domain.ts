@@ -1,0 +1,80 @@
+/**
+ * The tenant's vocabulary (SPEC §3): plans and their limits, settings, statuses, deletion reasons.
+ * Pure data and types; validation lives in `validators.ts`.
+ */
+
+export type SubscriptionPlan = 'free' | 'professional' | 'enterprise' | `custom:${string}`;
+export type AuthMethod = 'password' | 'totp' | 'webauthn' | `oidc:${string}` | `saml:${string}`;
+export type TenantStatus = 'active' | 'suspended' | 'deleted';
+export type DeletionReason = 'user_requested' | 'violation' | 'inactive' | `other:${string}`;
+
+export type SecurityPolicy = {
+  passwordMinLength: number;
+  requireMfa: boolean;
+  /** 0 = no lockout. */
+  maxLoginAttempts: number;
+  /** ISO-8601 duration, PT1M–PT24H. */
+  sessionTimeout: string;
+  /** CIDR list; empty = any address. */
+  allowedIpRanges: string[];
+};
+
+export type TenantSettings = {
+  allowedAuthMethods: AuthMethod[];
+  maxUsers: number;
+  features: string[];
+  customDomain: string | null;
+  securityPolicy: SecurityPolicy;
+};
+
+/** What a plan allows; a plan change is refused while current usage exceeds the new plan's limits. */
+export type PlanLimits = { maxUsers: number };
+
+export const PLAN_LIMITS: Readonly<Record<'free' | 'professional' | 'enterprise' | 'custom', PlanLimits>> = {
+  free: { maxUsers: 10 },
+  professional: { maxUsers: 250 },
+  enterprise: { maxUsers: 1_000_000 },
+  custom: { maxUsers: 1_000_000 },
+};
+
+/** @example planLimits('custom:gold') // { maxUsers: 1000000 } */
+export function planLimits(plan: SubscriptionPlan): PlanLimits {
+  return plan.startsWith('custom:') ? PLAN_LIMITS.custom : PLAN_LIMITS[plan as 'free' | 'professional' | 'enterprise'];
+}
+
+/** The number of users a tenant may hold: its own setting, capped by its plan. */
+export const seatLimit = (plan: SubscriptionPlan, settings: TenantSettings): number =>
+  Math.min(settings.maxUsers, planLimits(plan).maxUsers);
+
+/**
+ * The feature flag that opens self-service sign-up. A tenant allows `self_service` registration
+ * only when `settings.features` contains it AND `password` is among its `allowedAuthMethods`.
+ */
+export const SELF_SERVICE_FEATURE = 'self_service_registration';
+
+export const allowsSelfService = (settings: TenantSettings): boolean =>
+  settings.features.includes(SELF_SERVICE_FEATURE) && settings.allowedAuthMethods.includes('password');
+
+export const DEFAULT_SECURITY_POLICY: SecurityPolicy = {
+  passwordMinLength: 12,
+  requireMfa: false,
+  maxLoginAttempts: 5,
+  sessionTimeout: 'PT8H',
+  allowedIpRanges: [],
+};
+
+export const DEFAULT_RETENTION = 'P90D';
+
+/** The public view of a tenant, as the read model and other modules see it. */
+export type Tenant = {
+  tenantId: string;
+  name: string;
+  slug: string;
+  subscriptionPlan: SubscriptionPlan;
+  adminEmail: string;
+  metadata: Record<string, unknown>;
+  settings: TenantSettings;
+  status: TenantStatus;
+  createdAt: string;
+  updatedAt: string;
+};

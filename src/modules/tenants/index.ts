@@ -1,0 +1,19 @@
+/**
+ * The tenants module's only door. Other modules import from here, never from inner files.
+ */
+export * from './domain.ts';
+export { tenantErrors } from './errors.ts';
+export {
+  isEmail, normalizeEmail, charLength, metadataBytes, METADATA_LIMIT_BYTES, isSlug, slugify, isDomainName, isCidr,
+  durationSeconds, validateSettings, validateRetention, validateTenantName, validatePlan,
+} from './validators.ts';
+export { tenantDecider, type TenantCommand, type TenantState, type TenantData, type TenantUsage } from './decider.ts';
+export { tenantStreamId, type TenantEvent } from './events.ts';
+export { createTenantStore, lockTenantForUserCommand, loadTenantState, type TenantGate } from './store.ts';
+export { claim, release, claimOwner, adjustCounters, asTenant, type TenantCounters } from './guards.ts';
+export { tenantMetricsProjection, tenantDetailsProjection } from './projections.ts';
+export { createTenantCommands, type Actor, type ProvisionAdmin, type CreateTenantInput, type TenantCommands } from './commands.ts';
+export { Metadata, PageQuery, pageOf, problems, TenantParams } from './schemas.ts';
+export { authorize, hasPermission, ROLE_PERMISSIONS, PERMISSIONS, type Permission } from './access.ts';
+export { getTenant, findTenant, listTenants, getTenantMetrics, type TenantMetrics, type TenantListQuery } from './queries.ts';
+export { registerTenantRoutes } from './routes.ts';

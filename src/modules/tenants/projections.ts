@@ -1,0 +1,82 @@
+import type { RecordedEvent, Transaction } from '../../framework/eventstore/index.ts';
+import { defineProjection } from '../../framework/projections/types.ts';
+import type { TenantEvent } from './events.ts';
+
+type DataOf<T extends TenantEvent['type']> = Extract<TenantEvent, { type: T }>['data'];
+const data = <T extends TenantEvent['type']>(event: RecordedEvent, _type: T): DataOf<T> => event.data as DataOf<T>;
+const run = (tx: Transaction, text: string, values: unknown[]) => tx.query(text, values).then(() => undefined);
+
+/**
+ * Read model "tenant.details" (table `tenant_details`), one row per tenant keyed by its own id.
+ * Runs inline: the row changes in the transaction that appends the event.
+ */
+export const tenantDetailsProjection = defineProjection({
+  name: 'tenant_details',
+  version: 1,
+  tables: ['tenant_details'],
+  handlers: {
+    'tenant.created': (event, tx) => {
+      const d = data(event, 'tenant.created');
+      return run(tx, `INSERT INTO tenant_details (tenant_id, name, slug, subscription_plan, admin_email, metadata, settings, custom_domain,
+          status, created_at, updated_at, version)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9, $10)
+        ON CONFLICT (tenant_id) DO NOTHING`,
+      [d.tenantId, d.name, d.slug, d.subscriptionPlan, d.adminEmail, d.metadata, d.settings, d.settings.customDomain, event.metadata.timestamp, event.metadata.streamVersion]);
+    },
+    'tenant.updated': (event, tx) => {
+      const d = data(event, 'tenant.updated');
+      return run(tx, `UPDATE tenant_details SET name = coalesce($2, name), subscription_plan = coalesce($3, subscription_plan),
+          metadata = coalesce($4, metadata), settings = coalesce($5, settings),
+          custom_domain = CASE WHEN $5::jsonb IS NULL THEN custom_domain ELSE $5::jsonb->>'customDomain' END,
+          updated_at = $6, version = $7
+        WHERE tenant_id = $1`,
+      [d.tenantId, d.name ?? null, d.subscriptionPlan ?? null, d.metadata ?? null, d.settings ?? null, event.metadata.timestamp, event.metadata.streamVersion]);
+    },
+    'tenant.suspended': (event, tx) =>
+      run(tx, `UPDATE tenant_details SET status = 'suspended', updated_at = $2, version = $3 WHERE tenant_id = $1`,
+        [event.metadata.tenantId, event.metadata.timestamp, event.metadata.streamVersion]),
+    'tenant.resumed': (event, tx) =>
+      run(tx, `UPDATE tenant_details SET status = 'active', updated_at = $2, version = $3 WHERE tenant_id = $1`,
+        [event.metadata.tenantId, event.metadata.timestamp, event.metadata.streamVersion]),
+    'tenant.deleted': (event, tx) => {
+      const d = data(event, 'tenant.deleted');
+      return run(tx, `UPDATE tenant_details SET status = 'deleted', deletion_reason = $2, data_retention_period = $3, purge_after = $4,
+          updated_at = $5, version = $6 WHERE tenant_id = $1`,
+      [d.tenantId, d.deletionReason, d.dataRetentionPeriod, d.purgeAfter, event.metadata.timestamp, event.metadata.streamVersion]);
+    },
+    'tenant.purged': (event, tx) => run(tx, 'DELETE FROM tenant_details WHERE tenant_id = $1', [event.metadata.tenantId]),
+  },
+  reset: (tx) => run(tx, 'DELETE FROM tenant_details', []),
+});
+
+const touch = (event: RecordedEvent, tx: Transaction, activeDelta: number) =>
+  run(tx, `UPDATE tenant_metrics SET active_users = greatest(0, active_users + $2), last_activity = greatest(last_activity, $3)
+    WHERE tenant_id = $1`, [event.metadata.tenantId, activeDelta, event.metadata.timestamp]);
+
+/**
+ * Read model "tenant.metrics" (table `tenant_metrics`): total users, active users, last activity.
+ * Fed by tenant and user events alike (the users module runs it inline with its appends).
+ */
+export const tenantMetricsProjection = defineProjection({
+  name: 'tenant_metrics',
+  version: 1,
+  tables: ['tenant_metrics'],
+  handlers: {
+    'tenant.created': (event, tx) =>
+      run(tx, `INSERT INTO tenant_metrics (tenant_id, total_users, active_users, last_activity) VALUES ($1, 0, 0, $2)
+        ON CONFLICT (tenant_id) DO NOTHING`, [event.metadata.tenantId, event.metadata.timestamp]),
+    'tenant.updated': (event, tx) => touch(event, tx, 0),
+    'tenant.purged': (event, tx) => run(tx, 'DELETE FROM tenant_metrics WHERE tenant_id = $1', [event.metadata.tenantId]),
+    'user.registered': (event, tx) => {
+      const active = (event.data as { status: string }).status === 'active' ? 1 : 0;
+      return run(tx, `INSERT INTO tenant_metrics AS m (tenant_id, total_users, active_users, last_activity) VALUES ($1, 1, $2, $3)
+        ON CONFLICT (tenant_id) DO UPDATE SET total_users = m.total_users + 1, active_users = m.active_users + $2,
+          last_activity = greatest(m.last_activity, $3)`, [event.metadata.tenantId, active, event.metadata.timestamp]);
+    },
+    'user.invitation_accepted': (event, tx) => touch(event, tx, 1),
+    'user.profile_updated': (event, tx) => touch(event, tx, 0),
+    'user.deactivated': (event, tx) => touch(event, tx, (event.data as { previousStatus: string }).previousStatus === 'active' ? -1 : 0),
+    'user.reactivated': (event, tx) => touch(event, tx, (event.data as { status: string }).status === 'active' ? 1 : 0),
+  },
+  reset: (tx) => run(tx, 'DELETE FROM tenant_metrics', []),
+});

@@ -1,0 +1,146 @@
+import { isIP } from 'node:net';
+import { tenantErrors } from './errors.ts';
+import type { AuthMethod, DeletionReason, SubscriptionPlan, TenantSettings } from './domain.ts';
+
+/**
+ * Pure validators of SPEC §3. Each either returns the normalized value or throws the catalog's
+ * AppError; the deciders call them, so every command is checked whatever its entry point.
+ */
+
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/;
+const CUSTOM_NAME = /^[a-z0-9][a-z0-9_-]{0,49}$/;
+const PROVIDER = /^[a-z0-9][a-z0-9_.-]{0,49}$/;
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const FEATURE = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
+export const METADATA_LIMIT_BYTES = 64 * 1024;
+
+/** @example isEmail('Ada@Example.org') // true */
+export const isEmail = (value: string): boolean => value.length <= 254 && EMAIL.test(value) && !value.includes('..');
+
+/** The form under which e-mails are compared and claimed: trimmed and lower-cased. */
+export const normalizeEmail = (value: string): string => value.trim().toLowerCase();
+
+/** Names count characters (code points), not UTF-16 units. */
+export const charLength = (value: string): number => [...value].length;
+
+/** @example validateTenantName('  Acme  ') // 'Acme' */
+export function validateTenantName(name: string): string {
+  const trimmed = name.trim();
+  const length = charLength(trimmed);
+  if (length < 3 || length > 50) throw tenantErrors.invalidName();
+  return trimmed;
+}
+
+/** @example isSlug('acme-corp') // true */
+export const isSlug = (slug: string): boolean => SLUG.test(slug) && !slug.includes('--');
+
+export function validateSlug(slug: string): string {
+  if (!isSlug(slug)) throw tenantErrors.invalidSlug();
+  return slug;
+}
+
+/** A URL-safe slug from a name: `Café Crème GmbH` → `cafe-creme-gmbh`. */
+export function slugify(name: string): string {
+  const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/g, '');
+  return base.length >= 3 ? base : `${base || 'tenant'}-${Math.random().toString(36).slice(2, 8)}`.replace(/^-/, '');
+}
+
+export function validatePlan(plan: string): SubscriptionPlan {
+  if (plan === 'free' || plan === 'professional' || plan === 'enterprise') return plan;
+  if (plan.startsWith('custom:') && CUSTOM_NAME.test(plan.slice(7))) return plan as SubscriptionPlan;
+  throw tenantErrors.invalidPlan();
+}
+
+export function isAuthMethod(method: string): method is AuthMethod {
+  if (method === 'password' || method === 'totp' || method === 'webauthn') return true;
+  const [kind, provider, ...rest] = method.split(':');
+  return rest.length === 0 && (kind === 'oidc' || kind === 'saml') && provider !== undefined && PROVIDER.test(provider);
+}
+
+/** A public DNS name: at least two labels, no localhost, no IP literal. */
+export function isDomainName(value: string): boolean {
+  const domain = value.toLowerCase().replace(/\.$/, '');
+  if (domain.length > 253 || isIP(domain) !== 0) return false;
+  const labels = domain.split('.');
+  if (labels.length < 2 || labels.some((label) => !LABEL.test(label))) return false;
+  const tld = labels[labels.length - 1] ?? '';
+  if (/^\d+$/.test(tld)) return false;
+  return domain !== 'localhost' && !domain.endsWith('.localhost') && tld !== 'localhost';
+}
+
+/** `10.0.0.0/8`, `2001:db8::/32`; the address alone means a single host. */
+export function isCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  if (rest.length > 0 || address === undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const DURATION = /^P(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,6})M)?(?:(\d{1,6})S)?)?$/;
+
+/** Seconds of an ISO-8601 duration made of weeks, days, hours, minutes, seconds; null otherwise. */
+export function durationSeconds(value: string): number | null {
+  const match = DURATION.exec(value);
+  if (!match || value === 'P' || value.endsWith('T')) return null;
+  const [, w, d, h, m, s] = match.map((part) => Number(part ?? 0));
+  return (w ?? 0) * 604_800 + (d ?? 0) * 86_400 + (h ?? 0) * 3_600 + (m ?? 0) * 60 + (s ?? 0);
+}
+
+export function validateSettings(settings: TenantSettings): TenantSettings {
+  const methods = settings.allowedAuthMethods;
+  if (methods.length < 1 || methods.some((m) => !isAuthMethod(m)) || new Set(methods).size !== methods.length) {
+    throw tenantErrors.invalidSettings('settings.allowedAuthMethods');
+  }
+  if (!Number.isInteger(settings.maxUsers) || settings.maxUsers < 1 || settings.maxUsers > 1_000_000) {
+    throw tenantErrors.invalidSettings('settings.maxUsers');
+  }
+  if (settings.features.length > 100 || settings.features.some((f) => !FEATURE.test(f))) {
+    throw tenantErrors.invalidSettings('settings.features');
+  }
+  const customDomain = settings.customDomain ? settings.customDomain.toLowerCase().replace(/\.$/, '') : null;
+  if (customDomain !== null && !isDomainName(customDomain)) throw tenantErrors.invalidSettings('settings.customDomain');
+  const policy = settings.securityPolicy;
+  const inRange = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
+  if (!inRange(policy.passwordMinLength, 8, 128)) throw tenantErrors.invalidSettings('settings.securityPolicy.passwordMinLength');
+  if (!inRange(policy.maxLoginAttempts, 0, 10)) throw tenantErrors.invalidSettings('settings.securityPolicy.maxLoginAttempts');
+  const timeout = durationSeconds(policy.sessionTimeout);
+  if (timeout === null || timeout < 60 || timeout > 86_400) throw tenantErrors.invalidSettings('settings.securityPolicy.sessionTimeout');
+  if (policy.allowedIpRanges.length > 100 || policy.allowedIpRanges.some((range) => !isCidr(range))) {
+    throw tenantErrors.invalidSettings('settings.securityPolicy.allowedIpRanges');
+  }
+  return { ...settings, features: [...new Set(settings.features)].sort(), customDomain };
+}
+
+/** Byte size of metadata as stored (JSON, UTF-8). */
+export const metadataBytes = (metadata: unknown): number => Buffer.byteLength(JSON.stringify(metadata ?? {}), 'utf8');
+
+export function validateTenantMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
+  if (metadataBytes(metadata) > METADATA_LIMIT_BYTES) throw tenantErrors.metadataTooLarge();
+  return metadata;
+}
+
+export function validateAdminEmail(email: string): string {
+  const normalized = email.trim();
+  if (!isEmail(normalized)) throw tenantErrors.invalidEmail();
+  return normalized;
+}
+
+/** @example validateRetention('P90D') // 'P90D' (P30D–P365D in whole days or weeks) */
+export function validateRetention(period: string): string {
+  const seconds = durationSeconds(period);
+  if (seconds === null || seconds % 86_400 !== 0 || seconds < 30 * 86_400 || seconds > 365 * 86_400) {
+    throw tenantErrors.invalidRetentionPeriod();
+  }
+  return period;
+}
+
+export function validateDeletionReason(reason: string): DeletionReason {
+  if (reason === 'user_requested' || reason === 'violation' || reason === 'inactive') return reason;
+  if (reason.startsWith('other:') && charLength(reason.slice(6).trim()) >= 1 && charLength(reason) <= 500) return reason as DeletionReason;
+  throw tenantErrors.invalidDeletionReason();
+}

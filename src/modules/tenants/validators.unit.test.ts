@@ -1,0 +1,105 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { isAppError } from '../../framework/errors/index.ts';
+import {
+  charLength, durationSeconds, isCidr, isDomainName, isEmail, isSlug, normalizeEmail, slugify, validateDeletionReason, validateRetention,
+  validateSettings, validateTenantName,
+} from './validators.ts';
+import { DEFAULT_SECURITY_POLICY, planLimits, seatLimit, allowsSelfService, type TenantSettings } from './domain.ts';
+import { validateDisplayName, validateRole, validateDeactivationReason } from '../users/validators.ts';
+
+const code = (fn: () => unknown): string | null => {
+  try { fn(); return null; } catch (error) { return isAppError(error) ? error.code : 'not-an-app-error'; }
+};
+const settings: TenantSettings = { allowedAuthMethods: ['password'], maxUsers: 10, features: [], customDomain: null, securityPolicy: DEFAULT_SECURITY_POLICY };
+
+describe('validators (property-based)', () => {
+  it('tenant names: accepted exactly when 3–50 characters after trimming', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 70 }), (name) => {
+      const length = charLength(name.trim());
+      const result = code(() => validateTenantName(name));
+      return length >= 3 && length <= 50 ? result === null : result === 'tenant.invalid_name';
+    }));
+  });
+
+  it('slugify always yields a valid slug', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 120 }), (name) => isSlug(slugify(name))));
+  });
+
+  it('slugs never contain upper case, spaces or edge hyphens', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 70 }), (slug) => !isSlug(slug) || (/^[a-z0-9-]+$/.test(slug) && !slug.startsWith('-') && !slug.endsWith('-'))));
+  });
+
+  it('e-mails: generated addresses pass, normalization is idempotent, anything without exactly one @ fails', () => {
+    fc.assert(fc.property(fc.emailAddress(), (email) => !email.includes('..') ? isEmail(email) : true));
+    fc.assert(fc.property(fc.string(), (s) => normalizeEmail(normalizeEmail(s)) === normalizeEmail(s)));
+    fc.assert(fc.property(fc.string().filter((s) => s.split('@').length !== 2), (s) => !isEmail(s)));
+  });
+
+  it('maxUsers: accepted exactly in 1–1,000,000', () => {
+    fc.assert(fc.property(fc.integer({ min: -10, max: 2_000_000 }), (maxUsers) => {
+      const result = code(() => validateSettings({ ...settings, maxUsers }));
+      return maxUsers >= 1 && maxUsers <= 1_000_000 ? result === null : result === 'tenant.invalid_settings';
+    }));
+  });
+
+  it('security policy ranges: passwordMinLength 8–128, maxLoginAttempts 0–10, sessionTimeout PT1M–PT24H', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 200 }), fc.integer({ min: -2, max: 20 }), fc.integer({ min: 0, max: 2000 }), (length, attempts, minutes) => {
+      const policy = { ...DEFAULT_SECURITY_POLICY, passwordMinLength: length, maxLoginAttempts: attempts, sessionTimeout: `PT${minutes}M` };
+      const ok = length >= 8 && length <= 128 && attempts >= 0 && attempts <= 10 && minutes >= 1 && minutes <= 1440;
+      return (code(() => validateSettings({ ...settings, securityPolicy: policy })) === null) === ok;
+    }));
+  });
+
+  it('retention: accepted exactly for P30D–P365D', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 800 }), (days) => (code(() => validateRetention(`P${days}D`)) === null) === (days >= 30 && days <= 365)));
+    assert.equal(code(() => validateRetention('P5W')), null);
+    assert.equal(code(() => validateRetention('P1M')), 'tenant.invalid_retention_period');
+  });
+
+  it('durations: weeks, days, hours, minutes, seconds add up', () => {
+    fc.assert(fc.property(fc.nat(50), fc.nat(50), fc.nat(50), fc.nat(50), fc.nat(50), (w, d, h, m, s) =>
+      durationSeconds(`P${w}W${d}DT${h}H${m}M${s}S`) === w * 604_800 + d * 86_400 + h * 3_600 + m * 60 + s));
+    for (const bad of ['', 'P', 'PT', '1D', 'P1Y', 'PT1.5H', 'P-1D']) assert.equal(durationSeconds(bad), null, bad);
+  });
+
+  it('CIDR: IPv4 prefixes 0–32 and IPv6 prefixes 0–128', () => {
+    fc.assert(fc.property(fc.ipV4(), fc.integer({ min: 0, max: 40 }), (ip, prefix) => isCidr(`${ip}/${prefix}`) === (prefix <= 32)));
+    fc.assert(fc.property(fc.ipV6(), fc.integer({ min: 0, max: 140 }), (ip, prefix) => isCidr(`${ip}/${prefix}`) === (prefix <= 128)));
+    fc.assert(fc.property(fc.string().filter((s) => !/^[0-9a-fA-F.:/]+$/.test(s)), (s) => !isCidr(s)));
+  });
+
+  it('custom domains: generated domains pass unless localhost or an IP', () => {
+    fc.assert(fc.property(fc.domain(), (domain) => isDomainName(domain) === (!/(^|\.)localhost$/.test(domain) && !/\.\d+$/.test(domain))));
+    fc.assert(fc.property(fc.ipV4(), (ip) => !isDomainName(ip)));
+    for (const bad of ['localhost', 'app.localhost', 'no_underscore.test', 'single', '-lead.test']) assert.equal(isDomainName(bad), false, bad);
+  });
+
+  it('display names: 1–100 characters, no control characters', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 120 }), (name) => {
+      const trimmed = name.trim();
+      const ok = charLength(trimmed) >= 1 && charLength(trimmed) <= 100 && !/\p{Cc}/u.test(trimmed);
+      return (code(() => validateDisplayName(name)) === null) === ok;
+    }));
+  });
+
+  it('roles and reasons: only the listed values and custom/other forms', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 30 }), (s) => {
+      const result = code(() => validateRole(s));
+      const ok = ['admin', 'user', 'read_only'].includes(s) || /^custom:[a-z0-9][a-z0-9_-]{0,49}$/.test(s);
+      return ok ? result === null : result === 'user.invalid_role';
+    }));
+    fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 100 }).filter((s) => s.trim().length > 0), (text) =>
+      code(() => validateDeletionReason(`other:${text}`)) === null && code(() => validateDeactivationReason(`other:${text}`)) === null));
+    assert.equal(code(() => validateDeletionReason('other:   ')), 'tenant.invalid_deletion_reason');
+  });
+
+  it('plan limits cap the seat limit, and self-service needs the feature and password', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom('free', 'professional', 'enterprise', 'custom:x'), (maxUsers, plan) =>
+      seatLimit(plan as 'free', { ...settings, maxUsers }) === Math.min(maxUsers, planLimits(plan as 'free').maxUsers)));
+    assert.equal(allowsSelfService({ ...settings, features: ['self_service_registration'] }), true);
+    assert.equal(allowsSelfService({ ...settings, features: ['self_service_registration'], allowedAuthMethods: ['oidc:google'] }), false);
+    assert.equal(allowsSelfService(settings), false);
+  });
+});

@@ -1,0 +1,67 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createIdentityTestApp, type IdentityTestApp } from '../../../test/support/identity.ts';
+import { asSystemAdmin } from '../../../test/support/test-auth.ts';
+
+let t: IdentityTestApp;
+before(async () => { t = await createIdentityTestApp(); });
+after(() => t.close());
+
+const sys = asSystemAdmin();
+const register = (tenantId: string, email: string, headers: Record<string, string> = sys) =>
+  t.http.inject({ method: 'POST', url: `/api/v1/tenants/${tenantId}/users`, headers, payload: { email, role: 'user' } });
+
+describe('concurrency', () => {
+  it('50 parallel registrations of one e-mail (mixed case): exactly one succeeds', async () => {
+    const { tenantId } = await t.createTenant();
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => register(tenantId, i % 2 ? 'Race@Example.org' : 'race@example.ORG')));
+    const codes = results.map((r) => r.statusCode);
+    assert.equal(codes.filter((c) => c === 201).length, 1, JSON.stringify(codes));
+    assert.ok(results.filter((r) => r.statusCode !== 201).every((r) => r.statusCode === 409 && r.json().code === 'user.email_taken'));
+    const rows = await t.db.system.query('SELECT count(*)::int AS n FROM user_profiles WHERE tenant_id = $1 AND email_lower = $2', [tenantId, 'race@example.org']);
+    assert.equal(rows.rows[0]?.n, 1);
+  });
+
+  it('parallel registrations around maxUsers never exceed it', async () => {
+    const { tenantId } = await t.createTenant({ settings: { allowedAuthMethods: ['password'], maxUsers: 10 } });
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => register(tenantId, `seat${i}@example.org`)));
+    const created = results.filter((r) => r.statusCode === 201).length;
+    assert.equal(created, 9, 'the admin holds the tenth seat');
+    assert.ok(results.filter((r) => r.statusCode !== 201).every((r) => r.json().code === 'user.quota_exceeded'));
+    const rows = await t.db.system.query('SELECT count(*)::int AS n FROM user_profiles WHERE tenant_id = $1', [tenantId]);
+    assert.equal(rows.rows[0]?.n, 10);
+    const counters = await t.db.system.query('SELECT seats FROM tenant_user_counters WHERE tenant_id = $1', [tenantId]);
+    assert.equal(counters.rows[0]?.seats, 10);
+  });
+
+  it('two admins deactivating each other at once leave one admin', async () => {
+    const { tenantId, adminUserId } = await t.createTenant();
+    const second = (await t.http.inject({ method: 'POST', url: `/api/v1/tenants/${tenantId}/users`, headers: sys, payload: { email: 'admin2@x.test', role: 'admin' } })).json();
+    const deactivate = (userId: string) => t.http.inject({
+      method: 'POST', url: `/api/v1/tenants/${tenantId}/users/${userId}/deactivate`, headers: sys, payload: { reason: 'admin_action', deactivationType: 'permanent' },
+    });
+    const results = await Promise.all([deactivate(adminUserId), deactivate(second.userId)]);
+    assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 409]);
+    assert.equal(results.find((r) => r.statusCode === 409)?.json().code, 'user.last_admin');
+  });
+
+  it('parallel tenant creations with one slug: exactly one succeeds', async () => {
+    const payload = (i: number) => ({ name: `Slug Race ${i}`, slug: 'slug-race', subscriptionPlan: 'free', adminEmail: `a${i}@race.test`, settings: { allowedAuthMethods: ['password'], maxUsers: 5 } });
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => t.http.inject({ method: 'POST', url: '/api/v1/tenants', headers: sys, payload: payload(i) })));
+    assert.equal(results.filter((r) => r.statusCode === 201).length, 1);
+    assert.ok(results.filter((r) => r.statusCode !== 201).every((r) => r.json().code === 'tenant.slug_taken'));
+  });
+
+  it('parallel requests with one Idempotency-Key create one user; the others replay or wait (409)', async () => {
+    const { tenantId } = await t.createTenant();
+    const headers = { ...sys, 'idempotency-key': 'same-key-for-all' };
+    const results = await Promise.all(Array.from({ length: 10 }, () => register(tenantId, 'idem@example.org', headers)));
+    const created = results.filter((r) => r.statusCode === 201);
+    assert.ok(created.length >= 1);
+    assert.equal(new Set(created.map((r) => r.json().userId)).size, 1);
+    assert.ok(results.every((r) => r.statusCode === 201 || (r.statusCode === 409 && r.json().code === 'idempotency.in_progress')));
+    const replay = await register(tenantId, 'idem@example.org', headers);
+    assert.equal(replay.statusCode, 201);
+    assert.equal(replay.headers['idempotent-replayed'], 'true');
+  });
+});

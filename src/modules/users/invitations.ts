@@ -1,0 +1,40 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Transaction } from '../../framework/eventstore/index.ts';
+import { INVITATION_TTL_MS } from './domain.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const hash = (token: string): Buffer => createHash('sha256').update(token).digest();
+
+/**
+ * Invitation tokens: `<tenantId>.<43 random base64url chars>` (256 bits). Only the SHA-256 is
+ * stored; a token works once and expires after seven days. The tenant id prefix lets the token be
+ * checked inside its tenant's row-level-security scope.
+ */
+export async function createInvitation(tx: Transaction, tenantId: string, userId: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+  const token = `${tenantId}.${randomBytes(32).toString('base64url')}`;
+  const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
+  await tx.query('INSERT INTO user_invitations (tenant_id, token_hash, user_id, expires_at) VALUES ($1, $2, $3, $4)', [tenantId, hash(token), userId, expiresAt]);
+  return { token, expiresAt };
+}
+
+/** The tenant a token belongs to, or null when it is malformed. */
+export function invitationTenant(token: string): string | null {
+  const [tenantId, secret, ...rest] = token.split('.');
+  if (rest.length > 0 || !tenantId || !UUID.test(tenantId) || !secret || !/^[A-Za-z0-9_-]{43}$/.test(secret)) return null;
+  return tenantId.toLowerCase();
+}
+
+/** Marks the token used and returns its user; null when unknown, used or expired. */
+export async function consumeInvitation(tx: Transaction, tenantId: string, token: string): Promise<string | null> {
+  const result = await tx.query<{ user_id: string }>(
+    `UPDATE user_invitations SET used_at = now()
+     WHERE tenant_id = $1 AND token_hash = $2 AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
+    [tenantId, hash(token)],
+  );
+  return result.rows[0]?.user_id ?? null;
+}
+
+/** Voids a user's open invitations (when the user is deactivated). */
+export async function revokeInvitations(tx: Transaction, tenantId: string, userId: string): Promise<void> {
+  await tx.query('UPDATE user_invitations SET used_at = now() WHERE tenant_id = $1 AND user_id = $2 AND used_at IS NULL', [tenantId, userId]);
+}

@@ -1,0 +1,79 @@
+import type { Database } from '../../framework/db/index.ts';
+import type { User, UserRole, UserStatus } from './domain.ts';
+
+type UserRow = {
+  user_id: string; tenant_id: string; email: string; display_name: string | null; role: string; status: string;
+  metadata: Record<string, unknown>; created_at: Date; updated_at: Date; last_login: Date | null; email_confirmed: boolean;
+};
+const COLUMNS = 'user_id, tenant_id, email, display_name, role, status, metadata, created_at, updated_at, last_login, email_confirmed';
+
+export const toUser = (row: UserRow): User => ({
+  userId: row.user_id,
+  tenantId: row.tenant_id,
+  email: row.email,
+  displayName: row.display_name,
+  role: row.role as UserRole,
+  status: row.status as UserStatus,
+  metadata: row.metadata,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+  lastLogin: row.last_login?.toISOString() ?? null,
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One user of a tenant (read in the tenant's row-level-security scope); null when unknown. */
+export async function getUser(db: Database, tenantId: string, userId: string): Promise<User | null> {
+  if (!UUID.test(userId)) return null;
+  const result = await db.transaction((tx) => tx.query<UserRow>(`SELECT ${COLUMNS} FROM user_profiles WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId]), { tenantId });
+  return result.rows[0] ? toUser(result.rows[0]) : null;
+}
+
+/** What sign-in needs: the user (status, role) and whether the e-mail is confirmed. */
+export type LoginUser = User & { emailConfirmed: boolean };
+
+/**
+ * The user of `tenantId` with this e-mail (case-insensitive), for sign-in; null when none.
+ *
+ * @example
+ *   const user = await findUserForLogin(db, tenantId, 'Ada@Example.org');
+ *   if (!user || user.status !== 'active') ...
+ */
+export async function findUserForLogin(db: Database, tenantId: string, email: string): Promise<LoginUser | null> {
+  const result = await db.transaction((tx) => tx.query<UserRow>(
+    `SELECT ${COLUMNS} FROM user_profiles WHERE tenant_id = $1 AND email_lower = lower($2) LIMIT 1`, [tenantId, email.trim()],
+  ), { tenantId });
+  const row = result.rows[0];
+  return row ? { ...toUser(row), emailConfirmed: row.email_confirmed } : null;
+}
+
+export type UserListQuery = {
+  page: number;
+  pageSize: number;
+  sortBy?: 'email' | 'displayName' | 'createdAt' | 'updatedAt' | 'role' | 'status' | 'lastLogin';
+  sortOrder?: 'asc' | 'desc';
+  status?: UserStatus;
+  role?: string;
+  email?: string;
+};
+
+const USER_SORT: Record<NonNullable<UserListQuery['sortBy']>, string> = {
+  email: 'email_lower', displayName: 'display_name', createdAt: 'created_at', updatedAt: 'updated_at', role: 'role', status: 'status', lastLogin: 'last_login',
+};
+
+/** A page of a tenant's users with filters (status, role, e-mail prefix) and sorting. */
+export async function listUsers(db: Database, tenantId: string, query: UserListQuery): Promise<{ items: User[]; total: number }> {
+  const values: unknown[] = [tenantId];
+  const where = ['tenant_id = $1'];
+  if (query.status) { values.push(query.status); where.push(`status = $${values.length}`); }
+  if (query.role) { values.push(query.role); where.push(`role = $${values.length}`); }
+  if (query.email) { values.push(`${query.email.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`); where.push(`email_lower LIKE $${values.length}`); }
+  const order = `${USER_SORT[query.sortBy ?? 'createdAt']} ${query.sortOrder === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, user_id`;
+  const filterValues = [...values];
+  values.push(query.pageSize, (query.page - 1) * query.pageSize);
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<UserRow>(`SELECT ${COLUMNS} FROM user_profiles WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${values.length - 1} OFFSET $${values.length}`, values);
+    const count = await tx.query<{ n: string }>(`SELECT count(*) AS n FROM user_profiles WHERE ${where.join(' AND ')}`, filterValues);
+    return { items: rows.rows.map(toUser), total: Number(count.rows[0]?.n ?? 0) };
+  }, { tenantId });
+}

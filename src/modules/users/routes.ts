@@ -1,0 +1,111 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Database } from '../../framework/db/index.ts';
+import { commonErrors } from '../../framework/errors/index.ts';
+import { requirePrincipal, type HttpServer } from '../../framework/http/index.ts';
+import { authorize, hasPermission, pageOf, problems, TenantParams, tenantErrors, type Actor } from '../tenants/index.ts';
+import type { UserCommands } from './commands.ts';
+import { userErrors } from './errors.ts';
+import { getUser, listUsers } from './queries.ts';
+import { DeactivateUserBody, InviteUserBody, ListUsersQuery, UpdateUserBody, UserParams, UserSchema } from './schemas.ts';
+
+const actorOf = (request: FastifyRequest): Actor => ({ userId: request.principal?.userId ?? null, correlationId: request.correlationId });
+const tags = ['users'];
+
+/**
+ * `POST/GET /tenants/{tenantId}/users`, `GET/PATCH /tenants/{tenantId}/users/{userId}`,
+ * `POST .../deactivate`, `POST .../reactivate` (SPEC §4).
+ */
+export function registerUserRoutes(app: HttpServer, deps: { db: Database; commands: UserCommands }): void {
+  const { db, commands } = deps;
+
+  async function read(tenantId: string, userId: string) {
+    const user = await getUser(db, tenantId, userId);
+    if (!user) throw userErrors.notFound();
+    return user;
+  }
+
+  app.post('/tenants/:tenantId/users', {
+    config: { permission: 'users:invite' },
+    schema: {
+      tags, summary: 'Invite a user (status invited; an invitation e-mail is sent)', params: TenantParams, body: InviteUserBody,
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+      response: { 201: UserSchema, ...problems(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (request, reply) => {
+    const { tenantId } = request.params;
+    authorize(requirePrincipal(request), 'users:invite', tenantId, tenantErrors.notFound);
+    const { userId } = await commands.register({
+      tenantId, email: request.body.email, role: request.body.role, displayName: request.body.displayName ?? null,
+      metadata: request.body.metadata ?? {}, registrationSource: 'admin_invite', language: request.language,
+    }, actorOf(request));
+    reply.header('location', `/api/v1/tenants/${tenantId}/users/${userId}`);
+    return reply.code(201).send(await read(tenantId, userId));
+  });
+
+  app.get('/tenants/:tenantId/users', {
+    config: { permission: 'users:list' },
+    schema: { tags, summary: 'List users with filters and sorting', params: TenantParams, querystring: ListUsersQuery, response: { 200: pageOf(UserSchema), ...problems(400, 401, 403, 404) } },
+  }, async (request) => {
+    const { tenantId } = request.params;
+    authorize(requirePrincipal(request), 'users:list', tenantId, tenantErrors.notFound);
+    const q = request.query;
+    const { items, total } = await listUsers(db, tenantId, {
+      page: q.page, pageSize: q.pageSize, ...(q.sortBy ? { sortBy: q.sortBy as never } : {}), ...(q.sortOrder ? { sortOrder: q.sortOrder } : {}),
+      ...(q.status ? { status: q.status } : {}), ...(q.role ? { role: q.role } : {}), ...(q.email ? { email: q.email } : {}),
+    });
+    return { items, page: q.page, pageSize: q.pageSize, total };
+  });
+
+  app.get('/tenants/:tenantId/users/:userId', {
+    config: { permission: 'users:read' },
+    schema: { tags, summary: 'A user profile', params: UserParams, response: { 200: UserSchema, ...problems(400, 401, 403, 404) } },
+  }, async (request) => {
+    const { tenantId, userId } = request.params;
+    authorize(requirePrincipal(request), 'users:read', tenantId, userErrors.notFound, { userId, permission: 'profile:read' });
+    return read(tenantId, userId);
+  });
+
+  app.patch('/tenants/:tenantId/users/:userId', {
+    config: { permission: 'users:update' },
+    schema: {
+      tags, summary: 'Update e-mail (cooldown), display name, role or metadata', params: UserParams, body: UpdateUserBody,
+      response: { 200: UserSchema, ...problems(400, 401, 403, 404, 409, 429) },
+    },
+  }, async (request) => {
+    const principal = requirePrincipal(request);
+    const { tenantId, userId } = request.params;
+    authorize(principal, 'users:update', tenantId, userErrors.notFound, { userId, permission: 'profile:update' });
+    if (request.body.role !== undefined && !hasPermission(principal, 'users:update')) throw commonErrors.forbidden();
+    await commands.updateProfile(tenantId, userId, request.body, actorOf(request));
+    return read(tenantId, userId);
+  });
+
+  app.post('/tenants/:tenantId/users/:userId/deactivate', {
+    config: { permission: 'users:deactivate' },
+    schema: {
+      tags, summary: 'Deactivate temporarily (until reactivationDate) or permanently', params: UserParams, body: DeactivateUserBody,
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+      response: { 200: UserSchema, ...problems(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (request) => {
+    const { tenantId, userId } = request.params;
+    authorize(requirePrincipal(request), 'users:deactivate', tenantId, userErrors.notFound);
+    await commands.deactivate(tenantId, userId, { ...request.body, reactivationDate: request.body.reactivationDate ?? null }, actorOf(request));
+    return read(tenantId, userId);
+  });
+
+  app.post('/tenants/:tenantId/users/:userId/reactivate', {
+    config: { permission: 'users:reactivate' },
+    schema: {
+      tags, summary: 'Reactivate a temporarily deactivated user', params: UserParams,
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+      response: { 200: UserSchema, ...problems(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (request) => {
+    const { tenantId, userId } = request.params;
+    authorize(requirePrincipal(request), 'users:reactivate', tenantId, userErrors.notFound);
+    await commands.reactivate(tenantId, userId, actorOf(request));
+    return read(tenantId, userId);
+  });
+}
