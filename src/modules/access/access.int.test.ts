@@ -214,3 +214,20 @@ test('a route without a declaration stops the server from starting', async () =>
     /GET \/api\/v1\/forgotten declares neither config.permission nor config.public/,
   );
 });
+
+test('the command and query buses ask the access policy: 401, 403, 404 for another tenant, own-resource rules', async () => {
+  const touch = t.context.commandBus.register({
+    type: 'sample.touch', schema: Type.Object({ userId: Type.Optional(Type.String()) }), permission: 'users:update', handler: async () => 'done',
+  });
+  const look = t.context.queryBus.register({
+    type: 'sample.look', schema: Type.Object({}), permission: 'users:list', handler: async () => 'seen',
+  });
+  const envelope = (principal: Principal | null, tenantId = T1) => ({ tenantId, principal, correlationId: randomUUID() });
+  assert.equal(await touch({ ...envelope(admin), payload: {} }), 'done');
+  await assert.rejects(touch({ ...envelope(null), payload: {} }), { code: 'auth.unauthenticated' });
+  await assert.rejects(touch({ ...envelope(user), payload: {} }), { code: 'auth.forbidden' });
+  assert.equal(await touch({ ...envelope(user), payload: { userId: user.userId } }), 'done');
+  await assert.rejects(touch({ ...envelope(admin, T2), payload: {} }), { code: 'tenant.not_found' });
+  assert.equal(await look({ ...envelope(as('read_only')), params: {} }), 'seen');
+  await assert.rejects(look({ ...envelope(user), params: {} }), { code: 'auth.forbidden' });
+});

@@ -9,7 +9,7 @@ import type { PolicyEngine, ResourceAttributes } from './policy/engine.ts';
  * public registrations pass; otherwise the registration's permission must be granted in the
  * command's tenant. Another tenant answers 404 `tenant.not_found`; a registration without a
  * known permission is denied (fail closed). A payload `userId` is the resource owner, so `own`
- * rules (e.g. a user updating its own profile) apply.
+ * rules (e.g. a user updating its own profile) apply when it is the caller.
  *
  * @example
  *   authorizationMiddleware({ authorize: createAuthorize(engine) });
@@ -19,8 +19,8 @@ export function createAuthorize(engine: PolicyEngine): Authorize {
     if (request.public) return true;
     if (!principal || request.permission === undefined || !isPermission(request.permission)) return false;
     const payload = (request.payload ?? {}) as { userId?: unknown };
-    const resource: ResourceAttributes = { tenantId: request.tenantId };
-    if (typeof payload.userId === 'string') resource.ownerId = payload.userId;
+    // Without a `userId` the command is not about the caller's own resource: `own` rules do not apply.
+    const resource: ResourceAttributes = { tenantId: request.tenantId, ownerId: typeof payload.userId === 'string' ? payload.userId : '' };
     const decision = engine.decide(principal, request.permission, resource);
     if (decision === 'not_found') throw accessErrors.tenantNotFound();
     return decision === 'allow';

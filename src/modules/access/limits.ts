@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
 import type { BucketSpec, RouteRateLimit } from '../../framework/ratelimit/index.ts';
+import type { Principal } from '../../framework/http/index.ts';
 
 export type Rate = { limit: number; windowSeconds: number };
 export type ScopedRate = Rate & { scope: 'ip' | 'user' | 'tenant' };
@@ -68,6 +69,17 @@ export function bucketsFor(request: FastifyRequest, settings: RateLimitSettings,
     const scope = rule.scope ?? 'ip';
     const id = scope === 'ip' || !principal ? `ip:${request.ip}` : scope === 'user' ? `user:${principal.userId}` : `tenant:${principal.tenantId}`;
     buckets.push(bucket(`route:${route}:${id}`, rule));
+  }
+  return buckets;
+}
+
+/** Command buckets (separate from the HTTP ones): per user and per tenant, for each command type. */
+export function commandBuckets(principal: Principal, type: string, settings: RateLimitSettings, planOf: (tenantId: string) => string): BucketSpec[] {
+  const buckets: BucketSpec[] = [bucket(`cmd:user:${principal.userId}:${type}`, settings.perUser)];
+  if (principal.tenantId !== PLATFORM_TENANT_ID) {
+    const plan = planOf(principal.tenantId);
+    const rate = settings.perTenant[plan] ?? settings.perTenant[plan.startsWith('custom:') ? 'professional' : 'free'];
+    if (rate) buckets.push(bucket(`cmd:tenant:${principal.tenantId}:${type}`, rate));
   }
   return buckets;
 }

@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type pg from 'pg';
 import type { AcciModule, ModuleContext } from '../../framework/module.ts';
+import type { Authorize } from '../../framework/cqrs/index.ts';
 import type { HttpServer, Principal } from '../../framework/http/index.ts';
 import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
 import { createMemoryStore, createRedisStore, registerRateLimit, type RateLimitStore } from '../../framework/ratelimit/index.ts';
 import { createAuthorize } from './authorize.ts';
 import { registerEnforcement, type DeclaredRoute } from './enforce.ts';
-import { bucketsFor, rateLimitsFromEnvironment, type RateLimitSettings } from './limits.ts';
+import { bucketsFor, commandBuckets, rateLimitsFromEnvironment, type RateLimitSettings } from './limits.ts';
 import type { Permission } from './permissions.ts';
 import { createPolicyEngine, type PolicyEngine } from './policy/engine.ts';
 import { DEFAULT_POLICY_FILE, MODEL_FILE, watchPolicyFile } from './policy/files.ts';
@@ -80,11 +81,33 @@ export function createAccess(options: AccessOptions = {}): Access {
     state.listener = client;
   };
 
+  const settingsOf = () => options.rateLimits ?? rateLimitsFromEnvironment();
+  let authorizeWith: { engine: PolicyEngine; authorize: Authorize } | undefined;
+  const authorize: Authorize = (principal, request) => {
+    const policy = current();
+    if (authorizeWith?.engine !== policy) authorizeWith = { engine: policy, authorize: createAuthorize(policy) };
+    return authorizeWith.authorize(principal, request);
+  };
+
   const module: AcciModule = {
     name: 'access',
+    authorizer: () => authorize,
+    rateLimiter: (context) => async (principal, command) => {
+      const store = apps.get(context)?.store;
+      const settings = settingsOf();
+      if (!store || !settings.enabled || !principal) return { allowed: true };
+      try {
+        const result = await store.take(commandBuckets(principal, command.type, settings, planOf));
+        if (result.allowed) return { allowed: true };
+        return { allowed: false, retryAfterSeconds: Math.max(...result.buckets.map((b) => b.retryAfterMs)) / 1000 };
+      } catch (error) {
+        context.logger.warn({ err: error }, 'rate limit store unavailable; command allowed');
+        return { allowed: true };
+      }
+    },
     async global(app: HttpServer, context: ModuleContext) {
       const policy = await ensureEngine();
-      const settings = options.rateLimits ?? rateLimitsFromEnvironment();
+      const settings = settingsOf();
       const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
       const store = redisUrl ? createRedisStore({ url: redisUrl }) : createMemoryStore();
       const quota = options.quotas ?? true;
@@ -119,7 +142,7 @@ export function createAccess(options: AccessOptions = {}): Access {
     },
     async register(app, context) {
       const policy = await ensureEngine();
-      const roles = createRoleService({ db: context.db.app, engine: policy, authorize: createAuthorize(policy), logger: context.logger, metrics: context.metrics });
+      const roles = createRoleService({ db: context.db.app, engine: policy, bus: context.commandBus });
       const plans = typeof options.quotas === 'object' ? options.quotas.plans : undefined;
       registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, planOf, counter: () => apps.get(context)?.counter, ...(plans ? { plans } : {}) });
     },

@@ -1,10 +1,7 @@
 import { Type } from 'typebox';
 import type { Database } from '../../../framework/db/index.ts';
-import { createCommandBus, type Command } from '../../../framework/cqrs/command-bus.ts';
-import { handleCommand } from '../../../framework/cqrs/handle-command.ts';
-import { authorizationMiddleware, idempotencyMiddleware, loggingMiddleware, validationMiddleware, type Authorize } from '../../../framework/cqrs/middleware/index.ts';
+import { handleCommand, type Command, type CommandBus } from '../../../framework/cqrs/index.ts';
 import { createEventStore } from '../../../framework/eventstore/index.ts';
-import type { Logger, Metrics } from '../../../framework/observability/index.ts';
 import type { PolicyEngine } from '../policy/engine.ts';
 import { roleSetDecider, type RoleCommand } from './decider.ts';
 import { roleStreamId } from './events.ts';
@@ -29,25 +26,19 @@ export type RoleService = {
 };
 
 /**
- * Role commands: command bus (logging → validation → authorization → idempotency), decider over
+ * Role commands on the platform's command bus (logging → validation → authorization → rate limit →
+ * idempotency, with this module's authorizer), decider over
  * stream `roles-<tenantId>`, inline read model, then an immediate reload of the tenant's policy
  * (other instances reload on the `acci_access` notification).
  *
  * @example
  *   await roles.execute({ tenantId, principal, correlationId, command: { type: 'role.delete', name: 'custom:auditor' } });
  */
-export function createRoleService(options: { db: Database; engine: PolicyEngine; authorize: Authorize; logger: Logger; metrics?: Metrics }): RoleService {
-  const { db, engine } = options;
-  const store = createEventStore({ db, inlineProjections: [rolesProjection], ...(options.metrics ? { metrics: options.metrics } : {}) });
-  const bus = createCommandBus({
-    middleware: [
-      loggingMiddleware({ logger: options.logger, ...(options.metrics ? { metrics: options.metrics } : {}) }),
-      validationMiddleware(),
-      authorizationMiddleware({ authorize: options.authorize }),
-      idempotencyMiddleware({ db }),
-    ],
-  });
+export function createRoleService(options: { db: Database; engine: PolicyEngine; bus: CommandBus }): RoleService {
+  const { db, engine, bus } = options;
+  const store = createEventStore({ db, inlineProjections: [rolesProjection] });
   for (const type of Object.keys(Payloads) as RoleCommand['type'][]) {
+    if (bus.has(type)) continue;
     bus.register({
       type,
       schema: Payloads[type],
