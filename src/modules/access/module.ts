@@ -14,6 +14,7 @@ import { createPolicyEngine, type PolicyEngine } from './policy/engine.ts';
 import { DEFAULT_POLICY_FILE, MODEL_FILE, watchPolicyFile } from './policy/files.ts';
 import { createApiCallCounter, type ApiCallCounter, type PlanQuotas } from './quotas.ts';
 import { registerAccessRoutes } from './routes.ts';
+import { createPlanLookup } from './plans.ts';
 import { createRoleService } from './roles/service.ts';
 import { loadAllTenants, reloadTenant } from './roles/store.ts';
 
@@ -24,13 +25,13 @@ export type AccessOptions = {
   rateLimits?: RateLimitSettings;
   /** Shared buckets across instances; default `REDIS_URL`, in memory when absent. */
   redisUrl?: string;
-  /** The subscription plan of a tenant (the tenants module knows it); `free` when unknown. */
+  /** The subscription plan of a tenant; default: the tenants module's record, cached a minute. */
   planOf?: (tenantId: string) => string;
   /** Count API calls against plan quotas (default true). */
   quotas?: boolean | { flushMs?: number; plans?: Readonly<Record<string, PlanQuotas>> };
 };
 
-type AppState = { store: RateLimitStore & { ping?: () => Promise<void> }; counter: ApiCallCounter | undefined; listener?: pg.PoolClient; stopWatch?: () => void };
+type AppState = { planOf: (tenantId: string) => string; store: RateLimitStore & { ping?: () => Promise<void> }; counter: ApiCallCounter | undefined; listener?: pg.PoolClient; stopWatch?: () => void };
 
 /**
  * The access module: policy engine, enforcement on every route, rate limits, quotas, role API.
@@ -55,7 +56,7 @@ export function createAccess(options: AccessOptions = {}): Access {
   const routes: DeclaredRoute[] = [];
   const apps = new WeakMap<ModuleContext, AppState>();
   const running = new Set<AppState>();
-  const planOf = options.planOf ?? (() => 'free');
+  const planOfApp = (context: ModuleContext) => apps.get(context)?.planOf ?? options.planOf ?? (() => 'free');
   let engine: PolicyEngine | undefined;
   let engineReady: Promise<PolicyEngine> | undefined;
 
@@ -97,7 +98,7 @@ export function createAccess(options: AccessOptions = {}): Access {
       const settings = settingsOf();
       if (!store || !settings.enabled || !principal) return { allowed: true };
       try {
-        const result = await store.take(commandBuckets(principal, command.type, settings, planOf));
+        const result = await store.take(commandBuckets(principal, command.type, settings, planOfApp(context)));
         if (result.allowed) return { allowed: true };
         return { allowed: false, retryAfterSeconds: Math.max(...result.buckets.map((b) => b.retryAfterMs)) / 1000 };
       } catch (error) {
@@ -116,7 +117,8 @@ export function createAccess(options: AccessOptions = {}): Access {
         ...(typeof quota === 'object' && quota.flushMs ? { flushMs: quota.flushMs } : {}),
         ...(typeof quota === 'object' && quota.plans ? { quotas: quota.plans } : {}),
       });
-      apps.set(context, { store, counter });
+      const planOf = options.planOf ?? createPlanLookup({ db: context.db.app, onError: (error) => context.logger.warn({ err: error }, 'tenant plan lookup failed') });
+      apps.set(context, { planOf, store, counter });
       if (settings.enabled) {
         registerRateLimit(app, {
           store,
@@ -144,11 +146,11 @@ export function createAccess(options: AccessOptions = {}): Access {
       const policy = await ensureEngine();
       const roles = createRoleService({ db: context.db.app, engine: policy, bus: context.commandBus });
       const plans = typeof options.quotas === 'object' ? options.quotas.plans : undefined;
-      registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, planOf, counter: () => apps.get(context)?.counter, ...(plans ? { plans } : {}) });
+      registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, planOf: planOfApp(context), counter: () => apps.get(context)?.counter, ...(plans ? { plans } : {}) });
     },
     async start(context) {
       const policy = await ensureEngine();
-      const state: AppState = apps.get(context) ?? { store: createMemoryStore(), counter: undefined };
+      const state: AppState = apps.get(context) ?? { planOf: planOfApp(context), store: createMemoryStore(), counter: undefined };
       running.add(state);
       const tenants = await loadAllTenants(context.db.system, policy);
       context.logger.info({ tenants, version: policy.version() }, 'access policy loaded');
