@@ -33,6 +33,8 @@ export type ModuleContext = {
 export type AcciModule = {
   name: string;
   register: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
+  /** Routes outside `/api/v1` (e.g. `/.well-known/jwks.json`); registered on the root server. */
+  registerRoot?: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
   /** Starts background work (projection runners, jobs) once the server listens. */
   start?: (context: ModuleContext) => void | Promise<void>;
   /** Stops that work during graceful shutdown, before the pools close. */

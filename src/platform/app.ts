@@ -83,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   for (const module of modules) {
     await http.register(async (scope) => module.register(scope as HttpServer, context), { prefix: '/api/v1' });
+    if (module.registerRoot) await http.register(async (scope) => module.registerRoot?.(scope as HttpServer, context));
   }
   await http.ready();
 

@@ -39,6 +39,12 @@ const boolean: Parser<boolean> = (raw, name) => {
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
 };
+const secretKey: Parser<string> = (raw, name) => {
+  const value = raw.trim();
+  const base64 = /^[A-Za-z0-9+/_-]{43}=?$/.test(value) && Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').length === 32;
+  if (!/^[0-9a-f]{64}$/i.test(value) && !base64) throw new ConfigError(name, 'must be 32 random bytes as 64 hex digits or base64 (e.g. `openssl rand -hex 32`)');
+  return value;
+};
 const email: Parser<string> = (raw, name) => {
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw)) throw new ConfigError(name, `must be an e-mail address (got "${raw}")`);
   return raw;
@@ -64,6 +70,7 @@ export const SETTINGS = {
   adminEmail: { env: 'ACCI_ADMIN_EMAIL', parse: email, default: undefined as string | undefined, doc: 'System admin created on first start' },
   adminPassword: { env: 'ACCI_ADMIN_PASSWORD', parse: text, default: undefined as string | undefined, doc: 'Password of that system admin' },
   smtpUrl: { env: 'SMTP_URL', parse: url(['smtp:', 'smtps:']), default: undefined as string | undefined, doc: 'SMTP server for mail; unset = .eml files under ACCI_DATA_DIR/mail' },
+  secretKey: { env: 'ACCI_SECRET_KEY', parse: secretKey, default: undefined as string | undefined, doc: 'Master key sealing the JWT signing keys (32 bytes, hex or base64); unset = generated once into ACCI_DATA_DIR/secret.key (mode 0600). Set the same value on every instance sharing a database' },
   publicUrl: { env: 'PUBLIC_URL', parse: url(['http:', 'https:']), default: undefined as string | undefined, doc: 'Base URL used in links sent by mail' },
 } as const;
 

@@ -1,0 +1,219 @@
+/**
+ * `npm run bench -- auth`: password sign-in, authenticated reads and refresh-token rotation of the
+ * full ACCI stack (tenants + users + auth on PostgreSQL), each next to its physical limit measured
+ * in the same run, and Better Auth (email + password on the same PostgreSQL) as the peer:
+ *   login_rps   POST /auth/login at c16      vs raw argon2id verification (same parameters) at c16
+ *   me_rps      GET /auth/me at c16          vs a bare Fastify route
+ *   me_p99_ms   p99 latency of GET /auth/me
+ *   refresh_rps POST /auth/refresh at c16 (every request rotates its connection's token)
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { hash, verify } from '@node-rs/argon2';
+import { betterAuth } from 'better-auth';
+import { getMigrations } from 'better-auth/db/migration';
+import { createDatabase } from '../src/framework/db/index.ts';
+import { createMailer } from '../src/framework/mail/index.ts';
+import { createLogger } from '../src/framework/observability/index.ts';
+import { RUNTIME_ROLE } from '../src/platform/database/roles.ts';
+import { buildApp } from '../src/platform/app.ts';
+import { createIdentityModules, identity, identityServices } from '../src/modules/users/index.ts';
+import { createAuthModule, identityDirectory, OWASP_ARGON2ID, setPassword } from '../src/modules/auth/index.ts';
+import { freePort } from '../test/support/template.ts';
+import { benchDatabase } from './database.ts';
+import { concurrently, load, report, result, type LoadResult } from './lib.ts';
+
+const PASSWORD = 'Bench-Mark-Password-42';
+const CONNECTIONS = 16;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const database = await benchDatabase('auth');
+const logger = createLogger({ level: 'silent', format: 'json' });
+const app = createDatabase({ connectionString: database.url, role: RUNTIME_ROLE, max: 20, applicationName: 'bench-auth' });
+const system = createDatabase({ connectionString: database.url, max: 4, applicationName: 'bench-auth-system' });
+const mailer = createMailer({ directory: mkdtempSync(join(tmpdir(), 'acci-bench-mail-')), from: 'bench <b@acci.test>', logger });
+const auth = createAuthModule({
+  directory: (context) => identityDirectory(context, { mailer }),
+  mailer: () => mailer,
+  masterKey: () => randomBytes(32),
+  throttle: { ipMaxFailures: 1_000_000 },
+});
+const acci = await buildApp({ logger, db: { app, system }, modules: [...createIdentityModules({ mailer }), auth], logRequests: false });
+await acci.http.listen({ port: 0, host: '127.0.0.1' });
+await acci.startBackground();
+const acciUrl = `http://127.0.0.1:${(acci.http.server.address() as { port: number }).port}`;
+
+const bare = Fastify({ logger: false });
+bare.get('/bare', async () => ({ ok: true, user: { id: randomUUID() } }));
+await bare.listen({ port: 0, host: '127.0.0.1' });
+const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+
+try {
+  log('setting up a tenant and users');
+  const services = identityServices(acci.context, { mailer });
+  const id = identity(acci.context, { mailer });
+  const actor = { userId: null, correlationId: randomUUID() };
+  const slug = 'bench';
+  const { tenantId } = await services.tenants.create({
+    name: 'Bench Inc', slug, subscriptionPlan: 'enterprise', adminEmail: 'admin@bench.example', language: 'en',
+    settings: {
+      allowedAuthMethods: ['password'], maxUsers: 1_000, features: ['self_service_registration'], customDomain: null,
+      securityPolicy: { passwordMinLength: 12, requireMfa: false, maxLoginAttempts: 5, sessionTimeout: 'PT8H', allowedIpRanges: [] },
+    },
+  }, actor);
+  const emails = Array.from({ length: CONNECTIONS }, (_, i) => `user${i}@bench.example`);
+  for (const email of emails) {
+    const user = await id.registerSelfService({ tenantId, email });
+    await id.confirmEmail(tenantId, user.userId);
+    await setPassword(acci.context, { userId: user.userId, tenantId, password: PASSWORD });
+  }
+  const signIn = async (email: string) => {
+    const res = await acci.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: slug, email, password: PASSWORD } });
+    if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
+    return res.json() as { token: string; refreshToken: string };
+  };
+  const check = (name: string, run: LoadResult) => {
+    if (run.errors > 0 || run.non2xx > 0) log(`  ${name}: ${run.errors} errors, ${run.non2xx} non-2xx responses`);
+    log(`  ${name}: ${run.rps.toFixed(0)}/s, p50 ${run.p50} ms, p99 ${run.p99} ms`);
+    return run;
+  };
+
+  const loginLoad = () => {
+    let next = 0;
+    return load({
+      url: acciUrl, connections: CONNECTIONS, duration: SECONDS,
+      requests: [{
+        method: 'POST', path: '/api/v1/auth/login', headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: JSON.stringify({ tenant: slug, email: emails[next++ % emails.length], password: PASSWORD }) }),
+      }],
+    });
+  };
+  const stored = await hash(PASSWORD, { ...OWASP_ARGON2ID, algorithm: 2 });
+  const rawLoad = () => concurrently({ concurrency: CONNECTIONS, durationMs: SECONDS * 1000 }, () => verify(stored, PASSWORD));
+
+  // The machine is shared: limit and figure are measured in alternating rounds so both see the same background load.
+  log(`login vs raw argon2id verify, ${ROUNDS} alternating rounds of ${SECONDS} s`);
+  const rawRates: number[] = [];
+  const logins: LoadResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    rawRates.push((await rawLoad()).opsPerSecond);
+    log(`  argon2id verify: ${rawRates.at(-1)!.toFixed(1)}/s`);
+    logins.push(check('login', await loginLoad()));
+  }
+
+  const sessions = await Promise.all(emails.map(signIn));
+  const meLoad = () => {
+    let next = 0;
+    return load({
+      url: acciUrl, connections: CONNECTIONS, duration: SECONDS,
+      requests: [{
+        method: 'GET', path: '/api/v1/auth/me',
+        setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${sessions[next++ % sessions.length]!.token}` } }),
+      }],
+    });
+  };
+  log(`GET /auth/me vs a bare Fastify route, ${ROUNDS} alternating rounds`);
+  const bares: LoadResult[] = [];
+  const mes: LoadResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    bares.push(check('bare', await load({ url: `${bareUrl}/bare`, connections: CONNECTIONS, duration: SECONDS })));
+    mes.push(check('me', await meLoad()));
+  }
+
+  log('POST /auth/refresh (every response hands its new token to the next request)');
+  const queue = (await Promise.all([...emails, ...emails, ...emails, ...emails].map(signIn))).map((s) => s.refreshToken);
+  const refresh = check('refresh', await load({
+    url: acciUrl, connections: CONNECTIONS, duration: SECONDS,
+    requests: [{
+      method: 'POST', path: '/api/v1/auth/refresh', headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => ({ ...request, body: JSON.stringify({ refreshToken: queue.shift() ?? 'exhausted' }) }),
+      onResponse: (status, body) => {
+        if (status === 200) queue.push((JSON.parse(body) as { refreshToken: string }).refreshToken);
+      },
+    }],
+  }));
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const login = { rps: mean(logins.map((l) => l.rps)) };
+  const raw = { opsPerSecond: mean(rawRates) };
+  const me = { rps: mean(mes.map((m) => m.rps)), p99: Math.max(...mes.map((m) => m.p99)) };
+  const bareRun = { rps: mean(bares.map((b) => b.rps)) };
+
+  log('Better Auth (email + password, same PostgreSQL)');
+  const peer = await betterAuthPeer(database.url);
+  let peerNext = 0;
+  try {
+    const peerLogin = check('better-auth sign-in', await load({
+      url: peer.url, connections: CONNECTIONS, duration: SECONDS,
+      requests: [{
+        method: 'POST', path: '/api/auth/sign-in/email', headers: { 'content-type': 'application/json', origin: peer.url },
+        setupRequest: (request) => ({ ...request, body: JSON.stringify({ email: peer.emails[peerNext++ % peer.emails.length], password: PASSWORD }) }),
+      }],
+    }));
+    const peerSession = check('better-auth get-session', await load({
+      url: `${peer.url}/api/auth/get-session`, connections: CONNECTIONS, duration: SECONDS, headers: { cookie: peer.cookie, origin: peer.url },
+    }));
+    report('auth', [
+      result('login_rps', login.rps, 'req/s', { limit: raw.opsPerSecond, peers: { better_auth: peerLogin.rps }, notes: 'POST /auth/login c16 vs raw argon2id verify c16 (m=19456,t=2,p=1)' }),
+      result('me_rps', me.rps, 'req/s', { limit: bareRun.rps, peers: { better_auth: peerSession.rps }, notes: 'GET /auth/me c16 vs bare Fastify route; peer: Better Auth get-session' }),
+      result('me_p99_ms', me.p99, 'ms', { notes: 'worst p99 of the rounds; target < 10' }),
+      result('refresh_rps', refresh.rps, 'req/s', { notes: 'rotation on every request; target >= 2000' }),
+    ]);
+  } finally {
+    await peer.close();
+  }
+} finally {
+  await bare.close();
+  await acci.http.close();
+  await acci.stopBackground();
+  await Promise.allSettled([app.close(), system.close()]);
+  await database.close();
+}
+
+async function betterAuthPeer(url: string): Promise<{ url: string; emails: string[]; cookie: string; close: () => Promise<void> }> {
+  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  pool.on('error', () => undefined);
+  const server = Fastify({ logger: false });
+  const port = await freePort();
+  const baseURL = `http://127.0.0.1:${port}`;
+  const peerAuth = betterAuth({
+    database: pool,
+    secret: randomBytes(32).toString('hex'),
+    baseURL,
+    emailAndPassword: { enabled: true },
+    rateLimit: { enabled: false },
+    logger: { disabled: true },
+    telemetry: { enabled: false },
+  });
+  const { runMigrations } = await getMigrations(peerAuth.options);
+  await runMigrations();
+  server.route({
+    method: ['GET', 'POST'],
+    url: '/api/auth/*',
+    async handler(request, reply) {
+      const headers = new Headers();
+      for (const [key, value] of Object.entries(request.headers)) if (value !== undefined) headers.append(key, String(value));
+      const response = await peerAuth.handler(new Request(new URL(request.url, baseURL), {
+        method: request.method, headers, ...(request.body ? { body: JSON.stringify(request.body) } : {}),
+      }));
+      reply.status(response.status);
+      response.headers.forEach((value, key) => { reply.header(key, value); });
+      return reply.send(response.body ? await response.text() : null);
+    },
+  });
+  await server.listen({ port, host: '127.0.0.1' });
+  const emails = Array.from({ length: CONNECTIONS }, (_, i) => `peer${i}@bench.example`);
+  for (const email of emails) {
+    const res = await server.inject({ method: 'POST', url: '/api/auth/sign-up/email', headers: { origin: baseURL }, payload: { email, password: PASSWORD, name: email } });
+    if (res.statusCode !== 200) throw new Error(`better-auth sign-up failed: ${res.statusCode} ${res.body}`);
+  }
+  const signIn = await server.inject({ method: 'POST', url: '/api/auth/sign-in/email', headers: { origin: baseURL }, payload: { email: emails[0], password: PASSWORD } });
+  const cookie = /better-auth\.session_token=[^;]+/.exec(String(signIn.headers['set-cookie']))?.[0];
+  if (!cookie) throw new Error(`better-auth sign-in gave no session cookie: ${signIn.statusCode} ${signIn.body}`);
+  return { url: baseURL, emails, cookie, close: async () => { await server.close(); await pool.end(); } };
+}

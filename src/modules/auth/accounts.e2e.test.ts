@@ -1,0 +1,125 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createAuthFixture, PASSWORD, type AuthFixture } from './e2e-fixture.ts';
+
+let f: AuthFixture;
+let open: { tenantId: string; slug: string; adminEmail: string };
+let closed: { tenantId: string; slug: string; adminEmail: string };
+
+before(async () => {
+  f = await createAuthFixture();
+  open = await f.createTenant({ settings: { features: ['self_service_registration'] } });
+  closed = await f.createTenant();
+});
+after(() => f.close());
+
+const post = (url: string, payload: object, query = '') => f.inject({ method: 'POST', url: `/api/v1/auth/${url}${query}`, payload });
+const code = (res: { json: () => { code?: string } }) => res.json().code;
+
+describe('invitations', () => {
+  it('checks the password against the tenant policy before consuming the invitation, then works once', async () => {
+    const email = `invitee@${closed.slug}.example`;
+    const { identityServices } = await import('../users/index.ts');
+    await identityServices(f.t.context).users.register({ tenantId: closed.tenantId, email, role: 'user', registrationSource: 'admin_invite', language: 'en' }, { userId: null, correlationId: 'test' });
+    const token = await f.tokenFromMail(email, 'invitations/accept');
+    const weak = await post('invitations/accept', { token, password: 'Password123!' });
+    assert.equal(weak.statusCode, 400);
+    assert.equal(code(weak), 'auth.password_too_common');
+    const short = await post('invitations/accept', { token, password: 'Sh0rt-pw!' }, '?lang=de');
+    assert.equal(code(short), 'auth.password_too_short');
+    assert.match(short.json().message, /mindestens 12 Zeichen/);
+    const ok = await post('invitations/accept', { token, password: PASSWORD });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().user.status, 'active');
+    assert.equal(code(await post('invitations/accept', { token, password: PASSWORD })), 'auth.invalid_action_token', 'single use');
+    assert.equal((await f.login({ tenant: closed.slug, email, password: PASSWORD })).statusCode, 200);
+    assert.equal(code(await post('invitations/accept', { token: 'nonsense', password: PASSWORD })), 'auth.invalid_action_token');
+  });
+});
+
+describe('self-service registration and e-mail confirmation', () => {
+  it('registers where the tenant allows it, requires confirmation, confirms once', async () => {
+    const email = `new@${open.slug}.example`;
+    const res = await post('register', { tenant: open.slug, email, password: PASSWORD, displayName: 'New Person' }, '?lang=fr');
+    assert.equal(res.statusCode, 202, res.body);
+    const mail = f.mail.find((m) => m.to === email);
+    assert.ok(mail, 'confirmation mail sent');
+    assert.match(mail.subject, /Confirmez/);
+    const unconfirmed = await f.login({ tenant: open.slug, email, password: PASSWORD });
+    assert.equal(unconfirmed.statusCode, 403);
+    assert.equal(code(unconfirmed), 'auth.email_not_confirmed');
+    const token = await f.tokenFromMail(email, 'confirm-email');
+    const confirmed = await post('email/confirm', { token });
+    assert.equal(confirmed.statusCode, 200, confirmed.body);
+    assert.equal(code(await post('email/confirm', { token })), 'auth.invalid_action_token', 'single use');
+    const session = await f.login({ tenant: open.slug, email, password: PASSWORD });
+    assert.equal(session.statusCode, 200, session.body);
+    assert.equal(session.json().user.displayName, 'New Person');
+  });
+
+  it('answers an address already registered the same way without a second account', async () => {
+    const before = f.mail.length;
+    const res = await post('register', { tenant: open.slug, email: open.adminEmail, password: PASSWORD });
+    assert.equal(res.statusCode, 202);
+    assert.equal(f.mail.length, before, 'no mail, no account');
+  });
+
+  it('refuses tenants without self-service and weak passwords', async () => {
+    const res = await post('register', { tenant: closed.slug, email: `x@${closed.slug}.example`, password: PASSWORD });
+    assert.equal(res.statusCode, 403);
+    assert.equal(code(res), 'auth.registration_closed');
+    assert.equal(code(await post('register', { tenant: 'no-such-tenant', email: 'x@y.example', password: PASSWORD })), 'auth.registration_closed');
+    const weak = await post('register', { tenant: open.slug, email: `weak@${open.slug}.example`, password: 'alllowercase-letters' });
+    assert.equal(code(weak), 'auth.password_missing_class');
+  });
+});
+
+describe('password reset', () => {
+  it('always answers 202 and mails only existing active accounts, in the request language', async () => {
+    const email = `forgetful@${closed.slug}.example`;
+    await f.addUser(closed.tenantId, email);
+    const unknown = await post('password/forgot', { tenant: closed.slug, email: `ghost@${closed.slug}.example` });
+    const known = await post('password/forgot', { tenant: closed.slug, email }, '?lang=de');
+    assert.equal(unknown.statusCode, 202);
+    assert.equal(known.statusCode, 202);
+    assert.deepEqual(unknown.json(), known.json());
+    const token = await f.tokenFromMail(email, 'reset-password');
+    assert.ok(token);
+    assert.match(f.mail.find((m) => m.to === email && m.text.includes('reset-password'))!.subject, /Passwort zurücksetzen/);
+    assert.ok(!f.mail.some((m) => m.to === `ghost@${closed.slug}.example`));
+    assert.equal((await post('password/forgot', { email: 'nobody@platform.example' })).statusCode, 202);
+  });
+
+  it('resets with a single-use token, ends every session and changes the password', async () => {
+    const email = `resetter@${closed.slug}.example`;
+    await f.addUser(closed.tenantId, email);
+    const session = await f.session({ tenant: closed.slug, email, password: PASSWORD });
+    await post('password/forgot', { tenant: closed.slug, email });
+    const token = await f.tokenFromMail(email, 'reset-password');
+    assert.equal(code(await post('password/reset', { token, password: 'short' })), 'auth.password_too_short');
+    const NEW = 'Brand-New-Secret-77';
+    const res = await post('password/reset', { token, password: NEW });
+    assert.equal(res.statusCode, 204, res.body);
+    assert.equal(code(await post('password/reset', { token, password: NEW })), 'auth.invalid_action_token', 'single use');
+    assert.equal(code(await f.inject({ method: 'GET', url: '/api/v1/auth/me', headers: f.bearer(session.token) })), 'auth.session_revoked');
+    assert.equal((await f.login({ tenant: closed.slug, email, password: PASSWORD })).statusCode, 401);
+    assert.equal((await f.login({ tenant: closed.slug, email, password: NEW })).statusCode, 200);
+  });
+
+  it('refuses expired tokens', async () => {
+    const email = `late@${closed.slug}.example`;
+    await f.addUser(closed.tenantId, email);
+    await post('password/forgot', { tenant: closed.slug, email });
+    const token = await f.tokenFromMail(email, 'reset-password');
+    await f.t.db.system.query(`UPDATE auth_action_tokens SET expires_at = now() - interval '1 second' WHERE purpose = 'password_reset' AND tenant_id = $1`, [closed.tenantId]);
+    assert.equal(code(await post('password/reset', { token, password: 'Another-Secret-88' })), 'auth.invalid_action_token');
+  });
+
+  it('answers bad bodies with 400 problem+json', async () => {
+    const res = await post('password/forgot', { email: 'ghost＠example.com' });
+    assert.equal(res.statusCode, 400);
+    assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+    assert.equal((await post('password/reset', { token: 1, password: 2 })).statusCode, 400);
+    assert.equal((await post('email/confirm', {})).statusCode, 400);
+  });
+});

@@ -1,0 +1,34 @@
+import type { ModuleContext } from '../../framework/module.ts';
+import { identity, type IdentityOptions } from '../users/index.ts';
+import type { AuthDirectory } from './directory.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The auth directory over the users module's door (`identity(ctx)`): tenants, users, invitations,
+ * self-service registration and e-mail confirmation — auth never reads their tables.
+ *
+ * @example
+ *   createAuthModule({ directory: (ctx) => identityDirectory(ctx), ... });
+ */
+export function identityDirectory(context: ModuleContext, options: IdentityOptions = {}): AuthDirectory {
+  const id = identity(context, options);
+  return {
+    findTenant: (ref) => id.findTenant(ref),
+    findUserByEmail: (tenantId, email) => id.findUserForLogin(tenantId, email),
+    getUser: (tenantId, userId) => id.getUser(tenantId, userId),
+    invitationTenant(token) {
+      // Invitation tokens are `<tenantId>.<secret>` (users module, invitations.ts).
+      const prefix = token.split('.')[0] ?? '';
+      return UUID.test(prefix) ? prefix.toLowerCase() : null;
+    },
+    acceptInvitation: (token, { correlationId }) => id.acceptInvitation(token, correlationId),
+    confirmEmail: async (tenantId, userId, { correlationId }) => { await id.confirmEmail(tenantId, userId, correlationId); },
+    async registerSelfService(input, { correlationId }) {
+      const { userId } = await id.registerSelfService({ ...input, correlationId });
+      const user = await id.getUser(input.tenantId, userId);
+      if (!user) throw new Error(`registered user ${userId} not readable`);
+      return user;
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import { PLATFORM_TENANT_ID, type Queryable } from '../../framework/db/index.ts';
+import { isAppError } from '../../framework/errors/index.ts';
+import type { Language } from '../../framework/i18n/index.ts';
+import type { AuthTenant, AuthUser } from './directory.ts';
+import { PLATFORM_TENANT, eventContext, type AuthDeps } from './deps.ts';
+import { authErrors } from './errors.ts';
+import { storePassword, type PasswordChangeReason } from './credentials.ts';
+import { normalizeEmail } from './login.ts';
+import { composeMail, type AuthMailKind } from './mail.ts';
+import { assertPasswordAllowed, policyForTenant } from './passwords/policy.ts';
+import { revokeUserSessions, type RequestInfo } from './sessions/service.ts';
+import { recordSuccess } from './throttle.ts';
+import { mintToken, parseToken } from './tokens/opaque.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** At most this many reset mails per user per hour (no mail bombing through the public form). */
+const MAX_RESETS_PER_HOUR = 3;
+
+export type FlowRequest = RequestInfo & { language: Language };
+
+async function tenantOf(deps: AuthDeps, tenantId: string): Promise<AuthTenant | null> {
+  return tenantId === PLATFORM_TENANT_ID ? PLATFORM_TENANT : deps.directory.findTenant({ id: tenantId });
+}
+
+async function tenantByRef(deps: AuthDeps, ref: string | undefined): Promise<AuthTenant | null> {
+  if (ref === undefined || ref === PLATFORM_TENANT_ID) return PLATFORM_TENANT;
+  const value = ref.trim().toLowerCase();
+  return UUID.test(value) ? deps.directory.findTenant({ id: value }) : deps.directory.findTenant({ slug: value });
+}
+
+/**
+ * Validates the password against the tenant's policy, hashes it and stores it with
+ * `user.password_changed` (used by the platform's system-admin bootstrap, invitations, resets).
+ *
+ * @example
+ *   await setUserPassword(deps, { tenantId, userId, password, reason: 'set' }, { correlationId });
+ */
+export async function setUserPassword(
+  deps: AuthDeps,
+  input: { tenantId: string; userId: string; password: string; reason: PasswordChangeReason; tx?: Queryable },
+  context: { correlationId: string; actor?: string | null },
+): Promise<void> {
+  const tenant = await tenantOf(deps, input.tenantId);
+  assertPasswordAllowed(input.password, policyForTenant(tenant?.settings.securityPolicy.passwordMinLength ?? 12));
+  const hash = await deps.hasher.hash(input.password);
+  const store = (tx: Queryable) => storePassword(tx, deps.events, { tenantId: input.tenantId, userId: input.userId, hash, reason: input.reason }, eventContext(input.tenantId, context.correlationId, context.actor ?? input.userId));
+  if (input.tx) await store(input.tx);
+  else await deps.db.transaction(store, { tenantId: input.tenantId });
+}
+
+/** `POST /auth/invitations/accept`: the password is checked against the tenant's policy first, then the invitation is consumed. */
+export async function acceptInvitation(deps: AuthDeps, input: { token: string; password: string }, request: FlowRequest): Promise<AuthUser> {
+  const tenantId = deps.directory.invitationTenant(input.token);
+  const tenant = tenantId ? await tenantOf(deps, tenantId) : null;
+  if (!tenant || tenant.status !== 'active') throw authErrors.invalidActionToken();
+  assertPasswordAllowed(input.password, policyForTenant(tenant.settings.securityPolicy.passwordMinLength));
+  const hash = await deps.hasher.hash(input.password);
+  const accepted = await deps.directory.acceptInvitation(input.token, { correlationId: request.correlationId }).catch((error: unknown) => {
+    if (isAppError(error) && error.status < 500) throw authErrors.invalidActionToken();
+    throw error;
+  });
+  await deps.db.transaction((tx) => storePassword(tx, deps.events, { tenantId: accepted.tenantId, userId: accepted.userId, hash, reason: 'set' }, eventContext(accepted.tenantId, request.correlationId, accepted.userId)), { tenantId: accepted.tenantId });
+  deps.users.forget(accepted.tenantId, accepted.userId);
+  const user = await deps.directory.getUser(accepted.tenantId, accepted.userId);
+  if (!user) throw authErrors.invalidActionToken();
+  return user;
+}
+
+async function issueActionToken(deps: AuthDeps, tx: Queryable, kind: AuthMailKind, user: AuthUser, ttlSeconds: number): Promise<string> {
+  const minted = mintToken(user.tenantId);
+  await tx.query(
+    `INSERT INTO auth_action_tokens (tenant_id, token_hash, purpose, user_id, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::float8))`,
+    [user.tenantId, minted.hash, kind, user.userId, ttlSeconds],
+  );
+  return minted.token;
+}
+
+function mailLink(deps: AuthDeps, path: string, token: string): string {
+  return `${deps.settings.publicUrl.replace(/\/$/, '')}/${path}?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * `POST /auth/register` (self-service, where the tenant allows it): creates the user through the
+ * users module, stores the password and mails a confirmation link. An address already registered
+ * gets the same answer (nothing is revealed) and no new account.
+ */
+export async function register(
+  deps: AuthDeps,
+  input: { tenant: string; email: string; password: string; displayName?: string | undefined },
+  request: FlowRequest,
+): Promise<void> {
+  const tenant = await tenantByRef(deps, input.tenant);
+  if (!tenant || tenant.tenantId === PLATFORM_TENANT_ID || tenant.status !== 'active') throw authErrors.registrationClosed();
+  const allows = tenant.settings.features.includes('self_service_registration') && tenant.settings.allowedAuthMethods.includes('password');
+  if (!allows) throw authErrors.registrationClosed();
+  assertPasswordAllowed(input.password, policyForTenant(tenant.settings.securityPolicy.passwordMinLength));
+  const hash = await deps.hasher.hash(input.password);
+  let user: AuthUser;
+  try {
+    user = await deps.directory.registerSelfService(
+      { tenantId: tenant.tenantId, email: normalizeEmail(input.email), displayName: input.displayName ?? null },
+      { correlationId: request.correlationId },
+    );
+  } catch (error) {
+    // An address already registered gets the same answer as a new one.
+    if (isAppError(error) && error.code === 'user.email_taken') return;
+    throw error;
+  }
+  const ttl = deps.settings.emailConfirmationTtlSeconds;
+  const token = await deps.db.transaction(async (tx) => {
+    await storePassword(tx, deps.events, { tenantId: user.tenantId, userId: user.userId, hash, reason: 'set' }, eventContext(user.tenantId, request.correlationId, user.userId));
+    return issueActionToken(deps, tx, 'email_confirmation', user, ttl);
+  }, { tenantId: user.tenantId });
+  await deps.mailer.send(composeMail(deps.translations, request.language, 'email_confirmation', { to: user.email, link: mailLink(deps, 'confirm-email', token), minutes: Math.round(ttl / 60) }));
+}
+
+/** Consumes a single-use token of that purpose; returns its user, null when invalid, used or expired. */
+async function consumeActionToken(tx: Queryable, tenantId: string, hash: Buffer, purpose: AuthMailKind): Promise<string | null> {
+  const { rows } = await tx.query<{ user_id: string }>(
+    `UPDATE auth_action_tokens SET used_at = now()
+      WHERE tenant_id = $1 AND token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > now()
+      RETURNING user_id`,
+    [tenantId, hash, purpose],
+  );
+  return rows[0]?.user_id ?? null;
+}
+
+/** `POST /auth/email/confirm`: consumes the mailed token; the users module records the confirmation. */
+export async function confirmEmail(deps: AuthDeps, token: string, request: FlowRequest): Promise<void> {
+  const parsed = parseToken(token);
+  if (!parsed) throw authErrors.invalidActionToken();
+  const { tenantId, hash } = parsed;
+  const userId = await deps.db.transaction((tx) => consumeActionToken(tx, tenantId, hash, 'email_confirmation'), { tenantId });
+  if (!userId) throw authErrors.invalidActionToken();
+  await deps.directory.confirmEmail(tenantId, userId, { correlationId: request.correlationId });
+  deps.users.forget(tenantId, userId);
+}
+
+/**
+ * `POST /auth/password/forgot`: always accepted; when the account exists and is active a reset
+ * link is mailed. The work runs after the answer, so neither the answer nor its timing reveals
+ * whether the address is known.
+ */
+export function forgotPassword(deps: AuthDeps, input: { tenant?: string | undefined; email: string }, request: FlowRequest): Promise<void> {
+  const work = (async () => {
+    const tenant = await tenantByRef(deps, input.tenant);
+    if (!tenant || tenant.status !== 'active') return;
+    const user = await deps.directory.findUserByEmail(tenant.tenantId, normalizeEmail(input.email));
+    if (!user || user.status !== 'active') return;
+    const ttl = deps.settings.passwordResetTtlSeconds;
+    const token = await deps.db.transaction(async (tx) => {
+      const recent = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM auth_action_tokens WHERE tenant_id = $1 AND user_id = $2 AND purpose = 'password_reset' AND created_at > now() - interval '1 hour'`,
+        [user.tenantId, user.userId],
+      );
+      if ((recent.rows[0]?.n ?? 0) >= MAX_RESETS_PER_HOUR) return null;
+      return issueActionToken(deps, tx, 'password_reset', user, ttl);
+    }, { tenantId: user.tenantId });
+    if (!token) return;
+    await deps.mailer.send(composeMail(deps.translations, request.language, 'password_reset', { to: user.email, link: mailLink(deps, 'reset-password', token), minutes: Math.round(ttl / 60) }));
+  })();
+  return work.catch((error: unknown) => deps.logger.error({ err: error }, 'password reset mail failed'));
+}
+
+/** `POST /auth/password/reset`: single-use token; sets the password, ends every session, clears the lockout. */
+export async function resetPassword(deps: AuthDeps, input: { token: string; password: string }, request: FlowRequest): Promise<void> {
+  const parsed = parseToken(input.token);
+  if (!parsed) throw authErrors.invalidActionToken();
+  const { tenantId, hash } = parsed;
+  const pending = await deps.db.transaction((tx) => tx.query<{ user_id: string }>(
+    `SELECT user_id FROM auth_action_tokens WHERE tenant_id = $1 AND token_hash = $2 AND purpose = 'password_reset' AND used_at IS NULL AND expires_at > now()`,
+    [tenantId, hash],
+  ), { tenantId });
+  const userId = pending.rows[0]?.user_id;
+  if (!userId) throw authErrors.invalidActionToken();
+  const [tenant, user] = await Promise.all([tenantOf(deps, tenantId), deps.directory.getUser(tenantId, userId)]);
+  if (!tenant || !user) throw authErrors.invalidActionToken();
+  assertPasswordAllowed(input.password, policyForTenant(tenant.settings.securityPolicy.passwordMinLength));
+  const passwordHash = await deps.hasher.hash(input.password);
+  const done = await deps.db.transaction(async (tx) => {
+    if (!(await consumeActionToken(tx, tenantId, hash, 'password_reset'))) return false;
+    await storePassword(tx, deps.events, { tenantId, userId, hash: passwordHash, reason: 'reset' }, eventContext(tenantId, request.correlationId, userId));
+    await recordSuccess(tx, { tenantId, subject: normalizeEmail(user.email) });
+    return true;
+  }, { tenantId });
+  if (!done) throw authErrors.invalidActionToken();
+  // The reset link proved the address: a self-registered user who never confirmed it now has.
+  if (user.emailConfirmed === false) await deps.directory.confirmEmail(tenantId, userId, { correlationId: request.correlationId });
+  deps.users.forget(tenantId, userId);
+  await revokeUserSessions(deps, tenantId, userId, 'password_reset', request);
+}

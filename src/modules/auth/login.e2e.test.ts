@@ -1,0 +1,221 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createAuthFixture, ADMIN_EMAIL, PASSWORD, type AuthFixture } from './e2e-fixture.ts';
+import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
+import { createPasswordHasher } from './passwords/hasher.ts';
+
+let f: AuthFixture;
+let acme: { tenantId: string; slug: string; adminEmail: string };
+let ip = 0;
+/** A fresh client address per test, so per-IP throttling of one test does not leak into another. */
+const nextIp = () => `10.9.${Math.floor(++ip / 250)}.${(ip % 250) + 1}`;
+
+before(async () => {
+  f = await createAuthFixture({ throttle: { lockoutBaseSeconds: 1, ipMaxFailures: 8, ipWindowSeconds: 60 } });
+  acme = await f.createTenant({ slug: 'acme', settings: { customDomain: 'login.acme.example' } });
+});
+after(() => f.close());
+
+const events = async (type: string) => (await f.t.db.system.query<{ data: Record<string, unknown>; tenant_id: string }>(
+  `SELECT data, tenant_id FROM events WHERE event_type = $1 ORDER BY global_position`, [type],
+)).rows;
+
+const problem = (res: { statusCode: number; headers: Record<string, unknown>; json: () => { code: string } }, status: number, code: string) => {
+  assert.equal(res.statusCode, status, JSON.stringify(res.json()));
+  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+  assert.equal(res.json().code, code);
+};
+
+describe('POST /auth/login', () => {
+  it('signs the system admin in without a tenant and tenant users in by slug, id or custom domain', async () => {
+    const admin = await f.login({ email: ADMIN_EMAIL, password: PASSWORD });
+    assert.equal(admin.statusCode, 200, admin.body);
+    const body = admin.json();
+    assert.equal(body.user.tenantId, PLATFORM_TENANT_ID);
+    assert.equal(body.user.role, 'system_admin');
+    assert.ok(body.sessionId && body.token && body.refreshToken && body.expiresAt);
+    const claims = JSON.parse(Buffer.from(body.token.split('.')[1], 'base64url').toString());
+    assert.deepEqual([claims.sub, claims.tenant, claims.role, claims.sid], [body.user.userId, PLATFORM_TENANT_ID, 'system_admin', body.sessionId]);
+    assert.ok(claims.exp - claims.iat <= 300, 'short-lived access token');
+
+    const bySlug = await f.login({ tenant: 'ACME', email: acme.adminEmail, password: PASSWORD });
+    assert.equal(bySlug.statusCode, 200, bySlug.body);
+    assert.equal(bySlug.json().user.role, 'admin');
+    assert.equal((await f.login({ tenant: acme.tenantId, email: acme.adminEmail, password: PASSWORD })).statusCode, 200);
+    const byHost = await f.login({ email: acme.adminEmail, password: PASSWORD }, { host: 'login.acme.example:443' });
+    assert.equal(byHost.statusCode, 200, byHost.body);
+    assert.equal(byHost.json().user.tenantId, acme.tenantId);
+    const mixedCase = await f.login({ tenant: 'acme', email: acme.adminEmail.toUpperCase(), password: PASSWORD });
+    assert.equal(mixedCase.statusCode, 200, 'e-mail is case-insensitive');
+    const metrics = await f.inject({ method: 'GET', url: '/metrics' });
+    assert.match(metrics.body, /acci_auth_logins_total\{outcome="succeeded"\} \d+/);
+  });
+
+  it('answers a wrong password, an unknown e-mail and an unknown tenant alike', async () => {
+    const remoteAddress = nextIp();
+    const wrong = await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { tenant: 'acme', email: acme.adminEmail, password: 'Wrong-Password-1!' } });
+    const unknown = await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { tenant: 'acme', email: 'nobody@acme.example', password: 'Wrong-Password-1!' } });
+    const noTenant = await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { tenant: 'no-such-tenant', email: acme.adminEmail, password: PASSWORD } });
+    for (const res of [wrong, unknown, noTenant]) problem(res, 401, 'auth.invalid_credentials');
+    assert.equal(wrong.json().message, unknown.json().message);
+    assert.equal(wrong.headers['retry-after'], undefined);
+  });
+
+  it('takes about as long for an unknown e-mail as for a known one', async () => {
+    const tenant = await f.createTenant({ policy: { maxLoginAttempts: 0 } });
+    const attempt = async (email: string, i: number) => {
+      const started = performance.now();
+      const res = await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: nextIp(), payload: { tenant: tenant.slug, email, password: `Wrong-${i}-Password!` } });
+      assert.equal(res.statusCode, 401);
+      return performance.now() - started;
+    };
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    await attempt(`warm-up@${tenant.slug}.example`, 0);
+    const known: number[] = [];
+    const unknown: number[] = [];
+    // Interleaved, so both series see the same background load.
+    for (let i = 0; i < 15; i++) {
+      known.push(await attempt(tenant.adminEmail, i));
+      unknown.push(await attempt(`ghost${i}@${tenant.slug}.example`, i));
+    }
+    const ratio = Math.max(median(known), median(unknown)) / Math.min(median(known), median(unknown));
+    assert.ok(ratio < 1.25, `median known ${median(known).toFixed(1)} ms vs unknown ${median(unknown).toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
+  });
+
+  it('records auth.login_succeeded and auth.login_failed with device and IP', async () => {
+    await f.login({ tenant: 'acme', email: acme.adminEmail, password: PASSWORD }, { 'user-agent': 'Probe/7.1' });
+    await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.77.0.1', headers: { 'user-agent': 'Probe/7.2' }, payload: { tenant: 'acme', email: 'phantom@acme.example', password: 'Nope-Nope-123!' } });
+    const ok = (await events('auth.login_succeeded')).find((e) => (e.data.deviceInfo as { userAgent: string }).userAgent === 'Probe/7.1');
+    assert.ok(ok, 'success event');
+    assert.equal(ok.tenant_id, acme.tenantId);
+    assert.equal(ok.data.authMethod, 'password');
+    assert.ok(ok.data.sessionId && ok.data.ipAddress);
+    const failed = (await events('auth.login_failed')).find((e) => e.data.ipAddress === '10.77.0.1');
+    assert.ok(failed, 'failure event');
+    assert.equal(failed.data.failureReason, 'invalid_credentials');
+    assert.equal(failed.data.userId, null);
+    assert.deepEqual(failed.data.deviceInfo, { userAgent: 'Probe/7.2' });
+    const leaked = await f.t.db.system.query(`SELECT 1 FROM events WHERE data::text LIKE '%argon2%' OR data::text LIKE '%Nope-Nope%'`);
+    assert.equal(leaked.rowCount, 0, 'no secret in the event log');
+  });
+
+  it('refuses deactivated users and suspended tenants with their codes', async () => {
+    const tenant = await f.createTenant();
+    const userId = await f.addUser(tenant.tenantId, `leaver@${tenant.slug}.example`);
+    const { identityServices } = await import('../users/index.ts');
+    const services = identityServices(f.t.context);
+    await services.users.deactivate(tenant.tenantId, userId, { reason: 'admin_action', deactivationType: 'permanent' }, { userId: null, correlationId: 'test' });
+    problem(await f.login({ tenant: tenant.slug, email: `leaver@${tenant.slug}.example`, password: PASSWORD }), 403, 'auth.account_disabled');
+    problem(await f.login({ tenant: tenant.slug, email: `leaver@${tenant.slug}.example`, password: 'Wrong-Password-1!' }), 401, 'auth.invalid_credentials');
+    await services.tenants.setStatus(tenant.tenantId, 'suspended', { userId: null, correlationId: 'test' }, 'unpaid');
+    // Tenants are cached for at most a second per process.
+    const suspendedAt = Date.now();
+    let res = await f.login({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+    while (res.statusCode === 200 && Date.now() - suspendedAt < 1_500) {
+      await new Promise((r) => setTimeout(r, 50));
+      res = await f.login({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+    }
+    problem(res, 403, 'auth.tenant_suspended');
+  });
+
+  it('refuses addresses outside allowedIpRanges', async () => {
+    const tenant = await f.createTenant({ policy: { allowedIpRanges: ['192.168.10.0/24'] } });
+    const body = { tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD };
+    problem(await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.1.1.1', payload: body }), 403, 'auth.ip_not_allowed');
+    const inside = await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '192.168.10.7', payload: body });
+    assert.equal(inside.statusCode, 200, inside.body);
+  });
+
+  it('answers an MFA challenge instead of a session when the tenant requires MFA', async () => {
+    const tenant = await f.createTenant({ policy: { requireMfa: true }, settings: { allowedAuthMethods: ['password', 'totp'] } });
+    const res = await f.login({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json();
+    assert.equal(body.mfaRequired, true);
+    assert.deepEqual(body.methods, ['totp']);
+    assert.ok(body.challengeToken && body.expiresAt);
+    assert.equal(body.token, undefined, 'no session before the second factor');
+  });
+
+  it('re-hashes transparently when the stored hash has other parameters', async () => {
+    const tenant = await f.createTenant();
+    const userId = await f.addUser(tenant.tenantId, `old@${tenant.slug}.example`);
+    const legacy = await createPasswordHasher({ memoryCost: 4_096, timeCost: 3, parallelism: 1 }).hash(PASSWORD);
+    await f.t.db.system.query('UPDATE auth_credentials SET password_hash = $1 WHERE user_id = $2', [legacy, userId]);
+    const res = await f.login({ tenant: tenant.slug, email: `old@${tenant.slug}.example`, password: PASSWORD });
+    assert.equal(res.statusCode, 200, res.body);
+    const { rows } = await f.t.db.system.query<{ password_hash: string }>('SELECT password_hash FROM auth_credentials WHERE user_id = $1', [userId]);
+    assert.match(rows[0]!.password_hash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    assert.ok((await events('user.password_changed')).some((e) => e.data.userId === userId && e.data.reason === 'rehashed'));
+    assert.equal((await f.login({ tenant: tenant.slug, email: `old@${tenant.slug}.example`, password: PASSWORD })).statusCode, 200);
+  });
+});
+
+describe('brute force', () => {
+  it('locks the account after maxLoginAttempts, refuses even the right password, unlocks by itself', async () => {
+    const tenant = await f.createTenant({ policy: { maxLoginAttempts: 3 } });
+    const wrong = { tenant: tenant.slug, email: tenant.adminEmail, password: 'Wrong-Password-1!' };
+    const right = { ...wrong, password: PASSWORD };
+    const send = (payload: object) => f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: nextIp(), payload });
+    problem(await send(wrong), 401, 'auth.invalid_credentials');
+    problem(await send(wrong), 401, 'auth.invalid_credentials');
+    const locked = await send(wrong);
+    problem(locked, 423, 'auth.account_locked');
+    assert.equal(locked.headers['retry-after'], '1');
+    problem(await send(right), 423, 'auth.account_locked');
+    const ghost = { ...wrong, email: `ghost@${tenant.slug}.example` };
+    await send(ghost);
+    await send(ghost);
+    problem(await send(ghost), 423, 'auth.account_locked');
+    await new Promise((r) => setTimeout(r, 1_100));
+    assert.equal((await send(right)).statusCode, 200, 'unlocked automatically');
+  });
+
+  it('throttles one IP across accounts with 429 and Retry-After', async () => {
+    const remoteAddress = '10.200.0.1';
+    for (let i = 0; i < 8; i++) {
+      const res = await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { tenant: 'acme', email: `spray${i}@acme.example`, password: 'Spray-Spray-1!' } });
+      assert.equal(res.statusCode, 401);
+    }
+    const blocked = await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { tenant: 'acme', email: acme.adminEmail, password: PASSWORD } });
+    problem(blocked, 429, 'auth.too_many_attempts');
+    assert.ok(Number(blocked.headers['retry-after']) > 0);
+    const elsewhere = await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.200.0.2', payload: { tenant: 'acme', email: acme.adminEmail, password: PASSWORD } });
+    assert.equal(elsewhere.statusCode, 200);
+  });
+});
+
+describe('bad input', () => {
+  const post = (payload: unknown, headers: Record<string, string> = {}) =>
+    f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: nextIp(), payload: payload as string, headers: { 'content-type': 'application/json', ...headers } });
+
+  it('answers wrong types, missing and unknown fields with 400 problem+json', async () => {
+    problem(await post({ email: { at: 'acme' }, password: 'x' }), 400, 'validation.invalid_type');
+    problem(await post({ email: 12345, password: 'x' }), 400, 'validation.invalid_format');
+    problem(await post({ email: acme.adminEmail }), 400, 'validation.required');
+    problem(await post({ email: acme.adminEmail, password: { value: 'a' } }), 400, 'validation.invalid_type');
+    problem(await post({ email: acme.adminEmail, password: PASSWORD, admin: true }), 400, 'validation.unknown_field');
+    problem(await post({ tenant: '../etc', email: acme.adminEmail, password: PASSWORD }), 400, 'validation.invalid_format');
+    problem(await post('{"email":'), 400, 'request.malformed_json');
+    problem(await post({ email: acme.adminEmail, password: '' }), 400, 'validation.field_too_short');
+  });
+
+  it('refuses unicode tricks in e-mail addresses', async () => {
+    for (const email of ['admin＠acme.example', 'admin@acme。example', 'admin@äcme.example', 'admin\u200b@acme.example', ' admin@acme.example', 'admin@acme.example\n']) {
+      problem(await post({ tenant: 'acme', email, password: PASSWORD }), 400, 'validation.invalid_format');
+    }
+  });
+
+  it('answers oversized bodies with 413', async () => {
+    problem(await post({ email: acme.adminEmail, password: 'x'.repeat(20_000) }), 413, 'request.body_too_large');
+    problem(await post({ email: acme.adminEmail, password: `Aa1!${'x'.repeat(2_000)}` }), 400, 'validation.field_too_long');
+  });
+
+  it('ignores a bad bearer token on public routes but refuses it elsewhere', async () => {
+    const res = await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: nextIp(), headers: { authorization: 'Bearer not.a.token' }, payload: { tenant: 'acme', email: acme.adminEmail, password: PASSWORD } });
+    assert.equal(res.statusCode, 200);
+    problem(await f.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: 'Bearer not.a.token' } }), 401, 'auth.invalid_token');
+    problem(await f.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: 'Basic abc' } }), 401, 'auth.invalid_token');
+    problem(await f.inject({ method: 'GET', url: '/api/v1/auth/me' }), 401, 'auth.unauthenticated');
+  });
+});

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
+import type { AuthTenant, AuthUser } from './directory.ts';
+import { PLATFORM_TENANT, eventContext, ipAllowed, sessionTimeoutSeconds, type AuthDeps } from './deps.ts';
+import { authErrors } from './errors.ts';
+import { loginAttemptStream, sessionStream, type AuthEvent, type DeviceInfo, type LoginFailureReason } from './events.ts';
+import { storePassword } from './credentials.ts';
+import { openSession } from './sessions/store.ts';
+import { recordFailure, recordSuccess, throttleAndCredentials } from './throttle.ts';
+import { mintToken } from './tokens/opaque.ts';
+import { issueAccessToken } from './tokens/access.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MFA_CHALLENGE_TTL_SECONDS = 300;
+
+export type LoginInput = {
+  tenant?: string | undefined;
+  email: string;
+  password: string;
+  host: string | undefined;
+  ip: string;
+  userAgent: string | null;
+  correlationId: string;
+};
+
+/** A finished sign-in (SPEC §4 login shape). */
+export type SessionGrant = {
+  sessionId: string;
+  user: AuthUser;
+  token: string;
+  refreshToken: string;
+  /** When the access token expires (refresh before then). */
+  expiresAt: string;
+  /** When the session ends unless refreshed (the tenant's sessionTimeout after the last activity). */
+  sessionExpiresAt: string;
+};
+
+/** A sign-in that needs a second factor: no session yet; the challenge token continues it. */
+export type MfaChallenge = { mfaRequired: true; challengeToken: string; methods: string[]; expiresAt: string };
+
+export type LoginResult = SessionGrant | MfaChallenge;
+
+/** Lower-cased, trimmed e-mail: the key of the per-account throttle. */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+async function resolveTenant(deps: AuthDeps, input: LoginInput): Promise<AuthTenant | null> {
+  if (input.tenant !== undefined) {
+    const ref = input.tenant.trim();
+    if (ref === '') return null;
+    if (ref === PLATFORM_TENANT_ID) return PLATFORM_TENANT;
+    return UUID.test(ref) ? deps.users.tenant(ref.toLowerCase()) : deps.users.tenantBy({ slug: ref.toLowerCase() });
+  }
+  const host = input.host?.toLowerCase().replace(/:\d+$/, '');
+  if (host && host.includes('.') && !/^[\d.]+$/.test(host) && !host.startsWith('[')) {
+    const byDomain = await deps.users.tenantBy({ customDomain: host });
+    if (byDomain) return byDomain;
+  }
+  return PLATFORM_TENANT;
+}
+
+/**
+ * Password sign-in (SPEC §4): the same answer and the same work (one argon2id verification)
+ * whether the e-mail exists or not; per-IP and per-account throttling; refuses suspended or
+ * deleted tenants, disallowed IPs, deactivated or locked users with their stable codes; emits
+ * `auth.login_succeeded` / `auth.login_failed`.
+ *
+ * @example
+ *   const result = await login(deps, { tenant: 'acme', email, password, host, ip, userAgent, correlationId });
+ */
+export async function login(deps: AuthDeps, input: LoginInput): Promise<LoginResult> {
+  try {
+    const result = await attemptLogin(deps, input);
+    deps.countLogin('mfaRequired' in result ? 'mfa_required' : 'succeeded');
+    return result;
+  } catch (error) {
+    deps.countLogin('failed');
+    throw error;
+  }
+}
+
+async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginResult> {
+  const device: DeviceInfo = { userAgent: input.userAgent };
+  const email = normalizeEmail(input.email);
+  const tenant = await resolveTenant(deps, input);
+  const fail = (tenantId: string, userId: string | null, reason: LoginFailureReason) => recordAttemptFailure(deps, input, device, tenantId, userId, reason);
+
+  if (!tenant) {
+    await deps.hasher.verifyDummy(input.password);
+    await fail(PLATFORM_TENANT_ID, null, 'invalid_credentials');
+    throw authErrors.invalidCredentials();
+  }
+  const tenantId = tenant.tenantId;
+  const policy = tenant.settings.securityPolicy;
+  if (tenant.status !== 'active') {
+    await fail(tenantId, null, tenant.status === 'suspended' ? 'tenant_suspended' : 'tenant_deleted');
+    throw tenant.status === 'suspended' ? authErrors.tenantSuspended() : authErrors.tenantDeleted();
+  }
+  if (!ipAllowed(input.ip, policy.allowedIpRanges)) {
+    await fail(tenantId, null, 'ip_not_allowed');
+    throw authErrors.ipNotAllowed();
+  }
+  if (!tenant.settings.allowedAuthMethods.includes('password')) throw authErrors.methodNotAllowed('password');
+
+  const key = { tenantId, subject: email, ip: input.ip };
+  const user = await deps.directory.findUserByEmail(tenantId, email);
+  const { throttle: throttled, passwordHash } = await deps.db.transaction(
+    (tx) => throttleAndCredentials(tx, key, user?.userId ?? PLATFORM_TENANT_ID, deps.throttle),
+    { tenantId },
+  );
+  if (throttled.ipRetryAfter !== null) {
+    await fail(tenantId, user?.userId ?? null, 'too_many_attempts');
+    throw authErrors.tooManyAttempts(throttled.ipRetryAfter);
+  }
+  if (throttled.accountRetryAfter !== null) {
+    await fail(tenantId, user?.userId ?? null, 'account_locked');
+    throw authErrors.accountLocked(throttled.accountRetryAfter);
+  }
+
+  const verified = user && passwordHash
+    ? await deps.hasher.verify(passwordHash, input.password)
+    : await deps.hasher.verifyDummy(input.password);
+  if (!verified || !user || !passwordHash) {
+    const lock = await deps.db.transaction(async (tx) => {
+      const outcome = await recordFailure(tx, key, policy.maxLoginAttempts, deps.throttle);
+      await appendFailure(deps, tx, input, device, tenantId, user?.userId ?? null, outcome.lockedForSeconds ? 'account_locked' : 'invalid_credentials');
+      return outcome.lockedForSeconds;
+    }, { tenantId });
+    throw lock ? authErrors.accountLocked(lock) : authErrors.invalidCredentials();
+  }
+
+  if (user.status === 'deactivated') {
+    await fail(tenantId, user.userId, 'account_disabled');
+    throw authErrors.accountDisabled();
+  }
+  if (user.status === 'locked') {
+    await fail(tenantId, user.userId, 'account_locked');
+    throw authErrors.accountLockedByAdmin();
+  }
+  if (user.status !== 'active') {
+    await fail(tenantId, user.userId, 'invalid_credentials');
+    throw authErrors.invalidCredentials();
+  }
+  if (user.emailConfirmed === false) {
+    await fail(tenantId, user.userId, 'email_not_confirmed');
+    throw authErrors.emailNotConfirmed();
+  }
+  if (policy.requireMfa) return mfaChallenge(deps, tenant, user);
+
+  const rehash = deps.hasher.needsRehash(passwordHash) ? await deps.hasher.hash(input.password) : null;
+  const idleTimeoutSeconds = sessionTimeoutSeconds(policy);
+  const opened = await deps.db.transaction(async (tx) => {
+    if (throttled.hasFailures) await recordSuccess(tx, key);
+    const session = await openSession(tx, { tenantId, userId: user.userId, role: user.role, ipAddress: input.ip, userAgent: input.userAgent, idleTimeoutSeconds });
+    const event: AuthEvent = {
+      type: 'auth.login_succeeded',
+      data: {
+        userId: user.userId, tenantId, sessionId: session.sessionId, loginTimestamp: new Date().toISOString(), authMethod: 'password',
+        deviceInfo: device, ipAddress: input.ip, expiresAt: session.expiresAt.toISOString(),
+      },
+    };
+    const context = eventContext(tenantId, input.correlationId, user.userId);
+    await deps.events.append(sessionStream(session.sessionId), [event], { expectedVersion: 'no_stream', context, tx });
+    if (rehash) await storePassword(tx, deps.events, { tenantId, userId: user.userId, hash: rehash, reason: 'rehashed' }, context);
+    return session;
+  }, { tenantId });
+
+  const access = await issueAccessToken(deps, { userId: user.userId, tenantId, role: user.role, sessionId: opened.sessionId, sessionExpiresAt: opened.expiresAt });
+  return {
+    sessionId: opened.sessionId,
+    user,
+    token: access.token,
+    refreshToken: opened.refreshToken,
+    expiresAt: access.expiresAt.toISOString(),
+    sessionExpiresAt: opened.expiresAt.toISOString(),
+  };
+}
+
+async function mfaChallenge(deps: AuthDeps, tenant: AuthTenant, user: AuthUser): Promise<MfaChallenge> {
+  const challenge = mintToken(tenant.tenantId);
+  const methods = tenant.settings.allowedAuthMethods.filter((m) => m === 'totp' || m === 'webauthn');
+  const { rows } = await deps.db.transaction((tx) => tx.query<{ expires_at: Date }>(
+    `INSERT INTO auth_action_tokens (tenant_id, token_hash, purpose, user_id, expires_at)
+     VALUES ($1, $2, 'mfa_challenge', $3, now() + make_interval(secs => $4::float8)) RETURNING expires_at`,
+    [tenant.tenantId, challenge.hash, user.userId, MFA_CHALLENGE_TTL_SECONDS],
+  ), { tenantId: tenant.tenantId });
+  return { mfaRequired: true, challengeToken: challenge.token, methods: methods.length > 0 ? methods : ['totp'], expiresAt: rows[0]!.expires_at.toISOString() };
+}
+
+async function appendFailure(
+  deps: AuthDeps,
+  tx: Parameters<Parameters<AuthDeps['db']['transaction']>[0]>[0],
+  input: LoginInput,
+  device: DeviceInfo,
+  tenantId: string,
+  userId: string | null,
+  reason: LoginFailureReason,
+): Promise<void> {
+  const event: AuthEvent = {
+    type: 'auth.login_failed',
+    data: { userId, tenantId, failureReason: reason, authMethod: 'password', deviceInfo: device, ipAddress: input.ip, attemptTimestamp: new Date().toISOString() },
+  };
+  await deps.events.append(loginAttemptStream(randomUUID()), [event], { expectedVersion: 'no_stream', context: eventContext(tenantId, input.correlationId, userId), tx });
+}
+
+function recordAttemptFailure(deps: AuthDeps, input: LoginInput, device: DeviceInfo, tenantId: string, userId: string | null, reason: LoginFailureReason): Promise<void> {
+  return deps.db.transaction((tx) => appendFailure(deps, tx, input, device, tenantId, userId, reason), { tenantId });
+}

@@ -1,0 +1,184 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLogger } from '../../framework/observability/index.ts';
+import { buildApp, type App } from '../../platform/app.ts';
+import { createIdentityModules } from '../users/index.ts';
+import { identityDirectory } from './directory-identity.ts';
+import { createAuthFixture, ADMIN_EMAIL, PASSWORD, type AuthFixture } from './e2e-fixture.ts';
+import { createAuthModule } from './module.ts';
+
+let f: AuthFixture;
+let tenant: { tenantId: string; slug: string; adminEmail: string };
+const GRACE_MS = 300;
+
+before(async () => {
+  f = await createAuthFixture({ refreshReuseGraceMs: GRACE_MS });
+  tenant = await f.createTenant({ policy: { sessionTimeout: 'PT30M' } });
+});
+after(() => f.close());
+
+const refresh = (refreshToken: string) => f.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
+const me = (token: string) => f.inject({ method: 'GET', url: '/api/v1/auth/me', headers: f.bearer(token) });
+const code = (res: { json: () => { code?: string } }) => res.json().code;
+
+describe('sessions and tokens', () => {
+  it('GET /auth/me answers user, tenant, permissions and session', async () => {
+    const s = await f.session({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+    const res = await me(s.token);
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json();
+    assert.equal(body.user.email, tenant.adminEmail);
+    assert.equal(body.tenant.tenantId, tenant.tenantId);
+    assert.equal(body.tenant.slug, tenant.slug);
+    assert.equal(body.sessionId, s.sessionId);
+    assert.ok(body.permissions.includes('sessions:revoke') && !body.permissions.includes('tenants:create'));
+    const admin = await f.session({ email: ADMIN_EMAIL, password: PASSWORD });
+    const adminMe = (await me(admin.token)).json();
+    assert.equal(adminMe.tenant.slug, 'platform');
+    assert.ok(adminMe.permissions.includes('tenants:create'));
+  });
+
+  it('follows the tenant sessionTimeout', async () => {
+    const res = await f.login({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+    const body = res.json();
+    const lifetime = Date.parse(body.sessionExpiresAt) - Date.now();
+    assert.ok(lifetime > 29 * 60_000 && lifetime <= 30 * 60_000, `session lives ${lifetime} ms`);
+    assert.ok(Date.parse(body.expiresAt) <= Date.parse(body.sessionExpiresAt));
+  });
+
+  it('rotates the refresh token on every use and detects reuse by revoking the family', async () => {
+    const s = await f.session({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+    const first = await refresh(s.refreshToken);
+    assert.equal(first.statusCode, 200, first.body);
+    const next = first.json();
+    assert.equal(next.sessionId, s.sessionId);
+    assert.notEqual(next.refreshToken, s.refreshToken);
+    assert.equal((await me(next.token)).statusCode, 200);
+    await new Promise((r) => setTimeout(r, GRACE_MS + 50));
+    const reuse = await refresh(s.refreshToken);
+    assert.equal(reuse.statusCode, 401);
+    assert.equal(code(reuse), 'auth.refresh_token_reused');
+    assert.equal(code(await refresh(next.refreshToken)), 'auth.invalid_refresh_token', 'the whole family is revoked');
+    assert.equal(code(await me(next.token)), 'auth.session_revoked', 'access tokens of the family stop at once');
+    const { rows } = await f.t.db.system.query(`SELECT data FROM events WHERE event_type = 'auth.token_reuse_detected' AND stream_id = $1`, [`session-${s.sessionId}`]);
+    assert.equal(rows.length, 1);
+  });
+
+  it('lets exactly one of two concurrent refreshes with the same token win', async () => {
+    const s = await f.session({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+    const [a, b] = await Promise.all([refresh(s.refreshToken), refresh(s.refreshToken)]);
+    const statuses = [a.statusCode, b.statusCode].sort();
+    assert.deepEqual(statuses, [200, 401]);
+    const winner = a.statusCode === 200 ? a.json() : b.json();
+    const loser = a.statusCode === 200 ? b : a;
+    assert.equal(code(loser), 'auth.invalid_refresh_token');
+    assert.equal((await refresh(winner.refreshToken)).statusCode, 200, 'the winner keeps its session');
+  });
+
+  it('refuses malformed and foreign refresh tokens', async () => {
+    assert.equal(code(await refresh('garbage')), 'auth.invalid_refresh_token');
+    assert.equal(code(await refresh('A'.repeat(64))), 'auth.invalid_refresh_token');
+    const res = await f.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: { nested: true } } });
+    assert.equal(res.statusCode, 400);
+  });
+
+  it('logout ends the session at once', async () => {
+    const s = await f.session({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+    const out = await f.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: f.bearer(s.token) });
+    assert.equal(out.statusCode, 204);
+    assert.equal(code(await me(s.token)), 'auth.session_revoked');
+    assert.equal(code(await refresh(s.refreshToken)), 'auth.invalid_refresh_token');
+    const { rows } = await f.t.db.system.query(`SELECT data FROM events WHERE event_type = 'auth.logout' AND stream_id = $1`, [`session-${s.sessionId}`]);
+    assert.equal(rows.length, 1);
+  });
+
+  it('lists own sessions; tenant admins list and revoke their users\' sessions; others see 403/404', async () => {
+    const email = `member@${tenant.slug}.example`;
+    const userId = await f.addUser(tenant.tenantId, email);
+    const one = await f.session({ tenant: tenant.slug, email, password: PASSWORD });
+    const two = await f.session({ tenant: tenant.slug, email, password: PASSWORD });
+    const mine = await f.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: f.bearer(one.token) });
+    assert.equal(mine.statusCode, 200, mine.body);
+    const items = mine.json().items as { sessionId: string; current: boolean }[];
+    assert.equal(items.length, 2);
+    assert.ok(items.find((i) => i.sessionId === one.sessionId)?.current);
+
+    const admin = await f.session({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+    assert.equal((await f.inject({ method: 'GET', url: `/api/v1/auth/sessions?userId=${admin.user.userId}`, headers: f.bearer(one.token) })).statusCode, 403);
+    const listed = await f.inject({ method: 'GET', url: `/api/v1/auth/sessions?userId=${userId}`, headers: f.bearer(admin.token) });
+    assert.equal(listed.json().items.length, 2);
+    const all = await f.inject({ method: 'GET', url: '/api/v1/auth/sessions?userId=all', headers: f.bearer(admin.token) });
+    assert.ok(all.json().items.length >= 3);
+
+    assert.equal((await f.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${admin.sessionId}`, headers: f.bearer(one.token) })).statusCode, 404);
+    const other = await f.createTenant();
+    const stranger = await f.session({ tenant: other.slug, email: other.adminEmail, password: PASSWORD });
+    assert.equal((await f.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${two.sessionId}`, headers: f.bearer(stranger.token) })).statusCode, 404, 'another tenant\'s session is not found');
+    assert.equal((await f.inject({ method: 'GET', url: `/api/v1/auth/sessions?tenantId=${tenant.tenantId}&userId=all`, headers: f.bearer(stranger.token) })).statusCode, 404);
+
+    const revoked = await f.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${two.sessionId}`, headers: f.bearer(admin.token) });
+    assert.equal(revoked.statusCode, 204);
+    assert.equal(code(await me(two.token)), 'auth.session_revoked');
+    assert.equal((await me(one.token)).statusCode, 200, 'other sessions continue');
+    const own = await f.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${one.sessionId}`, headers: f.bearer(one.token) });
+    assert.equal(own.statusCode, 204);
+    assert.equal(code(await me(one.token)), 'auth.session_revoked');
+
+    const root = await f.session({ email: ADMIN_EMAIL, password: PASSWORD });
+    const adminView = await f.inject({ method: 'GET', url: `/api/v1/auth/sessions?tenantId=${tenant.tenantId}&userId=all`, headers: f.bearer(root.token) });
+    assert.equal(adminView.statusCode, 200);
+  });
+
+  it('rejects a session revoked in another process within the same second', async () => {
+    const second: App = await buildApp({
+      logger: createLogger({ level: 'silent', format: 'json' }),
+      db: { app: f.t.db.app, system: f.t.db.system },
+      modules: [...createIdentityModules(), createAuthModule({
+        directory: (context) => identityDirectory(context),
+        mailer: () => ({ send: async () => undefined }),
+        masterKey: () => Buffer.alloc(32, 42),
+      })],
+      logRequests: false,
+    });
+    try {
+      const s = await f.session({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+      const viaSecond = () => second.http.inject({ method: 'GET', url: '/api/v1/auth/me', headers: f.bearer(s.token) });
+      assert.equal((await viaSecond()).statusCode, 200, 'the other process accepts the token');
+      assert.equal((await f.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: f.bearer(s.token) })).statusCode, 204);
+      const revokedAt = Date.now();
+      let res = await viaSecond();
+      while (res.statusCode === 200) {
+        assert.ok(Date.now() - revokedAt < 1_000, 'still accepted after a second');
+        await new Promise((r) => setTimeout(r, 5));
+        res = await viaSecond();
+      }
+      assert.equal(code(res), 'auth.session_revoked');
+      assert.ok(Date.now() - revokedAt < 1_000);
+    } finally {
+      await second.http.close();
+      await second.stopBackground();
+    }
+  });
+
+  it('rotates signing keys without logging anyone out', async () => {
+    const before = await f.session({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+    const oldKid = JSON.parse(Buffer.from(before.token.split('.')[0]!, 'base64url').toString()).kid;
+    const newKid = await f.auth.deps().keys.rotate();
+    assert.notEqual(newKid, oldKid);
+    assert.equal((await me(before.token)).statusCode, 200, 'tokens of the old key still work');
+    const after = await f.session({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+    assert.equal(JSON.parse(Buffer.from(after.token.split('.')[0]!, 'base64url').toString()).kid, newKid);
+    const jwks = await f.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+    assert.equal(jwks.statusCode, 200);
+    const set = jwks.json();
+    assert.ok(set.keys.some((k: { kid: string }) => k.kid === oldKid) && set.keys.some((k: { kid: string }) => k.kid === newKid));
+    assert.ok(set.keys.every((k: { d?: string; kty: string; crv: string }) => k.d === undefined && k.kty === 'OKP' && k.crv === 'Ed25519'), 'public keys only');
+    for (const token of [before.token, after.token]) {
+      const { payload } = await jwtVerify(token, createLocalJWKSet(set));
+      assert.equal(payload.tenant, tenant.tenantId);
+    }
+    const refreshed = await refresh(before.refreshToken);
+    assert.equal(refreshed.statusCode, 200);
+  });
+});

@@ -1,0 +1,125 @@
+import { PLATFORM_TENANT_ID } from '../../../framework/db/index.ts';
+import type { AuthUser } from '../directory.ts';
+import { eventContext, type AuthDeps } from '../deps.ts';
+import { authErrors } from '../errors.ts';
+import { sessionStream, type AuthEvent, type LogoutType } from '../events.ts';
+import type { SessionGrant } from '../login.ts';
+import { issueAccessToken } from '../tokens/access.ts';
+import { parseToken } from '../tokens/opaque.ts';
+import { activeSessionIds, endSession, getSession, listActiveSessions, rotateRefreshToken, type SessionRecord } from './store.ts';
+
+export type RequestInfo = { ip: string; userAgent: string | null; correlationId: string };
+
+/**
+ * `POST /auth/refresh`: rotates the refresh token (exactly one of two concurrent uses wins) and
+ * answers with the login shape. A token rotated longer ago than the grace window is a reuse: the
+ * whole family (the session) is revoked and `auth.token_reuse_detected` emitted.
+ *
+ * @example
+ *   const grant = await refresh(deps, refreshToken, { ip, userAgent, correlationId });
+ */
+export async function refresh(deps: AuthDeps, refreshToken: string, request: RequestInfo): Promise<SessionGrant> {
+  const parsed = parseToken(refreshToken);
+  if (!parsed) throw authErrors.invalidRefreshToken();
+  const { tenantId, hash } = parsed;
+  const outcome = await deps.db.transaction(async (tx) => {
+    // A rotation carries no event and no audit fact: it may skip the WAL flush wait. A crash can
+    // lose the last fraction of a second of rotations; their clients then sign in again, and no
+    // token becomes valid that was not valid before.
+    await tx.query('SET LOCAL synchronous_commit = off');
+    return rotateRefreshToken(tx, tenantId, hash);
+  }, { tenantId });
+  switch (outcome.kind) {
+    case 'unknown':
+      throw authErrors.invalidRefreshToken();
+    case 'session_ended':
+      throw authErrors.sessionExpired();
+    case 'reused': {
+      if (outcome.rotatedMsAgo < deps.settings.refreshReuseGraceMs) throw authErrors.invalidRefreshToken();
+      await revokeFamily(deps, tenantId, outcome.sessionId, outcome.userId, request);
+      throw authErrors.refreshTokenReused();
+    }
+    case 'rotated': {
+      const { session } = outcome;
+      const user = await deps.users.user(tenantId, session.userId);
+      if (!user || user.status !== 'active') {
+        await revokeSession(deps, { tenantId, sessionId: session.sessionId, by: null, type: 'security', reason: 'user_inactive' }, request);
+        throw authErrors.sessionRevoked();
+      }
+      const access = await issueAccessToken(deps, { userId: user.userId, tenantId, role: session.role, sessionId: session.sessionId, sessionExpiresAt: session.expiresAt });
+      return {
+        sessionId: session.sessionId,
+        user,
+        token: access.token,
+        refreshToken: outcome.refreshToken,
+        expiresAt: access.expiresAt.toISOString(),
+        sessionExpiresAt: session.expiresAt.toISOString(),
+      };
+    }
+    default: {
+      const _exhaustive: never = outcome;
+      return _exhaustive;
+    }
+  }
+}
+
+async function revokeFamily(deps: AuthDeps, tenantId: string, sessionId: string, userId: string, request: RequestInfo): Promise<void> {
+  const ttl = deps.settings.accessTokenTtlSeconds;
+  await deps.db.transaction(async (tx) => {
+    await endSession(tx, { tenantId, sessionId, reason: 'token_reuse', accessTokenTtlSeconds: ttl });
+    const event: AuthEvent = {
+      type: 'auth.token_reuse_detected',
+      data: { userId, tenantId, sessionId, ipAddress: request.ip, deviceInfo: { userAgent: request.userAgent }, detectedAt: new Date().toISOString() },
+    };
+    await deps.events.append(sessionStream(sessionId), [event], { expectedVersion: 'any', context: eventContext(tenantId, request.correlationId, null), tx });
+  }, { tenantId });
+  deps.revoked.add(sessionId, Date.now() + (ttl + 60) * 1000);
+  deps.logger.warn({ tenantId, sessionId }, 'refresh token reuse detected: session revoked');
+}
+
+/**
+ * Ends a session: `logout` by its owner, or revocation by the owner / a tenant admin / security.
+ * Takes effect at once in this process and, through NOTIFY, in every other one.
+ * Returns false when the session was not active (already ended or unknown).
+ */
+export async function revokeSession(
+  deps: AuthDeps,
+  input: { tenantId: string; sessionId: string; by: string | null; type: LogoutType; reason: string; logout?: boolean },
+  request: RequestInfo,
+): Promise<boolean> {
+  const ttl = deps.settings.accessTokenTtlSeconds;
+  const ended = await deps.db.transaction(async (tx) => {
+    const result = await endSession(tx, { tenantId: input.tenantId, sessionId: input.sessionId, reason: input.reason, accessTokenTtlSeconds: ttl });
+    if (!result) return false;
+    const at = new Date().toISOString();
+    const event: AuthEvent = input.logout
+      ? { type: 'auth.logout', data: { userId: result.userId, tenantId: input.tenantId, sessionId: input.sessionId, logoutType: input.type, logoutTimestamp: at } }
+      : { type: 'auth.session_revoked', data: { userId: result.userId, tenantId: input.tenantId, sessionId: input.sessionId, revokedBy: input.by, reason: input.reason, revokedAt: at } };
+    await deps.events.append(sessionStream(input.sessionId), [event], { expectedVersion: 'any', context: eventContext(input.tenantId, request.correlationId, input.by), tx });
+    return true;
+  }, { tenantId: input.tenantId });
+  if (ended) deps.revoked.add(input.sessionId, Date.now() + (ttl + 60) * 1000);
+  return ended;
+}
+
+/** Revokes every active session of a user (password reset, deactivation). Returns how many. */
+export async function revokeUserSessions(deps: AuthDeps, tenantId: string, userId: string, reason: string, request: RequestInfo): Promise<number> {
+  const ids = await deps.db.transaction((tx) => activeSessionIds(tx, tenantId, userId), { tenantId });
+  let count = 0;
+  for (const sessionId of ids) {
+    if (await revokeSession(deps, { tenantId, sessionId, by: null, type: 'security', reason }, request)) count++;
+  }
+  return count;
+}
+
+export const findSession = (deps: AuthDeps, tenantId: string, sessionId: string): Promise<SessionRecord | null> =>
+  deps.db.transaction((tx) => getSession(tx, tenantId, sessionId), { tenantId });
+
+export const listSessions = (deps: AuthDeps, tenantId: string, userId?: string): Promise<SessionRecord[]> =>
+  deps.db.transaction((tx) => listActiveSessions(tx, tenantId, userId), { tenantId });
+
+/** Whether the principal may see/revoke sessions of users other than itself in that tenant. */
+export const isTenantAdmin = (principal: { role: string; tenantId: string; isSystemAdmin: boolean }, tenantId: string): boolean =>
+  principal.isSystemAdmin || (principal.role === 'admin' && principal.tenantId === tenantId && tenantId !== PLATFORM_TENANT_ID);
+
+export type { AuthUser };

@@ -1,0 +1,118 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
+import { createLogger } from '../../../framework/observability/index.ts';
+import { parseToken } from '../tokens/opaque.ts';
+import { createRevocationSet } from './revocations.ts';
+import { endSession, listActiveSessions, openSession, rotateRefreshToken } from './store.ts';
+
+let db: TestDatabase;
+before(async () => { db = await createTestDatabase(); });
+after(() => db.drop());
+
+const logger = createLogger({ level: 'silent', format: 'json' });
+const open = (tenantId: string, userId = randomUUID(), idleTimeoutSeconds = 3_600) =>
+  db.app.transaction((tx) => openSession(tx, { tenantId, userId, role: 'user', ipAddress: '127.0.0.1', userAgent: 'test', idleTimeoutSeconds }), { tenantId });
+const rotate = (token: string) => {
+  const parsed = parseToken(token)!;
+  return db.app.transaction((tx) => rotateRefreshToken(tx, parsed.tenantId, parsed.hash), { tenantId: parsed.tenantId });
+};
+
+describe('refresh token families', () => {
+  it('rotates on every use; the old token is then a reuse', async () => {
+    const tenantId = randomUUID();
+    const session = await open(tenantId);
+    const first = await rotate(session.refreshToken);
+    assert.equal(first.kind, 'rotated');
+    if (first.kind !== 'rotated') return;
+    assert.equal(first.session.sessionId, session.sessionId);
+    assert.notEqual(first.refreshToken, session.refreshToken);
+    const again = await rotate(session.refreshToken);
+    assert.equal(again.kind, 'reused');
+    const second = await rotate(first.refreshToken);
+    assert.equal(second.kind, 'rotated');
+  });
+
+  it('lets exactly one of many concurrent uses of one token win', async () => {
+    const tenantId = randomUUID();
+    const session = await open(tenantId);
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => rotate(session.refreshToken)));
+    assert.equal(outcomes.filter((o) => o.kind === 'rotated').length, 1);
+    assert.equal(outcomes.filter((o) => o.kind === 'reused').length, 7);
+    const { rows } = await db.system.query(`SELECT count(*)::int AS n FROM auth_refresh_tokens WHERE session_id = $1 AND status = 'active'`, [session.sessionId]);
+    assert.equal(rows[0]?.n, 1, 'one live token remains');
+  });
+
+  it('stops rotating once the session ended or expired, and isolates tenants', async () => {
+    const tenantId = randomUUID();
+    const session = await open(tenantId);
+    await db.app.transaction((tx) => endSession(tx, { tenantId, sessionId: session.sessionId, reason: 'test', accessTokenTtlSeconds: 300 }), { tenantId });
+    assert.equal((await rotate(session.refreshToken)).kind, 'unknown', 'revoked tokens are dead');
+    const expired = await open(tenantId, randomUUID(), 1);
+    await new Promise((r) => setTimeout(r, 1_100));
+    assert.equal((await rotate(expired.refreshToken)).kind, 'unknown');
+    const other = await open(randomUUID());
+    const hash = parseToken(other.refreshToken)!.hash;
+    const crossTenant = await db.app.transaction((tx) => rotateRefreshToken(tx, tenantId, hash), { tenantId });
+    assert.equal(crossTenant.kind, 'unknown');
+  });
+
+  it('slides the session expiry by the idle timeout and lists active sessions per user', async () => {
+    const tenantId = randomUUID();
+    const userId = randomUUID();
+    const a = await open(tenantId, userId, 60);
+    await open(tenantId, userId, 60);
+    await open(tenantId, randomUUID(), 60);
+    const rotated = await rotate(a.refreshToken);
+    assert.equal(rotated.kind, 'rotated');
+    if (rotated.kind === 'rotated') assert.ok(rotated.session.expiresAt.getTime() >= a.expiresAt.getTime());
+    const mine = await db.app.transaction((tx) => listActiveSessions(tx, tenantId, userId), { tenantId });
+    assert.equal(mine.length, 2);
+    const all = await db.app.transaction((tx) => listActiveSessions(tx, tenantId), { tenantId });
+    assert.equal(all.length, 3);
+    const outside = await db.app.transaction((tx) => listActiveSessions(tx, randomUUID(), userId), { tenantId: randomUUID() });
+    assert.equal(outside.length, 0);
+  });
+});
+
+describe('revocation set', () => {
+  it('reaches another process within the same second through NOTIFY', async () => {
+    const a = createRevocationSet({ system: db.system, logger, reloadIntervalMs: 60_000 });
+    const b = createRevocationSet({ system: db.system, logger, reloadIntervalMs: 60_000 });
+    await a.start();
+    await b.start();
+    try {
+      const tenantId = randomUUID();
+      const session = await open(tenantId);
+      assert.equal(b.has(session.sessionId), false);
+      await db.app.transaction((tx) => endSession(tx, { tenantId, sessionId: session.sessionId, reason: 'test', accessTokenTtlSeconds: 300 }), { tenantId });
+      const revokedAt = Date.now();
+      while (!b.has(session.sessionId)) {
+        assert.ok(Date.now() - revokedAt < 1_000, 'not seen by the other process within a second');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      assert.ok(a.has(session.sessionId));
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it('loads earlier revocations on start and forgets expired ones', async () => {
+    const tenantId = randomUUID();
+    const session = await open(tenantId);
+    await db.app.transaction((tx) => endSession(tx, { tenantId, sessionId: session.sessionId, reason: 'test', accessTokenTtlSeconds: 300 }), { tenantId });
+    const late = createRevocationSet({ system: db.system, logger });
+    await late.start();
+    try {
+      assert.ok(late.has(session.sessionId));
+      late.add('00000000-0000-0000-0000-00000000beef', Date.now() + 20);
+      assert.ok(late.has('00000000-0000-0000-0000-00000000beef'));
+      await new Promise((r) => setTimeout(r, 40));
+      assert.ok(!late.has('00000000-0000-0000-0000-00000000beef'));
+    } finally {
+      await late.stop();
+    }
+  });
+});

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../../../framework/db/index.ts';
+import { mintToken } from '../tokens/opaque.ts';
+
+/** One sign-in on one device; also the family of its refresh tokens. */
+export type SessionRecord = {
+  sessionId: string;
+  tenantId: string;
+  userId: string;
+  role: string;
+  authMethod: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+  createdAt: string;
+  lastActivity: string;
+  expiresAt: string;
+  revokedAt: string | null;
+};
+
+type SessionRow = {
+  session_id: string; tenant_id: string; user_id: string; role: string; auth_method: string; ip_address: string | null;
+  user_agent: string | null; created_at: Date; last_activity: Date; expires_at: Date; revoked_at: Date | null;
+};
+
+export const SESSION_COLUMNS = 'session_id, tenant_id, user_id, role, auth_method, ip_address, user_agent, created_at, last_activity, expires_at, revoked_at';
+
+export const toSession = (row: SessionRow): SessionRecord => ({
+  sessionId: row.session_id,
+  tenantId: row.tenant_id,
+  userId: row.user_id,
+  role: row.role,
+  authMethod: row.auth_method,
+  ipAddress: row.ip_address,
+  userAgent: row.user_agent,
+  createdAt: row.created_at.toISOString(),
+  lastActivity: row.last_activity.toISOString(),
+  expiresAt: row.expires_at.toISOString(),
+  revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+});
+
+export type NewSession = {
+  tenantId: string;
+  userId: string;
+  role: string;
+  ipAddress: string;
+  userAgent: string | null;
+  idleTimeoutSeconds: number;
+};
+
+/**
+ * Opens a session and its first refresh token, inside the caller's tenant transaction.
+ *
+ * @example
+ *   const { sessionId, refreshToken, expiresAt } = await openSession(tx, { tenantId, userId, role, ... });
+ */
+export async function openSession(tx: Queryable, input: NewSession): Promise<{ sessionId: string; refreshToken: string; expiresAt: Date }> {
+  const sessionId = randomUUID();
+  const refresh = mintToken(input.tenantId);
+  const { rows } = await tx.query<{ expires_at: Date }>(
+    `WITH s AS (
+       INSERT INTO auth_sessions (tenant_id, session_id, user_id, role, ip_address, user_agent, expires_at, idle_timeout_seconds)
+       VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7::float8), $7)
+       RETURNING expires_at)
+     INSERT INTO auth_refresh_tokens (tenant_id, token_hash, session_id, expires_at)
+     SELECT $1, $8, $2, expires_at FROM s RETURNING expires_at`,
+    [input.tenantId, sessionId, input.userId, input.role, input.ipAddress, input.userAgent, input.idleTimeoutSeconds, refresh.hash],
+  );
+  return { sessionId, refreshToken: refresh.token, expiresAt: rows[0]!.expires_at };
+}
+
+export type RotationOutcome =
+  | { kind: 'rotated'; session: { sessionId: string; userId: string; role: string; expiresAt: Date }; refreshToken: string }
+  | { kind: 'session_ended' }
+  | { kind: 'unknown' }
+  | { kind: 'reused'; sessionId: string; userId: string; rotatedMsAgo: number };
+
+/**
+ * Rotates a refresh token in one statement: the token must still be active, so of two concurrent
+ * uses exactly one wins (the row lock serializes them; the loser sees `rotated`). The session's
+ * expiry slides by its idle timeout.
+ */
+export async function rotateRefreshToken(tx: Queryable, tenantId: string, hash: Buffer): Promise<RotationOutcome> {
+  const next = mintToken(tenantId);
+  const { rows } = await tx.query<{ used: boolean; session_id: string | null; user_id: string | null; role: string | null; expires_at: Date | null }>(
+    `WITH used AS (
+       UPDATE auth_refresh_tokens SET status = 'rotated', rotated_at = now()
+        WHERE tenant_id = $1 AND token_hash = $2 AND status = 'active' AND expires_at > now()
+        RETURNING session_id),
+     s AS (
+       UPDATE auth_sessions s SET last_activity = now(), expires_at = now() + make_interval(secs => s.idle_timeout_seconds)
+         FROM used
+        WHERE s.tenant_id = $1 AND s.session_id = used.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
+        RETURNING s.session_id, s.user_id, s.role, s.expires_at),
+     fresh AS (
+       INSERT INTO auth_refresh_tokens (tenant_id, token_hash, session_id, expires_at)
+       SELECT $1, $3, session_id, expires_at FROM s RETURNING 1)
+     SELECT EXISTS (SELECT 1 FROM used) AS used, s.session_id, s.user_id, s.role, s.expires_at
+       FROM (SELECT 1) one LEFT JOIN s ON true`,
+    [tenantId, hash, next.hash],
+  );
+  const row = rows[0]!;
+  if (row.session_id && row.user_id && row.role && row.expires_at) {
+    return { kind: 'rotated', session: { sessionId: row.session_id, userId: row.user_id, role: row.role, expiresAt: row.expires_at }, refreshToken: next.token };
+  }
+  if (row.used) return { kind: 'session_ended' };
+  const previous = await tx.query<{ status: string; session_id: string; user_id: string; ms: number }>(
+    `SELECT t.status, t.session_id, s.user_id, (extract(epoch FROM now() - t.rotated_at) * 1000)::float8 AS ms
+       FROM auth_refresh_tokens t JOIN auth_sessions s ON s.tenant_id = t.tenant_id AND s.session_id = t.session_id
+      WHERE t.tenant_id = $1 AND t.token_hash = $2`,
+    [tenantId, hash],
+  );
+  const old = previous.rows[0];
+  if (!old || old.status !== 'rotated') return { kind: 'unknown' };
+  return { kind: 'reused', sessionId: old.session_id, userId: old.user_id, rotatedMsAgo: old.ms };
+}
+
+/**
+ * Ends a session (logout, revocation, token reuse): marks it revoked, revokes its refresh tokens
+ * and records it in the cross-process revocation index until its access tokens have expired.
+ * Returns the session when it was still active.
+ */
+export async function endSession(
+  tx: Queryable,
+  input: { tenantId: string; sessionId: string; reason: string; accessTokenTtlSeconds: number },
+): Promise<{ userId: string } | null> {
+  const { rows } = await tx.query<{ user_id: string }>(
+    `WITH s AS (
+       UPDATE auth_sessions SET revoked_at = now(), revoked_reason = $3
+        WHERE tenant_id = $1 AND session_id = $2 AND revoked_at IS NULL
+        RETURNING user_id, session_id),
+     t AS (
+       UPDATE auth_refresh_tokens SET status = 'revoked'
+        WHERE tenant_id = $1 AND session_id IN (SELECT session_id FROM s) AND status = 'active' RETURNING 1),
+     r AS (
+       INSERT INTO auth_revoked_sessions (session_id, valid_until)
+       SELECT session_id, now() + make_interval(secs => $4::float8) FROM s RETURNING 1)
+     SELECT user_id FROM s`,
+    [input.tenantId, input.sessionId, input.reason, input.accessTokenTtlSeconds + 60],
+  );
+  return rows[0] ? { userId: rows[0].user_id } : null;
+}
+
+export async function getSession(tx: Queryable, tenantId: string, sessionId: string): Promise<SessionRecord | null> {
+  const { rows } = await tx.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM auth_sessions WHERE tenant_id = $1 AND session_id = $2`, [tenantId, sessionId]);
+  return rows[0] ? toSession(rows[0]) : null;
+}
+
+/** Active sessions of a tenant, or of one user in it, newest first. */
+export async function listActiveSessions(tx: Queryable, tenantId: string, userId?: string): Promise<SessionRecord[]> {
+  const { rows } = await tx.query<SessionRow>(
+    `SELECT ${SESSION_COLUMNS} FROM auth_sessions
+      WHERE tenant_id = $1 AND ($2::uuid IS NULL OR user_id = $2) AND revoked_at IS NULL AND expires_at > now()
+      ORDER BY created_at DESC LIMIT 1000`,
+    [tenantId, userId ?? null],
+  );
+  return rows.map(toSession);
+}
+
+/** Session ids of a user still active (to revoke them all, e.g. after a password reset). */
+export async function activeSessionIds(tx: Queryable, tenantId: string, userId: string): Promise<string[]> {
+  const { rows } = await tx.query<{ session_id: string }>(
+    `SELECT session_id FROM auth_sessions WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()`,
+    [tenantId, userId],
+  );
+  return rows.map((r) => r.session_id);
+}
