@@ -51,6 +51,11 @@ export type AcciModule = {
   inlineProjections?: readonly Projection[];
   /** Raise old event schema versions on every read. */
   upcasters?: readonly Upcaster[];
+  /**
+   * Cross-cutting HTTP infrastructure (authorization enforcement, rate limits) registered on the
+   * root instance before any route, so its hooks see every route of every module.
+   */
+  global?: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
   /** The module that knows how callers prove who they are (auth) provides this; at most one does. */
   authenticator?: (context: ModuleContext) => Authenticator;
   /** The access-control module provides the buses' `authorize(principal, request)`; at most one does. */

@@ -72,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     logRequests: options.logRequests ?? true,
   });
+  for (const module of modules) await module.global?.(http, context);
   await registerOpenApi(http, {
     title: 'ACCI API',
     version: '1.0.0',

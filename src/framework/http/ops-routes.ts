@@ -20,6 +20,7 @@ export function registerOpsRoutes(
   app.get('/health/live', {
     schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
     logLevel: 'warn',
+    config: { public: true },
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/health/ready', {
@@ -29,6 +30,7 @@ export function registerOpsRoutes(
       response: { 200: HealthReport, 503: HealthReport },
     },
     logLevel: 'warn',
+    config: { public: true },
   }, async (_request, reply) => {
     if (options.isShuttingDown()) {
       return reply.code(503).send({ status: 'unavailable' as const, checks: {} });
@@ -40,6 +42,7 @@ export function registerOpsRoutes(
   app.get('/metrics', {
     schema: { tags: ['operations'], summary: 'Prometheus metrics', produces: ['text/plain'] },
     logLevel: 'warn',
+    config: { public: true },
   }, async (_request, reply) => {
     const body = await options.metrics.registry.metrics();
     return reply.type(options.metrics.registry.contentType).send(body);

@@ -1,0 +1,58 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { asSystemAdmin, asTenantUser, testAuthModule } from '../../../test/support/test-auth.ts';
+import { createMailer } from '../../framework/mail/index.ts';
+import { createLogger } from '../../framework/observability/index.ts';
+import { createIdentityModules } from '../users/index.ts';
+import { createAccess } from './module.ts';
+
+/** The access module in front of the real tenants and users modules. */
+let t: TestApp;
+let tenantId: string;
+let adminUserId: string;
+before(async () => {
+  const mailer = createMailer({ directory: mkdtempSync(join(tmpdir(), 'acci-mail-')), from: 'ACCI <no-reply@acci.test>', logger: createLogger({ level: 'silent', format: 'json' }) });
+  t = await createTestApp({ modules: [createAccess({ watchPolicy: false }).module, testAuthModule, ...createIdentityModules({ mailer, publicUrl: 'https://acci.test' })] });
+  const created = await t.http.inject({
+    method: 'POST', url: '/api/v1/tenants', headers: asSystemAdmin(),
+    payload: { name: `Access ${randomUUID().slice(0, 8)}`, subscriptionPlan: 'enterprise', adminEmail: 'boss@access.test', settings: { allowedAuthMethods: ['password'], maxUsers: 100 } },
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  tenantId = created.json().tenantId;
+  const users = await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}/users`, headers: asSystemAdmin() });
+  adminUserId = users.json().items[0].userId;
+});
+after(() => t.close());
+
+test('limits and quotas follow the tenant plan recorded by the tenants module', async () => {
+  const headers = asTenantUser(tenantId, 'admin', adminUserId);
+  let plan = '';
+  for (let i = 0; i < 100 && plan !== 'enterprise'; i++) {
+    plan = (await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}/usage`, headers })).json().plan;
+    if (plan !== 'enterprise') await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(plan, 'enterprise');
+  const usage = await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}/usage`, headers });
+  assert.equal(usage.json().apiCalls.limit, null);
+  assert.equal(usage.json().users.limit, 1_000_000);
+});
+
+test('tenant and user routes: own profile yes, someone else\'s no, another tenant not found', async () => {
+  const me = randomUUID();
+  const asUser = asTenantUser(tenantId, 'user', me);
+  assert.equal((await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}/users`, headers: asUser })).statusCode, 403);
+  const someoneElse = await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}/users/${adminUserId}`, headers: asUser });
+  assert.equal(someoneElse.statusCode, 403);
+  const asAdmin = asTenantUser(tenantId, 'admin', adminUserId);
+  assert.equal((await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}/users/${adminUserId}`, headers: asAdmin })).statusCode, 200);
+  const foreign = await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}`, headers: asTenantUser(randomUUID(), 'admin') });
+  assert.equal(foreign.statusCode, 404);
+  assert.equal(foreign.json().code, 'tenant.not_found');
+  const create = await t.http.inject({ method: 'POST', url: '/api/v1/tenants', headers: asAdmin, payload: {} });
+  assert.equal(create.statusCode, 403);
+});

@@ -1,0 +1,188 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type pg from 'pg';
+import type { AcciModule, ModuleContext } from '../../framework/module.ts';
+import type { Authorize } from '../../framework/cqrs/index.ts';
+import type { HttpServer, Principal } from '../../framework/http/index.ts';
+import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
+import { createMemoryStore, createRedisStore, registerRateLimit, type RateLimitStore } from '../../framework/ratelimit/index.ts';
+import { createAuthorize } from './authorize.ts';
+import { registerEnforcement, type DeclaredRoute } from './enforce.ts';
+import { bucketsFor, commandBuckets, rateLimitsFromEnvironment, type RateLimitSettings } from './limits.ts';
+import type { Permission } from './permissions.ts';
+import { createPolicyEngine, type PolicyEngine } from './policy/engine.ts';
+import { DEFAULT_POLICY_FILE, MODEL_FILE, watchPolicyFile } from './policy/files.ts';
+import { createApiCallCounter, type ApiCallCounter, type PlanQuotas } from './quotas.ts';
+import { registerAccessRoutes } from './routes.ts';
+import { createPlanLookup } from './plans.ts';
+import { createRoleService } from './roles/service.ts';
+import { loadAllTenants, reloadTenant } from './roles/store.ts';
+
+export type AccessOptions = {
+  policyFile?: string;
+  /** Reload the policy file when it changes (default true). */
+  watchPolicy?: boolean;
+  rateLimits?: RateLimitSettings;
+  /** Shared buckets across instances; default `REDIS_URL`, in memory when absent. */
+  redisUrl?: string;
+  /** The subscription plan of a tenant; default: the tenants module's record, cached a minute. */
+  planOf?: (tenantId: string) => string;
+  /** Count API calls against plan quotas (default true). */
+  quotas?: boolean | { flushMs?: number; plans?: Readonly<Record<string, PlanQuotas>> };
+};
+
+type AppState = { planOf: (tenantId: string) => string; store: RateLimitStore & { ping?: () => Promise<void> }; counter: ApiCallCounter | undefined; listener?: pg.PoolClient; stopWatch?: () => void };
+
+/**
+ * The access module: policy engine, enforcement on every route, rate limits, quotas, role API.
+ *
+ * @example
+ *   const access = createAccess({ rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false } });
+ *   buildApp({ modules: [access.module, ...] });
+ *   access.effectivePermissions(principal); // ['profile:read', ...]
+ */
+export type Access = {
+  module: AcciModule;
+  /** The engine (after the module was registered). */
+  engine: () => PolicyEngine;
+  /** Every route seen by the enforcement hook (the permission matrix walks them). */
+  routes: readonly DeclaredRoute[];
+  effectivePermissions: (principal: Principal) => Permission[];
+  rolesOf: (principal: Principal) => string[];
+};
+
+export function createAccess(options: AccessOptions = {}): Access {
+  const policyFile = options.policyFile ?? DEFAULT_POLICY_FILE;
+  const routes: DeclaredRoute[] = [];
+  const apps = new WeakMap<ModuleContext, AppState>();
+  const running = new Set<AppState>();
+  const planOfApp = (context: ModuleContext) => apps.get(context)?.planOf ?? options.planOf ?? (() => 'free');
+  let engine: PolicyEngine | undefined;
+  let engineReady: Promise<PolicyEngine> | undefined;
+
+  const ensureEngine = () => (engineReady ??= (async () => {
+    const [model, policy] = await Promise.all([readFile(MODEL_FILE, 'utf8'), readFile(policyFile, 'utf8')]);
+    engine = await createPolicyEngine({ model, policy, source: basename(policyFile) });
+    return engine;
+  })());
+  const current = (): PolicyEngine => {
+    if (!engine) throw new Error('the access module is not registered yet');
+    return engine;
+  };
+
+  const listen = async (context: ModuleContext, state: AppState, policy: PolicyEngine) => {
+    const client = await context.db.system.pool.connect();
+    client.on('notification', (message) => {
+      const tenantId = message.payload;
+      if (message.channel !== 'acci_access' || !tenantId) return;
+      reloadTenant(context.db.app, policy, tenantId).catch((error: unknown) => context.logger.error({ err: error, tenantId }, 'access policy reload failed'));
+    });
+    client.on('error', (error) => context.logger.error({ err: error }, 'access policy listener failed'));
+    await client.query('LISTEN acci_access');
+    state.listener = client;
+  };
+
+  const settingsOf = () => options.rateLimits ?? rateLimitsFromEnvironment();
+  let authorizeWith: { engine: PolicyEngine; authorize: Authorize } | undefined;
+  const authorize: Authorize = (principal, request) => {
+    const policy = current();
+    if (authorizeWith?.engine !== policy) authorizeWith = { engine: policy, authorize: createAuthorize(policy) };
+    return authorizeWith.authorize(principal, request);
+  };
+
+  const module: AcciModule = {
+    name: 'access',
+    authorizer: () => authorize,
+    rateLimiter: (context) => async (principal, command) => {
+      const store = apps.get(context)?.store;
+      const settings = settingsOf();
+      if (!store || !settings.enabled || !principal) return { allowed: true };
+      try {
+        const result = await store.take(commandBuckets(principal, command.type, settings, planOfApp(context)));
+        if (result.allowed) return { allowed: true };
+        return { allowed: false, retryAfterSeconds: Math.max(...result.buckets.map((b) => b.retryAfterMs)) / 1000 };
+      } catch (error) {
+        context.logger.warn({ err: error }, 'rate limit store unavailable; command allowed');
+        return { allowed: true };
+      }
+    },
+    async global(app: HttpServer, context: ModuleContext) {
+      const policy = await ensureEngine();
+      const settings = settingsOf();
+      const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
+      const store = redisUrl ? createRedisStore({ url: redisUrl }) : createMemoryStore();
+      const quota = options.quotas ?? true;
+      const counter = quota === false ? undefined : createApiCallCounter({
+        db: context.db.system,
+        ...(typeof quota === 'object' && quota.flushMs ? { flushMs: quota.flushMs } : {}),
+        ...(typeof quota === 'object' && quota.plans ? { quotas: quota.plans } : {}),
+      });
+      const planOf = options.planOf ?? createPlanLookup({ db: context.db.app, onError: (error) => context.logger.warn({ err: error }, 'tenant plan lookup failed') });
+      apps.set(context, { planOf, store, counter });
+      if (settings.enabled) {
+        registerRateLimit(app, {
+          store,
+          bucketsFor: (request) => bucketsFor(request, settings, planOf),
+          onStoreError: (error, request) => request.log.warn({ err: error }, 'rate limit store unavailable; request allowed'),
+        });
+      }
+      registerEnforcement(app, policy, routes);
+      if (counter) {
+        app.addHook('preHandler', (request, _reply, done) => {
+          const principal = request.principal;
+          if (!principal || principal.tenantId === PLATFORM_TENANT_ID || request.routeOptions.config.public === true) return done();
+          let pending: Promise<void> | void;
+          try {
+            pending = counter.check(principal.tenantId, planOf(principal.tenantId));
+          } catch (error) {
+            return done(error as Error);
+          }
+          if (pending) pending.then(() => done(), done);
+          else done();
+        });
+      }
+    },
+    async register(app, context) {
+      const policy = await ensureEngine();
+      const roles = createRoleService({ db: context.db.app, engine: policy, bus: context.commandBus });
+      const plans = typeof options.quotas === 'object' ? options.quotas.plans : undefined;
+      registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, planOf: planOfApp(context), counter: () => apps.get(context)?.counter, ...(plans ? { plans } : {}) });
+    },
+    async start(context) {
+      const policy = await ensureEngine();
+      const state: AppState = apps.get(context) ?? { planOf: planOfApp(context), store: createMemoryStore(), counter: undefined };
+      running.add(state);
+      const tenants = await loadAllTenants(context.db.system, policy);
+      context.logger.info({ tenants, version: policy.version() }, 'access policy loaded');
+      await listen(context, state, policy);
+      if (options.watchPolicy !== false) {
+        state.stopWatch = watchPolicyFile(policy, policyFile, {
+          onReload: () => context.logger.info({ file: policyFile, version: policy.version() }, 'access policy reloaded'),
+          onError: (error) => context.logger.error({ err: error, file: policyFile }, 'access policy reload refused; the previous policy stays in force'),
+        });
+      }
+    },
+    async stop() {
+      for (const state of running) {
+        state.stopWatch?.();
+        state.listener?.release();
+        await state.counter?.stop();
+        await state.store.close();
+      }
+      running.clear();
+    },
+    healthChecks: (context) => {
+      const store = apps.get(context)?.store;
+      const ping = store?.ping;
+      return ping ? [{ name: 'redis', check: () => ping() }] : [];
+    },
+  };
+
+  return {
+    module,
+    engine: current,
+    routes,
+    effectivePermissions: (principal) => current().permissionsOf(principal),
+    rolesOf: (principal) => current().rolesOf(principal),
+  };
+}

@@ -1,0 +1,65 @@
+import { Type } from 'typebox';
+import type { Database } from '../../../framework/db/index.ts';
+import { handleCommand, type Command, type CommandBus } from '../../../framework/cqrs/index.ts';
+import { createEventStore } from '../../../framework/eventstore/index.ts';
+import type { PolicyEngine } from '../policy/engine.ts';
+import { roleSetDecider, type RoleCommand } from './decider.ts';
+import { roleStreamId } from './events.ts';
+import { rolesProjection } from './projection.ts';
+import { reloadTenant } from './store.ts';
+
+const RoleName = Type.String({ pattern: '^custom:[a-z0-9][a-z0-9_-]{0,48}$' });
+const Payloads = {
+  'role.create': Type.Object({ name: RoleName, description: Type.String({ maxLength: 500 }), permissions: Type.Array(Type.String(), { maxItems: 100 }) }),
+  'role.update': Type.Object({ name: RoleName, description: Type.Optional(Type.String({ maxLength: 500 })), permissions: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })) }),
+  'role.delete': Type.Object({ name: RoleName }),
+  'role.assign': Type.Object({ userId: Type.String({ format: 'uuid' }), role: Type.String({ maxLength: 60 }) }),
+  'role.unassign': Type.Object({ userId: Type.String({ format: 'uuid' }), role: Type.String({ maxLength: 60 }) }),
+} as const;
+const PERMISSION: Record<RoleCommand['type'], string> = {
+  'role.create': 'roles:manage', 'role.update': 'roles:manage', 'role.delete': 'roles:manage', 'role.assign': 'roles:manage', 'role.unassign': 'roles:manage',
+};
+
+export type RoleService = {
+  /** Runs a role command through the command bus; the engine sees the change before it returns. */
+  execute: (command: Omit<Command, 'payload' | 'type'> & { command: RoleCommand }) => Promise<{ changed: boolean }>;
+};
+
+/**
+ * Role commands on the platform's command bus (logging → validation → authorization → rate limit →
+ * idempotency, with this module's authorizer), decider over
+ * stream `roles-<tenantId>`, inline read model, then an immediate reload of the tenant's policy
+ * (other instances reload on the `acci_access` notification).
+ *
+ * @example
+ *   await roles.execute({ tenantId, principal, correlationId, command: { type: 'role.delete', name: 'custom:auditor' } });
+ */
+export function createRoleService(options: { db: Database; engine: PolicyEngine; bus: CommandBus }): RoleService {
+  const { db, engine, bus } = options;
+  const store = createEventStore({ db, inlineProjections: [rolesProjection] });
+  for (const type of Object.keys(Payloads) as RoleCommand['type'][]) {
+    if (bus.has(type)) continue;
+    bus.register({
+      type,
+      schema: Payloads[type],
+      permission: PERMISSION[type],
+      async handler(command, context) {
+        const outcome = await handleCommand({
+          store, decider: roleSetDecider, streamId: roleStreamId(command.tenantId), tenantId: command.tenantId,
+          command: { type, ...(command.payload as object) } as RoleCommand,
+          context: { correlationId: command.correlationId, userId: command.principal?.userId ?? null },
+          ...(context.tx ? { tx: context.tx } : { db }),
+        });
+        return { changed: outcome.events.length > 0 };
+      },
+    });
+  }
+  return {
+    async execute({ command, ...rest }) {
+      const { type, ...payload } = command;
+      const result = (await bus.execute({ ...rest, type, payload })) as { changed: boolean };
+      await reloadTenant(db, engine, rest.tenantId);
+      return result;
+    },
+  };
+}
