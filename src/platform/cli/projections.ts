@@ -1,16 +1,23 @@
 import { Command } from 'commander';
 import type { AcciModule } from '../../framework/module.ts';
-import { createProjectionRunner, projectionStatus, rebaseAfterRestore, rebuildProjection } from '../../framework/projections/index.ts';
-import { createUpcasters } from '../../framework/eventstore/index.ts';
 import type { Database } from '../../framework/db/index.ts';
 import type { Config } from '../config.ts';
-import { asyncProjections } from '../app.ts';
 import { connectDatabases } from '../database/connect.ts';
-import { modules as defaultModules } from '../modules.ts';
-import { loggerFor } from '../server.ts';
+import { createLogger } from '../../framework/observability/index.ts';
+
+/** The server's modules and the projection machinery load only when a subcommand runs, so `--help` stays instant. */
+async function load(modules: readonly AcciModule[] | undefined) {
+  const [projections, eventstore, app] = await Promise.all([
+    import('../../framework/projections/index.ts'),
+    import('../../framework/eventstore/index.ts'),
+    import('../app.ts'),
+  ]);
+  const resolved = modules ?? (await import('../modules.ts')).modules;
+  return { ...projections, createUpcasters: eventstore.createUpcasters, asyncProjections: app.asyncProjections, modules: resolved };
+}
 
 async function withSystem<T>(config: Config, work: (system: Database) => Promise<T>): Promise<T> {
-  const logger = loggerFor({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat });
   const databases = await connectDatabases(config, logger, { migrate: false });
   try {
     return await work(databases.system);
@@ -25,7 +32,7 @@ async function withSystem<T>(config: Config, work: (system: Database) => Promise
  */
 export function projectionsCommand(
   config: () => Config,
-  modules: readonly AcciModule[] = defaultModules,
+  modules?: readonly AcciModule[],
   write: (text: string) => void = (text) => process.stdout.write(text),
 ): Command {
   const out = (line: string): void => write(`${line}\n`);
@@ -34,7 +41,8 @@ export function projectionsCommand(
     .command('status', { isDefault: true })
     .description('Name, checkpoint, lag, parked events and whether a runner is active, per projection')
     .action(async () => {
-      const projections = asyncProjections(modules);
+      const { asyncProjections, projectionStatus, modules: all } = await load(modules);
+      const projections = asyncProjections(all);
       if (projections.length === 0) return out('no asynchronous projections are registered');
       const statuses = await withSystem(config(), (system) => projectionStatus(system.pool, projections));
       out(['NAME', 'VERSION', 'CHECKPOINT', 'LAG_EVENTS', 'LAG_SECONDS', 'PARKED', 'RUNNER'].join('\t'));
@@ -49,7 +57,8 @@ export function projectionsCommand(
     .argument('<name>', 'projection name (see `acci projections status`)')
     .description('Wipe the read model and replay every event; the active runner follows, or this command catches up itself')
     .action(async (name: string) => {
-      const projection = asyncProjections(modules).find((p) => p.name === name);
+      const { asyncProjections, rebuildProjection, createUpcasters, createProjectionRunner, modules: all } = await load(modules);
+      const projection = asyncProjections(all).find((p) => p.name === name);
       if (!projection) {
         process.stderr.write(`acci: unknown projection "${name}"\n`);
         process.exitCode = 2;
@@ -57,7 +66,7 @@ export function projectionsCommand(
       }
       await withSystem(config(), async (system) => {
         await rebuildProjection(system, projection);
-        const upcasters = createUpcasters(modules.flatMap((m) => m.upcasters ?? []));
+        const upcasters = createUpcasters(all.flatMap((m) => m.upcasters ?? []));
         const runner = createProjectionRunner({ projection, db: system, upcasters });
         try {
           const applied = await runner.catchUp();
@@ -72,6 +81,7 @@ export function projectionsCommand(
     .option('--force', 'renumber even when the stored transaction ids look current')
     .description('After restoring into a new cluster: renumber stored transaction ids below the new ones and move checkpoints')
     .action(async (options: { force?: boolean }) => {
+      const { rebaseAfterRestore } = await load(modules);
       const result = await withSystem(config(), (system) => rebaseAfterRestore(system, { force: options.force ?? false }));
       out(result.events > 0 || result.needed
         ? `re-based ${result.events} events and ${result.checkpoints} checkpoints`
