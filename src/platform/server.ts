@@ -2,6 +2,7 @@ import { createLogger, type Logger } from '../framework/observability/index.ts';
 import type { Config } from './config.ts';
 import { connectDatabases, type Databases } from './database/connect.ts';
 import { buildApp, type App } from './app.ts';
+import { ensureSystemAdminWithPassword } from './bootstrap.ts';
 import type { AcciModule } from '../framework/module.ts';
 
 export type RunningServer = {
@@ -32,6 +33,10 @@ export async function startServer(
       bodyLimit: config.bodyLimit,
       ...(options.modules ? { modules: options.modules } : {}),
     });
+    if (config.adminEmail && config.adminPassword) {
+      const admin = await ensureSystemAdminWithPassword(app.context, { email: config.adminEmail, password: config.adminPassword });
+      logger.info({ userId: admin.userId, created: admin.created }, admin.created ? 'system admin created' : 'system admin present');
+    }
     await app.http.listen({ port: config.port, host: config.host });
     await app.startBackground();
   } catch (error) {

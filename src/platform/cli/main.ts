@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { isAppError } from '../../framework/errors/index.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { DatabaseUnreachableError } from '../database/connect.ts';
 import { MigrationError } from '../database/migrate.ts';
 import { startCommand } from './start.ts';
 import { migrateCommand } from './migrate.ts';
 import { projectionsCommand } from './projections.ts';
+import { adminCommand } from './admin.ts';
 
 /** Failures an operator can fix; they print one line and exit with code 2, never a stack trace. */
 const isOperatorError = (error: unknown): error is Error =>
@@ -20,6 +22,7 @@ export function buildCli(): Command {
   program.addCommand(startCommand(() => loadConfig()));
   program.addCommand(migrateCommand(() => loadConfig()));
   program.addCommand(projectionsCommand(() => loadConfig()));
+  program.addCommand(adminCommand(() => loadConfig()));
   return program;
 }
 
@@ -29,6 +32,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (isAppError(error)) {
+      const { translations } = await import('../app.ts');
+      process.stderr.write(`acci: ${translations().format('en', error.code, error.params)} (${error.code})\n`);
+      return 2;
+    }
     if (isOperatorError(error)) {
       const message = error.message.includes('EADDRINUSE') ? `Port in use: ${error.message}` : error.message;
       process.stderr.write(`acci: ${message}\n`);
