@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { AppError } from '../errors/index.ts';
+import { defineProjection } from '../projections/types.ts';
 import { createEventStore, type PostgresEventStore } from './postgres.ts';
 import { START, type Checkpoint, type NewEvent, type RecordedEvent } from './types.ts';
 
@@ -254,5 +255,35 @@ describe('commit order', () => {
     }
     const { seen } = await readUntil(system, 33, START, { tenantId: t });
     assert.deepEqual(seen.map((e) => e.metadata.streamVersion), Array.from({ length: 33 }, (_, i) => i + 1));
+  });
+});
+
+describe('inline projections', () => {
+  it('run in the append transaction: committed together, rolled back together, a failure refuses the append', async () => {
+    await db.system.query('CREATE TABLE inline_counts (tenant_id uuid PRIMARY KEY, n int NOT NULL)');
+    const inline = defineProjection({
+      name: 'inline_counts',
+      version: 1,
+      handlers: {
+        'inline.counted': async (event, tx) => {
+          if ((event.data as { fail?: boolean }).fail) throw new Error('inline handler failed');
+          await tx.query(`INSERT INTO inline_counts VALUES ($1, 1) ON CONFLICT (tenant_id) DO UPDATE SET n = inline_counts.n + 1`, [event.metadata.tenantId]);
+        },
+      },
+      reset: async (tx) => { await tx.query('DELETE FROM inline_counts'); },
+    });
+    const inlineStore = createEventStore({ db: db.app, inlineProjections: [inline] });
+    const t = randomUUID();
+    const n = async () => (await db.system.query<{ n: number }>('SELECT n FROM inline_counts WHERE tenant_id = $1', [t])).rows[0]?.n ?? 0;
+    const stream = `inline-${randomUUID()}`;
+    await inlineStore.append(stream, [ev('inline.counted'), ev('inline.other'), ev('inline.counted')], { expectedVersion: 'no_stream', context: ctx(t) });
+    assert.equal(await n(), 2);
+    await assert.rejects(db.app.transaction(async (tx) => {
+      await inlineStore.append(stream, [ev('inline.counted')], { expectedVersion: 3, context: ctx(t), tx });
+      throw new Error('caller aborts');
+    }, { tenantId: t }), /caller aborts/);
+    await assert.rejects(inlineStore.append(stream, [ev('inline.counted', { fail: true })], { expectedVersion: 3, context: ctx(t) }), /inline handler failed/);
+    assert.equal(await n(), 2);
+    assert.equal(await inlineStore.streamVersion(stream, { tenantId: t }), 3);
   });
 });
