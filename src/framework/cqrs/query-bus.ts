@@ -73,7 +73,7 @@ export function createQueryBus(options: { db?: Database; authorize?: Authorize; 
   async function execute(query: Query): Promise<unknown> {
     const registration = registrations.get(query.type);
     if (!registration) throw new Error(`no handler registered for query ${query.type}`);
-    validatePayload(registration.schema, query.params);
+    await validatePayload(registration.schema, query.params);
     await enforce(authorize, query.principal, {
       kind: 'query', type: query.type, payload: query.params, tenantId: query.tenantId,
       public: registration.public ?? false,

@@ -1,4 +1,4 @@
-import { Compile, type Validator } from 'typebox/compile';
+import type { Validator } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import type { AppError } from '../../errors/index.ts';
 import { validationError } from '../../http/problem.ts';
@@ -22,17 +22,21 @@ function toAjvShape(errors: readonly SchemaError[]): SchemaError[] {
 }
 
 const validators = new WeakMap<TSchema, Validator>();
+// Loaded on the first validation, not at import: every `acci` command and server start imports
+// this file, and the compiler is a large module graph.
+let compiler: Promise<typeof import('typebox/compile')> | undefined;
 
 /**
  * Checks a payload against a TypeBox schema; throws the same 400 `validation.*` AppError
  * (with per-field details) as an invalid HTTP body.
  *
  * @example
- *   validatePayload(Type.Object({ title: Type.String() }), { title: 1 }); // throws validation.invalid_type
+ *   await validatePayload(Type.Object({ title: Type.String() }), { title: 1 }); // rejects with validation.invalid_type
  */
-export function validatePayload(schema: TSchema, payload: unknown): void {
+export async function validatePayload(schema: TSchema, payload: unknown): Promise<void> {
   let validator = validators.get(schema);
   if (!validator) {
+    const { Compile } = await (compiler ??= import('typebox/compile'));
     validator = Compile(schema);
     validators.set(schema, validator);
   }
@@ -51,7 +55,7 @@ export function validationMiddleware(): CommandMiddleware {
   return {
     name: 'validation',
     async handle(execution, next) {
-      validatePayload(execution.registration.schema, execution.command.payload);
+      await validatePayload(execution.registration.schema, execution.command.payload);
       return next(execution);
     },
   };
