@@ -26,7 +26,8 @@ export type Mailer = {
 export type MailerOptions = { smtpUrl?: string; directory: string; from: string; logger: Logger };
 
 /** nodemailer is loaded on the first mail, so starting the server (and the CLI) does not pay for it. */
-const loadNodemailer = async () => (await import('nodemailer')).default;
+let nodemailerModule: Promise<typeof import('nodemailer')> | undefined;
+const loadNodemailer = async () => (await (nodemailerModule ??= import('nodemailer'))).default;
 
 export function createMailer(options: MailerOptions): Mailer {
   const { logger } = options;
