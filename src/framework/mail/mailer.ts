@@ -26,8 +26,9 @@ export type Mailer = {
 export type MailerOptions = { smtpUrl?: string; directory: string; from: string; logger: Logger };
 
 /** nodemailer is loaded on the first mail, so starting the server (and the CLI) does not pay for it. */
-let nodemailerModule: Promise<typeof import('nodemailer')> | undefined;
-const loadNodemailer = async () => (await (nodemailerModule ??= import('nodemailer'))).default;
+const importNodemailer = async () => (await import('nodemailer')).default;
+let nodemailerModule: ReturnType<typeof importNodemailer> | undefined;
+const loadNodemailer = () => (nodemailerModule ??= importNodemailer());
 
 export function createMailer(options: MailerOptions): Mailer {
   const { logger } = options;
