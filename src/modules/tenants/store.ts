@@ -1,17 +1,9 @@
-import type { Database } from '../../framework/db/index.ts';
-import { createEventStore, type EventStore, type Transaction } from '../../framework/eventstore/index.ts';
+import type { EventStore, Transaction } from '../../framework/eventstore/index.ts';
 import { loadAggregate } from '../../framework/cqrs/handle-command.ts';
-import type { Projection } from '../../framework/projections/types.ts';
 import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
 import { tenantDecider, type TenantState } from './decider.ts';
 import { tenantStreamId } from './events.ts';
-import { tenantDetailsProjection } from './projections.ts';
 import { createGate, readGate } from './guards.ts';
-
-/** The event store the tenants module appends with: tenant details run inline (tenant metrics run asynchronously). */
-export function createTenantStore(db: Database, extraProjections: readonly Projection[] = []): EventStore {
-  return createEventStore({ db, inlineProjections: [tenantDetailsProjection, ...extraProjections] });
-}
 
 /** A tenant's state folded from its stream, read inside the caller's transaction. */
 export async function loadTenantState(store: EventStore, tx: Transaction, tenantId: string): Promise<TenantState> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PLATFORM_TENANT_ID, type Database } from '../../framework/db/index.ts';
-import { createEventStore, type Transaction } from '../../framework/eventstore/index.ts';
+import type { EventStore, Transaction } from '../../framework/eventstore/index.ts';
 import { handleCommand } from '../../framework/cqrs/handle-command.ts';
 import type { Language, Translations } from '../../framework/i18n/index.ts';
 import { renderMail, type Mailer } from '../../framework/mail/index.ts';
@@ -14,12 +14,13 @@ import type { RegistrationSource, User } from './domain.ts';
 import { userErrors } from './errors.ts';
 import { userStreamId, type UserEvent } from './events.ts';
 import { consumeInvitation, createInvitation, invitationTenant, revokeInvitations } from './invitations.ts';
-import { userProfilesProjection } from './projections.ts';
 import { normalizeEmail } from './validators.ts';
 import { readUser } from './queries.ts';
 
 export type UserCommandDeps = {
   db: Database;
+  /** The platform's event store; `userProfilesProjection` must be among its inline projections. */
+  store: EventStore;
   mailer: Mailer;
   translations: Translations;
   logger: Logger;
@@ -36,12 +37,11 @@ type AfterCommit = () => Promise<void>;
  * in the same transaction as the append.
  *
  * @example
- *   const users = createUserCommands({ db, mailer, translations, logger, publicUrl });
+ *   const users = createUserCommands({ db, store: ctx.eventStore, mailer, translations, logger, publicUrl });
  *   const { userId } = await users.register({ tenantId, email, role: 'user', registrationSource: 'admin_invite', language: 'de' }, actor);
  */
 export function createUserCommands(deps: UserCommandDeps) {
-  const { db } = deps;
-  const store = createEventStore({ db, inlineProjections: [userProfilesProjection] });
+  const { db, store } = deps;
 
   function refused(refusal: GateRefusal, gate: TenantGate): Error {
     switch (refusal) {
