@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PLATFORM_TENANT_ID, type Database } from '../../framework/db/index.ts';
-import { createEventStore, type Transaction } from '../../framework/eventstore/index.ts';
+import type { EventStore, Transaction } from '../../framework/eventstore/index.ts';
 import { handleCommand } from '../../framework/cqrs/handle-command.ts';
 import type { Language, Translations } from '../../framework/i18n/index.ts';
 import { renderMail, type Mailer } from '../../framework/mail/index.ts';
@@ -14,12 +14,13 @@ import type { RegistrationSource, User } from './domain.ts';
 import { userErrors } from './errors.ts';
 import { userStreamId, type UserEvent } from './events.ts';
 import { consumeInvitation, createInvitation, invitationTenant, revokeInvitations } from './invitations.ts';
-import { userProfilesProjection } from './projections.ts';
 import { normalizeEmail } from './validators.ts';
 import { readUser } from './queries.ts';
 
 export type UserCommandDeps = {
   db: Database;
+  /** The platform's event store; `userProfilesProjection` must be among its inline projections. */
+  store: EventStore;
   mailer: Mailer;
   translations: Translations;
   logger: Logger;
@@ -36,12 +37,11 @@ type AfterCommit = () => Promise<void>;
  * in the same transaction as the append.
  *
  * @example
- *   const users = createUserCommands({ db, mailer, translations, logger, publicUrl });
+ *   const users = createUserCommands({ db, store: ctx.eventStore, mailer, translations, logger, publicUrl });
  *   const { userId } = await users.register({ tenantId, email, role: 'user', registrationSource: 'admin_invite', language: 'de' }, actor);
  */
 export function createUserCommands(deps: UserCommandDeps) {
-  const { db } = deps;
-  const store = createEventStore({ db, inlineProjections: [userProfilesProjection] });
+  const { db, store } = deps;
 
   function refused(refusal: GateRefusal, gate: TenantGate): Error {
     switch (refusal) {
@@ -57,9 +57,9 @@ export function createUserCommands(deps: UserCommandDeps) {
   }
 
   /** Claims, then the seat/admin guard last, so the contended rows are locked as briefly as possible. */
-  async function guard(tx: Transaction, tenantId: string, userId: string, before: UserState, after: UserState, events: UserEvent[], gate: TenantGate, claimed = false) {
-    if (!claimed) for (const event of events) await guardEvent(tx, event, before);
-    const user = await readUser(tx, tenantId, userId);
+  async function guard(tx: Transaction, tenantId: string, userId: string, before: UserState, after: UserState, events: UserEvent[], gate: TenantGate, registered?: User) {
+    if (!registered) for (const event of events) await guardEvent(tx, event, before);
+    const user = registered ?? await readUser(tx, tenantId, userId);
     const was = userCounts(before);
     const now = userCounts(after);
     const refusal = await applySeatDelta(tx, tenantId, { seats: now.seats - was.seats, admins: now.admins - was.admins, activeMembers: now.activeMembers - was.activeMembers });
@@ -89,7 +89,7 @@ export function createUserCommands(deps: UserCommandDeps) {
       for (const event of events) await guardEvent(tx, event, before);
       await store.append(userStreamId(userId), events.map((e) => ({ type: e.type, data: e.data })), { expectedVersion: 'no_stream', context: { ...context, tenantId }, tx });
       const state = events.reduce(userDecider.evolve, before);
-      return { events, state, gate, user: await guard(tx, tenantId, userId, before, state, events, gate, true) };
+      return { events, state, gate, user: await guard(tx, tenantId, userId, before, state, events, gate, registeredUser(events, gate.at)) };
     }
     let before: UserState = userDecider.initialState();
     let user: User | null = null;
@@ -219,3 +219,12 @@ export function createUserCommands(deps: UserCommandDeps) {
 }
 
 export type UserCommands = ReturnType<typeof createUserCommands>;
+
+/** The profile a registration creates, as the read model stores it (timestamps = the transaction's). */
+function registeredUser(events: UserEvent[], at: Date): User | undefined {
+  const event = events[0];
+  if (event?.type !== 'user.registered') return undefined;
+  const { userId, tenantId, email, displayName, role, status, metadata } = event.data;
+  const stamp = at.toISOString();
+  return { userId, tenantId, email, displayName, role, status, metadata, createdAt: stamp, updatedAt: stamp, lastLogin: null };
+}

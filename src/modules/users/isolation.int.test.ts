@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
-import { createIdentityTestApp, type IdentityTestApp } from '../../../test/support/identity.ts';
+import { createIdentityTestApp, eventually, type IdentityTestApp } from '../../../test/support/identity.ts';
 import { asSystemAdmin, asTenantUser } from '../../../test/support/test-auth.ts';
 
 const TABLES = ['unique_claims', 'tenant_gates', 'tenant_seat_stripes', 'user_invitations', 'tenant_details', 'tenant_metrics', 'user_profiles', 'idempotency_keys'];
@@ -33,6 +33,7 @@ describe('row-level security (SQL, runtime role)', () => {
   });
 
   it('without a tenant set, every table returns zero rows', async () => {
+    await eventually(async () => (await t.db.system.query('SELECT 1 FROM tenant_metrics')).rowCount);
     for (const table of TABLES) {
       const owner = await t.db.system.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
       assert.ok(owner.rows[0]!.n > 0, `${table} has rows`);

@@ -1,7 +1,7 @@
 import type { AcciModule } from '../../framework/module.ts';
 import { registerIdempotency } from '../../framework/http/idempotency.ts';
-import { createProjectionRunner, type ProjectionRunner } from '../../framework/projections/index.ts';
-import { registerTenantRoutes, tenantMetricsProjection } from '../tenants/index.ts';
+import { registerTenantRoutes, tenantDetailsProjection, tenantMetricsProjection } from '../tenants/index.ts';
+import { userProfilesProjection } from './projections.ts';
 import { registerUserRoutes } from './routes.ts';
 import { identityServices, type IdentityOptions } from './service.ts';
 import { runDueWork } from './due.ts';
@@ -14,28 +14,22 @@ import { runDueWork } from './due.ts';
  *   export const modules = [...createIdentityModules(), authModule];
  */
 export function createIdentityModules(options: IdentityOptions & { dueWorkIntervalMs?: number } = {}): AcciModule[] {
-  let metricsRunner: ProjectionRunner | undefined;
   let dueTimer: NodeJS.Timeout | undefined;
   let dueRun: Promise<unknown> | undefined;
   const tenants: AcciModule = {
     name: 'tenants',
+    /** Tenant details change in the append's transaction; tenant metrics follow asynchronously (the platform runs the runner). */
+    inlineProjections: [tenantDetailsProjection],
+    projections: [tenantMetricsProjection],
     register(app, context) {
       const services = identityServices(context, options);
       registerIdempotency(app, { db: context.db.app });
       registerTenantRoutes(app, { db: context.db.app, commands: services.tenants });
     },
-    /** Tenant metrics (user counts, last activity) follow the events asynchronously, off the write path. */
-    async start(context) {
-      metricsRunner = createProjectionRunner({ projection: tenantMetricsProjection, db: context.db.system, logger: context.logger, metrics: context.metrics });
-      await metricsRunner.start();
-    },
-    async stop() {
-      await metricsRunner?.stop();
-      metricsRunner = undefined;
-    },
   };
   const users: AcciModule = {
     name: 'users',
+    inlineProjections: [userProfilesProjection],
     register(app, context) {
       const services = identityServices(context, options);
       registerIdempotency(app, { db: context.db.app });

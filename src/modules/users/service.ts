@@ -3,9 +3,9 @@ import type { Database } from '../../framework/db/index.ts';
 import type { Translations } from '../../framework/i18n/index.ts';
 import { mailerFromEnvironment, type Mailer } from '../../framework/mail/index.ts';
 import type { Logger } from '../../framework/observability/index.ts';
-import { createTenantCommands, createTenantStore, findTenant, type TenantCommands } from '../tenants/index.ts';
+import type { EventStore } from '../../framework/eventstore/index.ts';
+import { createTenantCommands, findTenant, type TenantCommands } from '../tenants/index.ts';
 import { createUserCommands, type UserCommands } from './commands.ts';
-import { userProfilesProjection } from './projections.ts';
 import { findUserForLogin, getUser } from './queries.ts';
 
 export type IdentityOptions = {
@@ -15,7 +15,8 @@ export type IdentityOptions = {
   publicUrl?: string;
 };
 
-export type IdentityContext = { db: { app: Database; system?: Database }; logger: Logger; translations: Translations };
+/** What the services need from the module context (the platform's event store carries the inline read models). */
+export type IdentityContext = { db: { app: Database; system?: Database }; logger: Logger; translations: Translations; eventStore: EventStore };
 
 export type IdentityServices = { db: Database; tenants: TenantCommands; users: UserCommands; mailer: Mailer };
 
@@ -30,12 +31,12 @@ export function identityServices(context: IdentityContext, options: IdentityOpti
   const existing = cache.get(db);
   if (existing) return existing;
   const mailer = options.mailer ?? mailerFromEnvironment(context.logger);
-  const tenantStore = createTenantStore(db, [userProfilesProjection]);
+  const store = context.eventStore;
   const users = createUserCommands({
-    db, mailer, translations: context.translations, logger: context.logger,
+    db, store, mailer, translations: context.translations, logger: context.logger,
     publicUrl: options.publicUrl ?? process.env.PUBLIC_URL ?? 'http://localhost:8080',
   });
-  const tenants = createTenantCommands({ db, store: tenantStore, provisionAdmin: users.provisionAdmin });
+  const tenants = createTenantCommands({ db, store, provisionAdmin: users.provisionAdmin });
   const services = { db, tenants, users, mailer };
   cache.set(db, services);
   return services;
