@@ -13,7 +13,7 @@ import { Type } from 'typebox';
 import { createDatabase } from '../src/framework/db/index.ts';
 import { createEventStore, type NewEvent } from '../src/framework/eventstore/index.ts';
 import { createCommandBus, createSnapshotStore, handleCommand, loadAggregate, standardCommandMiddleware } from '../src/framework/cqrs/index.ts';
-import { counterDecider } from '../src/framework/cqrs/counter.fixture.ts';
+import { counterDecider } from '../test/support/counter-decider.ts';
 import { createLogger } from '../src/framework/observability/index.ts';
 import { RUNTIME_ROLE } from '../src/platform/database/roles.ts';
 import { benchDatabase } from './database.ts';

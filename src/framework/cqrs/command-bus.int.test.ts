@@ -11,7 +11,7 @@ import { createCommandBus, type CommandBus, type CommandMiddleware } from './com
 import { handleCommand } from './handle-command.ts';
 import { pruneCommandLog } from './command-log.ts';
 import { standardCommandMiddleware } from './standard.ts';
-import { counterDecider } from './counter.fixture.ts';
+import { counterDecider } from '../../../test/support/counter-decider.ts';
 
 let db: TestDatabase;
 let store: PostgresEventStore;

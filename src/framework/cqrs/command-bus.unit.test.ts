@@ -184,7 +184,7 @@ describe('logging middleware', () => {
     assert.equal(lines[0]?.tenantId, TENANT);
     assert.equal(lines[0]?.userId, 'u-alice');
     assert.equal(typeof lines[0]?.durationMs, 'number');
-    assert.equal(lines[3]?.level, 'error');
+    assert.equal(lines[3]?.level, 50, 'pino level error');
     assert.doesNotMatch(JSON.stringify(lines), /hunter2/);
     const exposition = await metrics.registry.metrics();
     assert.match(exposition, /acci_commands_total\{type="user.set_password",outcome="ok"\} 1/);

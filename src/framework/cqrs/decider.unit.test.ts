@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fold } from './decider.ts';
-import { counterDecider } from './counter.fixture.ts';
+import { counterDecider } from '../../../test/support/counter-decider.ts';
 
 describe('fold', () => {
   it('folds events from the initial state or from a given state', () => {

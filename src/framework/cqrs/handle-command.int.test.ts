@@ -8,7 +8,7 @@ import { createEventStore, type EventStore, type NewEvent, type PostgresEventSto
 import { handleCommand, loadAggregate } from './handle-command.ts';
 import { createSnapshotStore, type SnapshotStore } from './snapshots.ts';
 import { streamsInTurn } from './stream-queue.ts';
-import { counterDecider } from './counter.fixture.ts';
+import { counterDecider } from '../../../test/support/counter-decider.ts';
 import type { Decider } from './decider.ts';
 
 let db: TestDatabase;
