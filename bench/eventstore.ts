@@ -2,6 +2,7 @@
  * `npm run bench -- eventstore`: the event store against its physical limit (raw pg INSERTs of the
  * same payload, same database, same run) and against Emmett's PostgreSQL event store.
  *   a  raw single-row INSERT transactions at c16                      (the limit for b)
+ *      and, for context, the same rows INSERTed straight into the events table (schema cost)
  *   b  append_single_c16: one event per append, new stream each, c16   (ACCI and Emmett)
  *   c  append_batch100: 100 events per append vs raw 100-row INSERTs  (ACCI and Emmett)
  *   d  projection_catchup: an async runner over 100k events (read + upsert + checkpoint)
@@ -16,7 +17,7 @@ import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import { concurrently, percentile, report, result, round } from './lib.ts';
 import { benchDatabase } from './database.ts';
 import { createDatabase } from '../src/framework/db/index.ts';
-import { createEventStore } from '../src/framework/eventstore/index.ts';
+import { createEventStore, uuidv7 } from '../src/framework/eventstore/index.ts';
 import { createProjectionRunner, defineProjection } from '../src/framework/projections/index.ts';
 
 const CONCURRENCY = 16;
@@ -37,6 +38,9 @@ const context = { tenantId, correlationId: randomUUID() };
 
 const data = { amount: 42, currency: 'EUR', note: 'x'.repeat(160) };
 const payload = JSON.stringify(data);
+const metadata = JSON.stringify({ correlationId: context.correlationId, causationId: null, userId: null });
+/** The same rows written straight into the events table (owner, no store logic): what the schema itself costs. */
+const EVENT_INSERT = 'INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata)';
 const batchOf = (type: string) => Array.from({ length: 100 }, () => ({ type, data }));
 
 try {
@@ -64,6 +68,7 @@ try {
   log('a/b: single-event appends at c16 (raw INSERT, ACCI, Emmett) ...');
   const single = await interleaved({
     raw: () => raw.query({ name: 'raw1', text: 'INSERT INTO bench_raw (data) VALUES ($1)', values: [payload] }),
+    table: () => raw.query({ name: 'table1', text: `${EVENT_INSERT} VALUES ($1, $2, 1, $3, 'bench.table', 1, $4, $5)`, values: [tenantId, randomUUID(), uuidv7(), payload, metadata] }),
     acci: () => store.append(randomUUID(), [{ type: 'bench.single', data }], { expectedVersion: 'no_stream', context }),
     emmett: () => emmett.appendToStream(`single-${randomUUID()}`, [{ type: 'bench.single', data }], { expectedStreamVersion: STREAM_DOES_NOT_EXIST }),
   }, 1);
@@ -72,6 +77,11 @@ try {
   const rawRows = Array.from({ length: 100 }, () => payload);
   const batch = await interleaved({
     raw: () => raw.query({ name: 'raw100', text: 'INSERT INTO bench_raw (data) SELECT unnest($1::jsonb[])', values: [rawRows] }),
+    table: () => raw.query({
+      name: 'table100',
+      text: `${EVENT_INSERT} SELECT $1, $2, x.ord, x.id, 'bench.table', 1, x.data, $3 FROM unnest($4::uuid[], $5::jsonb[]) WITH ORDINALITY AS x(id, data, ord)`,
+      values: [tenantId, randomUUID(), metadata, Array.from({ length: 100 }, () => uuidv7()), rawRows],
+    }),
     acci: () => store.append(randomUUID(), batchOf('bench.batch'), { expectedVersion: 'no_stream', context }),
     emmett: () => emmett.appendToStream(`batch-${randomUUID()}`, batchOf('bench.batch'), { expectedStreamVersion: STREAM_DOES_NOT_EXIST }),
   }, 100);
@@ -93,6 +103,9 @@ try {
     },
     reset: async (tx) => { await tx.query('TRUNCATE bench_counts'); },
   });
+  // Measure steady state: statistics current, the write burst above flushed by a checkpoint.
+  await raw.query('ANALYZE events');
+  await raw.query('CHECKPOINT');
   const catchUpRunner = createProjectionRunner({ projection: counts, db: system, batchSize: 5_000 });
   const catchUpStarted = performance.now();
   const caughtUp = await catchUpRunner.catchUp();
@@ -102,6 +115,7 @@ try {
   if (counted !== caughtUp || caughtUp < CATCHUP_EVENTS) throw new Error(`catch-up applied ${caughtUp}, counted ${counted}`);
 
   log('e: append → NOTIFY → projection applied, one event at a time ...');
+  await raw.query('CHECKPOINT');
   const waiting = new Map<string, () => void>();
   const latency = defineProjection({
     name: 'bench_latency',
@@ -136,8 +150,10 @@ try {
 
   const results = [
     result('raw_insert_c16', single.raw!, 'rows/s', { notes: 'single-row INSERT transactions, same jsonb payload, pg, c16' }),
+    result('events_table_insert_c16', single.table!, 'rows/s', { limit: single.raw!, notes: 'bare INSERT of one event row into the events table (4 indexes), owner: the schema\'s own cost' }),
     result('append_single_c16', single.acci!, 'events/s', { limit: single.raw!, peers: { emmett: single.emmett! }, notes: 'one event per append, new stream each (no_stream), runtime role with RLS' }),
     result('raw_insert_batch100', batch.raw!, 'rows/s', { notes: '100-row INSERT statements, c16' }),
+    result('events_table_insert_batch100', batch.table!, 'rows/s', { limit: batch.raw!, notes: 'bare 100-row INSERT into the events table, owner' }),
     result('append_batch100', batch.acci!, 'events/s', { limit: batch.raw!, peers: { emmett: batch.emmett! }, notes: '100 events per append, new stream each, c16' }),
     result('projection_catchup', caughtUp / catchUpSeconds, 'events/s', { notes: `${caughtUp} events, batches of 5000: read + upsert + checkpoint per batch` }),
     result('append_to_projection_p50_ms', percentile(latencies, 50), 'ms', { notes: `${latencies.length} sequential appends` }),

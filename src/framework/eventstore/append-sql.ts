@@ -52,7 +52,15 @@ function statementText(mode: AppendMode, batch: boolean, inCallerTransaction: bo
   const precondition = mode === 'stream_exists' ? 'base.v > 0' : 'true';
   // OFFSET 0 keeps `scope` a separate plan node, computed before anything that references it.
   const scope = inCallerTransaction ? 'SELECT true AS ok' : `SELECT set_config('app.tenant_id', $1::text, true) IS NOT NULL AS ok OFFSET 0`;
-  const insert = `INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+  const columns = 'INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata)';
+  // `no_stream` reads nothing, so the tenant can be set while the row is formed (set_config returns
+  // it), before row-level security checks the row: the plainest statement for the commonest append.
+  const tenant = inCallerTransaction ? '$1::uuid' : `set_config('app.tenant_id', $1::text, true)::uuid`;
+  const insert = mode === 'no_stream'
+    ? batch
+      ? `${columns} SELECT ${tenant}, $2::text, x.ord, x.id, x.type, x.v, x.data, $3::jsonb FROM ${source} ORDER BY x.ord`
+      : `${columns} VALUES (${tenant}, $2::text, 1, $4::uuid, $5::text, $6::int, $7::jsonb, $3::jsonb)`
+    : `${columns}
   SELECT $1::uuid, $2::text, base.v + x.ord, x.id, x.type, x.v, x.data, $3::jsonb
     FROM (${scope}) scope
    CROSS JOIN LATERAL (${base}) base

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/index.ts';
 import type { Metrics } from '../observability/index.ts';
 import { applyToProjection, type Projection } from '../projections/types.ts';
@@ -11,6 +10,7 @@ import {
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.ts';
 import { START, type AppendOptions, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent, type RecordedEvent, type Transaction } from './types.ts';
 import { createUpcasters, type Upcaster, type Upcasters } from './upcasters.ts';
+import { uuidv7 } from './uuid7.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS} FROM acci_read_stream($1, $2, $3, $4)`;
@@ -103,7 +103,7 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
       if (events.length === 0) throw eventStoreErrors.invalidAppend('no events');
       assertTenant(appendOptions.context.tenantId);
       assertExpected(appendOptions.expectedVersion);
-      const ids = events.map((e) => e.eventId ?? randomUUID());
+      const ids = events.map((e) => e.eventId ?? uuidv7());
       const { tx } = appendOptions;
       const needsTransaction = !tx && events.some((e) => inlineTypes.has(e.type));
       const retryRaces = !tx && readsCurrentVersion(modeOf(appendOptions.expectedVersion));

@@ -162,6 +162,9 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     const from = checkpoint!;
     const to = checkpointOf(events[events.length - 1]!);
     await db.transaction(async (tx) => {
+      // Read models and their checkpoint commit or vanish together, so a server crash that loses
+      // the last unflushed commits only makes the runner replay them: no fsync wait needed.
+      await tx.query('SET LOCAL synchronous_commit = off');
       if (!(await advanceCheckpoint(tx, name, from, to))) throw new CheckpointMoved();
       await write(tx);
     });
