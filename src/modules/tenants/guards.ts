@@ -69,14 +69,16 @@ export type TenantGateRow = {
   seats: number;
   /** Active users who are not admins. */
   activeMembers: number;
+  /** The transaction's timestamp (`now()`), which is also the timestamp of events it appends. */
+  at: Date;
 };
 
 export type GateFacts = { name: string; status: GateStatus; seatLimit: number; selfService: boolean };
 
-type GateSqlRow = { name: string; status: GateStatus; seat_limit: number; self_service: boolean; admins: number; seats: number; active_members: number };
+type GateSqlRow = { name: string; status: GateStatus; seat_limit: number; self_service: boolean; admins: number; seats: number; active_members: number; at: Date };
 const toGate = (row: GateSqlRow): TenantGateRow => ({
   name: row.name, status: row.status, seatLimit: row.seat_limit, selfService: row.self_service, admins: row.admins,
-  seats: row.seats, activeMembers: row.active_members,
+  seats: row.seats, activeMembers: row.active_members, at: row.at,
 });
 
 /** Spreads the seats still free over the stripes (stripe allowances add up to the seat limit). */
@@ -103,7 +105,7 @@ export async function createGate(tx: Transaction, tenantId: string, facts: GateF
 export async function readGate(tx: Transaction, tenantId: string): Promise<TenantGateRow | null> {
   const result = await tx.query<GateSqlRow>(
     `SELECT g.name, g.status, g.seat_limit, g.self_service, g.admins,
-            coalesce(sum(s.used), 0)::int AS seats, coalesce(sum(s.active_members), 0)::int AS active_members
+            coalesce(sum(s.used), 0)::int AS seats, coalesce(sum(s.active_members), 0)::int AS active_members, now() AS at
        FROM tenant_gates g LEFT JOIN tenant_seat_stripes s ON s.tenant_id = g.tenant_id
       WHERE g.tenant_id = $1 GROUP BY g.tenant_id`,
     [tenantId],
@@ -117,7 +119,7 @@ export async function readGate(tx: Transaction, tenantId: string): Promise<Tenan
  */
 export async function lockGate(tx: Transaction, tenantId: string): Promise<TenantGateRow | null> {
   const gate = await tx.query<GateSqlRow>(
-    'SELECT name, status, seat_limit, self_service, admins, 0 AS seats, 0 AS active_members FROM tenant_gates WHERE tenant_id = $1 FOR UPDATE',
+    'SELECT name, status, seat_limit, self_service, admins, 0 AS seats, 0 AS active_members, now() AS at FROM tenant_gates WHERE tenant_id = $1 FOR UPDATE',
     [tenantId],
   );
   if (!gate.rows[0]) return null;

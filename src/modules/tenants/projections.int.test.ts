@@ -64,9 +64,10 @@ describe('tenant projections', () => {
       { type: 'user.deactivated', streamId: `user-${U1}`, data: { userId: U1, tenantId: id, reason: 'inactive', deactivationType: 'temporary', reactivationDate: '2030-01-01T00:00:00.000Z', previousStatus: 'invited' } },
       { type: 'user.reactivated', streamId: `user-${U1}`, data: { userId: U1, tenantId: id, status: 'invited', automatic: true } },
       { type: 'user.invitation_accepted', streamId: `user-${U1}`, data: { userId: U1, tenantId: id } },
+      { type: 'auth.login_succeeded', streamId: `session-${U1}`, data: { userId: U1, tenantId: id } },
     ).then(async (q) => {
-      const row = (await q.query('SELECT email, email_lower, display_name, status, reactivation_date, email_confirmed, version FROM user_profiles WHERE tenant_id = $1', [id])).rows[0];
-      assert.deepEqual(row, { email: 'New@Acme.test', email_lower: 'new@acme.test', display_name: 'New', status: 'active', reactivation_date: null, email_confirmed: true, version: '5' });
+      const row = (await q.query('SELECT email, email_lower, display_name, status, reactivation_date, email_confirmed, version, last_login IS NOT NULL AS logged_in FROM user_profiles WHERE tenant_id = $1', [id])).rows[0];
+      assert.deepEqual(row, { email: 'New@Acme.test', email_lower: 'new@acme.test', display_name: 'New', status: 'active', reactivation_date: null, email_confirmed: true, version: '5', logged_in: true });
     });
   });
 });

@@ -28,6 +28,8 @@ export type TenantGate = {
   admins: number;
   /** The tenant's name, for mails (null for the platform tenant). */
   name: string | null;
+  /** The transaction's timestamp: the timestamp of the events it appends. */
+  at: Date;
 };
 
 /**
@@ -43,9 +45,9 @@ export async function tenantGateForUserCommand(tx: Transaction, tenantId: string
     await createGate(tx, tenantId, { name: 'ACCI', status: 'active', seatLimit: 1_000_000, selfService: false });
     row = await readGate(tx, tenantId);
   }
-  if (!row) return { status: 'none', allowsSelfService: false, seatLimit: 0, seats: 0, admins: 0, name: null };
+  if (!row) return { status: 'none', allowsSelfService: false, seatLimit: 0, seats: 0, admins: 0, name: null, at: new Date() };
   return {
     status: row.status, allowsSelfService: row.selfService, seatLimit: row.seatLimit, seats: row.seats, admins: row.admins,
-    name: tenantId === PLATFORM_TENANT_ID ? null : row.name,
+    name: tenantId === PLATFORM_TENANT_ID ? null : row.name, at: row.at,
   };
 }

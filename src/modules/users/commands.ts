@@ -57,9 +57,9 @@ export function createUserCommands(deps: UserCommandDeps) {
   }
 
   /** Claims, then the seat/admin guard last, so the contended rows are locked as briefly as possible. */
-  async function guard(tx: Transaction, tenantId: string, userId: string, before: UserState, after: UserState, events: UserEvent[], gate: TenantGate, claimed = false) {
-    if (!claimed) for (const event of events) await guardEvent(tx, event, before);
-    const user = await readUser(tx, tenantId, userId);
+  async function guard(tx: Transaction, tenantId: string, userId: string, before: UserState, after: UserState, events: UserEvent[], gate: TenantGate, registered?: User) {
+    if (!registered) for (const event of events) await guardEvent(tx, event, before);
+    const user = registered ?? await readUser(tx, tenantId, userId);
     const was = userCounts(before);
     const now = userCounts(after);
     const refusal = await applySeatDelta(tx, tenantId, { seats: now.seats - was.seats, admins: now.admins - was.admins, activeMembers: now.activeMembers - was.activeMembers });
@@ -89,7 +89,7 @@ export function createUserCommands(deps: UserCommandDeps) {
       for (const event of events) await guardEvent(tx, event, before);
       await store.append(userStreamId(userId), events.map((e) => ({ type: e.type, data: e.data })), { expectedVersion: 'no_stream', context: { ...context, tenantId }, tx });
       const state = events.reduce(userDecider.evolve, before);
-      return { events, state, gate, user: await guard(tx, tenantId, userId, before, state, events, gate, true) };
+      return { events, state, gate, user: await guard(tx, tenantId, userId, before, state, events, gate, registeredUser(events, gate.at)) };
     }
     let before: UserState = userDecider.initialState();
     let user: User | null = null;
@@ -219,3 +219,12 @@ export function createUserCommands(deps: UserCommandDeps) {
 }
 
 export type UserCommands = ReturnType<typeof createUserCommands>;
+
+/** The profile a registration creates, as the read model stores it (timestamps = the transaction's). */
+function registeredUser(events: UserEvent[], at: Date): User | undefined {
+  const event = events[0];
+  if (event?.type !== 'user.registered') return undefined;
+  const { userId, tenantId, email, displayName, role, status, metadata } = event.data;
+  const stamp = at.toISOString();
+  return { userId, tenantId, email, displayName, role, status, metadata, createdAt: stamp, updatedAt: stamp, lastLogin: null };
+}

@@ -28,6 +28,7 @@ describe('POST /tenants/{tenantId}/users', () => {
     assert.equal(user.email, 'Grace@Example.org');
     assert.equal(user.tenantId, tenantId);
     assert.equal(res.headers.location, `${users()}/${user.userId}`);
+    assert.deepEqual((await t.http.inject({ method: 'GET', url: `${users()}/${user.userId}`, headers: admin })).json(), user, 'the 201 body is the stored profile');
     const mail = mailText(t.mails().find((m) => m.includes('Grace@') || m.includes('grace@')) ?? '');
     assert.match(mail, /Subject: Invitation à rejoindre/);
     assert.match(mail, /token=/);
