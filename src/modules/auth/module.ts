@@ -94,8 +94,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
 
   const prepare = (context: ModuleContext) => (ready ??= (async () => {
     const d = build(context);
-    await d.keys.ensureActive();
-    await d.revoked.start();
+    await Promise.all([d.keys.ensureActive(), d.revoked.start()]);
   })());
 
   return {

@@ -89,8 +89,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
   }
 
   async function reload(): Promise<void> {
-    await loadPublic(system);
-    await loadSigning();
+    await Promise.all([loadPublic(system), loadSigning()]);
   }
 
   async function rotateIn(tx: Queryable): Promise<string> {

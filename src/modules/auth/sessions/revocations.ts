@@ -69,13 +69,21 @@ export function createRevocationSet(options: RevocationSetOptions): RevocationSe
     options.channels?.[message.channel]?.();
   };
 
+  /** Gives the listening connection up for good: listeners off, connection closed (LISTEN is per connection). */
+  function discard(connection: pg.PoolClient): void {
+    connection.removeListener('notification', onNotification);
+    connection.removeAllListeners('error');
+    connection.on('error', () => undefined);
+    connection.release(true);
+  }
+
   async function connect(): Promise<void> {
     const next = await system.pool.connect();
     next.on('notification', onNotification);
     next.on('error', (error) => {
       logger.warn({ err: error }, 'auth revocation listener lost its connection; reconnecting');
-      next.release(true);
       if (client === next) client = undefined;
+      discard(next);
       scheduleReconnect();
     });
     await next.query(`LISTEN ${REVOKED_CHANNEL}`);
@@ -121,11 +129,7 @@ export function createRevocationSet(options: RevocationSetOptions): RevocationSe
       if (reconnecting) clearTimeout(reconnecting);
       const current = client;
       client = undefined;
-      if (current) {
-        current.removeListener('notification', onNotification);
-        await current.query(`UNLISTEN *`).catch(() => undefined);
-        current.release();
-      }
+      if (current) discard(current);
     },
     size: () => entries.size,
   };
