@@ -48,7 +48,9 @@ export function loadTranslations(directory: string): Translations {
     const bundle = bundles.get(language);
     const message = bundle?.getMessage(key);
     if (!bundle || !message?.value) return undefined;
-    return bundle.formatPattern(message.value, params);
+    // Collecting errors keeps a missing variable from throwing: it renders as {$name} instead.
+    const errors: Error[] = [];
+    return bundle.formatPattern(message.value, params, errors);
   };
 
   return {

@@ -193,6 +193,12 @@ export async function applySeatDelta(tx: Transaction, tenantId: string, delta: S
   if (delta.seats === 0 && delta.activeMembers === 0) return null;
   const fast = await tx.query(STRIPE_FAST, [tenantId, delta.seats, delta.activeMembers]);
   if (fast.rowCount === 1) return null;
+  if (delta.seats !== 0 && delta.activeMembers !== 0) {
+    // A user's seat and its active membership may have been counted in different stripes
+    // (invited in one, activated in another): move each on its own.
+    return (await applySeatDelta(tx, tenantId, { seats: delta.seats, admins: 0, activeMembers: 0 }))
+      ?? applySeatDelta(tx, tenantId, { seats: 0, admins: 0, activeMembers: delta.activeMembers });
+  }
   const gate = await lockGate(tx, tenantId);
   if (!gate) return 'missing';
   if ((delta.seats > 0 || delta.activeMembers > 0) && gate.status !== 'active') return 'not_active';

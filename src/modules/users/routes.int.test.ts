@@ -144,6 +144,19 @@ describe('GET/PATCH /tenants/{tenantId}/users/{userId}', () => {
 });
 
 describe('POST .../deactivate and .../reactivate', () => {
+  it('deactivates users who accepted their invitation (seat and membership counted in different stripes)', async () => {
+    // Stripes are picked at random, so several users make a split between two stripes near certain.
+    for (let i = 0; i < 8; i++) {
+      const email = `accepted${i}@example.org`;
+      const created = (await invite({ email, role: 'user' })).json();
+      const mail = t.mails().find((m) => mailText(m).includes(email));
+      await identity(t.context).acceptInvitation(tokenOf(mailText(mail ?? '')));
+      const done = await t.http.inject({ method: 'POST', url: `${users()}/${created.userId}/deactivate`, headers: admin, payload: { reason: 'admin_action', deactivationType: 'permanent' } });
+      assert.equal(done.statusCode, 200, done.body);
+      assert.equal(done.json().status, 'deactivated');
+    }
+  });
+
   it('deactivates temporarily with a future date and reactivates', async () => {
     const created = (await invite({ email: 'temp@example.org', role: 'user' })).json();
     const url = `${users()}/${created.userId}`;
