@@ -2,6 +2,7 @@ import { createLogger, type Logger } from '../framework/observability/index.ts';
 import type { Config } from './config.ts';
 import { connectDatabases, type Databases } from './database/connect.ts';
 import { buildApp, type App } from './app.ts';
+import type { AcciModule } from '../framework/module.ts';
 
 export type RunningServer = {
   app: App;
@@ -15,7 +16,11 @@ export function loggerFor(config: Config): Logger {
   return createLogger({ level: config.logLevel, format: config.logFormat });
 }
 
-export async function startServer(config: Config, logger: Logger = loggerFor(config)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger = loggerFor(config),
+  options: { modules?: readonly AcciModule[] } = {},
+): Promise<RunningServer> {
   const started = performance.now();
   const databases = await connectDatabases(config, logger);
   let app: App;
@@ -25,6 +30,7 @@ export async function startServer(config: Config, logger: Logger = loggerFor(con
       db: { app: databases.app, system: databases.system },
       trustProxy: config.trustProxy,
       bodyLimit: config.bodyLimit,
+      ...(options.modules ? { modules: options.modules } : {}),
     });
     await app.http.listen({ port: config.port, host: config.host });
     await app.startBackground();

@@ -15,6 +15,7 @@ import type { Logger, Metrics } from '../observability/index.ts';
 import { negotiateLanguage, type Language, type Translations } from '../i18n/index.ts';
 import { commonErrors } from '../errors/index.ts';
 import type { Authenticator } from './principal.ts';
+import { RequestLog } from './request-log.ts';
 import './principal.ts';
 import { buildProblem, sendProblem, toAppError } from './problem.ts';
 
@@ -72,10 +73,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   let requestCounter = 0;
   const app = Fastify({
     loggerInstance: options.logger,
-    disableRequestLogging: options.logRequests === false,
+    logController: new RequestLog(options.logRequests !== false),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    requestIdLogLabel: 'requestId',
     genReqId(raw: RawWithCorrelation) {
       raw[correlationOf] = correlationIdFor(raw.headers['x-correlation-id']);
       requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
@@ -120,13 +120,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   }
 
   app.addHook('onResponse', (request, reply, done) => {
-    const labels = {
-      method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      status_code: String(reply.statusCode),
-    };
-    metrics.httpRequests.inc(labels);
-    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 

@@ -6,8 +6,10 @@ import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom
  */
 export type Metrics = {
   registry: Registry;
-  httpRequests: Counter<'method' | 'route' | 'status_code'>;
+  /** Rate, errors and duration per route in one instrument: `_count` by status is the RED rate. */
   httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  /** Records one HTTP request; label children are cached so the hot path skips label hashing. */
+  observeHttp: (method: string, route: string, statusCode: number, seconds: number) => void;
   counter: <L extends string>(name: string, help: string, labelNames?: readonly L[]) => Counter<L>;
   histogram: <L extends string>(name: string, help: string, labelNames?: readonly L[], buckets?: number[]) => Histogram<L>;
   gauge: <L extends string>(name: string, help: string, labelNames?: readonly L[], collect?: (this: Gauge<L>) => void | Promise<void>) => Gauge<L>;
@@ -25,15 +27,28 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const gauge: Metrics['gauge'] = (name, help, labelNames = [], collect) =>
     existing(name) ?? new Gauge({ name, help, labelNames, registers: [registry], ...(collect ? { collect } : {}) });
 
+  const httpDuration = histogram(
+    'acci_http_request_duration_seconds',
+    'HTTP request duration by route template and status (its _count is the request rate)',
+    ['method', 'route', 'status_code'],
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  );
+  const children = new Map<string, { observe: (value: number) => void }>();
+  const observeHttp: Metrics['observeHttp'] = (method, route, statusCode, seconds) => {
+    const key = `${method} ${statusCode} ${route}`;
+    let child = children.get(key);
+    if (!child) {
+      child = httpDuration.labels({ method, route, status_code: String(statusCode) });
+      // Route templates are bounded; unmatched URLs share the label 'unmatched'.
+      if (children.size < 5_000) children.set(key, child);
+    }
+    child.observe(seconds);
+  };
+
   return {
     registry,
-    httpRequests: counter('acci_http_requests_total', 'HTTP requests answered', ['method', 'route', 'status_code']),
-    httpDuration: histogram(
-      'acci_http_request_duration_seconds',
-      'HTTP request duration',
-      ['method', 'route', 'status_code'],
-      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    ),
+    httpDuration,
+    observeHttp,
     counter,
     histogram,
     gauge,

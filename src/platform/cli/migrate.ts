@@ -3,10 +3,10 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import { connectDatabases } from '../database/connect.ts';
 import { migrationStatus, migrateUp } from '../database/migrate.ts';
-import { loggerFor } from '../server.ts';
+import { createLogger } from '../../framework/observability/index.ts';
 
 async function withOwner<T>(config: Config, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const logger = loggerFor({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat });
   const databases = await connectDatabases(config, logger, { migrate: false });
   const client = new pg.Client({ connectionString: databases.ownerUrl });
   try {

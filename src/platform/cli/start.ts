@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import type { Config } from '../config.ts';
-import { loggerFor, startServer } from '../server.ts';
 
 export function startCommand(config: () => Config): Command {
   return new Command('start')
     .description('Start the server (embedded PostgreSQL unless DATABASE_URL is set); SIGTERM drains and exits 0')
     .action(async () => {
       const settings = config();
+      // Loaded on demand so `--help` and configuration errors answer without loading the server.
+      const { loggerFor, startServer } = await import('../server.ts');
       const logger = loggerFor(settings);
       const server = await startServer(settings, logger);
       process.stdout.write(

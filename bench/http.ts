@@ -1,0 +1,60 @@
+/**
+ * `npm run bench -- http`: an ACCI route with the full hook chain (correlation id, principal
+ * hook, error mapping, request logging, metrics, response schema) against a bare Fastify route.
+ * Both servers run in a child process; autocannon runs here, so load generation does not share
+ * the servers' event loop. Figure: route_rps; limit: the bare route's rps.
+ */
+import { fork } from 'node:child_process';
+import Fastify from 'fastify';
+import { pino } from 'pino';
+import { Type } from 'typebox';
+import { createHttpServer } from '../src/framework/http/index.ts';
+import { createMetrics, createLogger } from '../src/framework/observability/index.ts';
+import { translations } from '../src/platform/app.ts';
+import { load, report, result } from './lib.ts';
+
+const payload = { id: '7f9c1e8e-3f3a-4a53-9a51-2d8b8c1b8e11', name: 'Acme Corporation', status: 'active', plan: 'professional' };
+
+async function serve(): Promise<void> {
+  const bare = Fastify({ logger: false });
+  bare.get('/item', async () => payload);
+  // Logging stays on (info, JSON) but goes to /dev/null: we measure the cost of producing it.
+  const logger = createLogger({ level: 'info', format: 'json' }, pino.destination({ dest: '/dev/null', sync: false }));
+  const acci = createHttpServer({ logger, metrics: createMetrics(), translations: translations(), authenticate: async () => null });
+  acci.get('/api/v1/item', {
+    schema: { response: { 200: Type.Object({ id: Type.String(), name: Type.String(), status: Type.String(), plan: Type.String() }) } },
+  }, async () => payload);
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  await acci.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app: typeof bare | typeof acci) => {
+    const address = app.server.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  };
+  process.send?.({ bare: port(bare), acci: port(acci) });
+  process.on('disconnect', () => process.exit(0));
+}
+
+async function measure(): Promise<void> {
+  const duration = Number(process.env.BENCH_DURATION ?? 5);
+  const child = fork(import.meta.filename, ['--serve'], { execArgv: ['--import', 'tsx'] });
+  const ports = await new Promise<{ bare: number; acci: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { bare: number; acci: number }));
+    child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
+  });
+  const bareUrl = `http://127.0.0.1:${ports.bare}/item`;
+  const acciUrl = `http://127.0.0.1:${ports.acci}/api/v1/item`;
+  try {
+    await load({ url: bareUrl, duration: 1 }); // warm-up: JIT, connections
+    await load({ url: acciUrl, duration: 1 });
+    const limit = await load({ url: bareUrl, duration });
+    const ours = await load({ url: acciUrl, duration });
+    if (ours.non2xx > 0 || ours.errors > 0) throw new Error(`ACCI route answered ${ours.non2xx} non-2xx and ${ours.errors} errors`);
+    report('http', [
+      result('route_rps', ours.rps, 'req/s', { limit: limit.rps, notes: `p99 ${ours.p99} ms (bare ${limit.p99} ms), c16, ${duration}s each` }),
+    ]);
+  } finally {
+    child.disconnect();
+  }
+}
+
+await (process.argv.includes('--serve') ? serve() : measure());

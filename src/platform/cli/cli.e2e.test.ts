@@ -1,0 +1,100 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
+import { freePort } from '../../../test/support/template.ts';
+import { runCli, startServerProcess } from '../../../test/support/cli.ts';
+
+const assertOneLine = (stderr: string, setting: RegExp) => {
+  const lines = stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `expected one line, got:\n${stderr}`);
+  assert.match(lines[0]!, setting);
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+};
+
+describe('acci CLI: bad configuration ends with one line and exit code 2', { concurrency: true }, () => {
+  it('rejects a non-numeric PORT', async () => {
+    const res = await runCli(['start'], { PORT: 'abc' });
+    assert.equal(res.code, 2);
+    assertOneLine(res.stderr, /PORT must be a whole number/);
+  });
+
+  it('rejects an unknown LOG_LEVEL', async () => {
+    const res = await runCli(['start'], { LOG_LEVEL: 'loud' });
+    assert.equal(res.code, 2);
+    assertOneLine(res.stderr, /LOG_LEVEL must be one of fatal, error, warn, info/);
+  });
+
+  it('names an unreachable database', async () => {
+    const res = await runCli(['start'], { DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/nothing' });
+    assert.equal(res.code, 2);
+    assertOneLine(res.stderr, /Database unreachable: DATABASE_URL=postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/nothing/);
+    assert.doesNotMatch(res.stderr, /secret/, 'passwords never printed');
+  });
+
+  it('rejects a malformed DATABASE_URL and a missing config file', async () => {
+    const bad = await runCli(['migrate', 'status'], { DATABASE_URL: 'mysql://x' });
+    assert.equal(bad.code, 2);
+    assertOneLine(bad.stderr, /DATABASE_URL must use postgres:/);
+    const missing = await runCli(['start'], { ACCI_CONFIG: '/nonexistent/acci.json' });
+    assert.equal(missing.code, 2);
+    assertOneLine(missing.stderr, /ACCI_CONFIG names a file that does not exist/);
+  });
+
+  it('offers --help on every command', async () => {
+    const commands = [['--help'], ['start', '--help'], ['migrate', '--help'], ['migrate', 'status', '--help']];
+    const results = await Promise.all(commands.map((args) => runCli(args)));
+    results.forEach((res, i) => {
+      assert.equal(res.code, 0, commands[i]!.join(' '));
+      assert.match(res.stdout, /Usage: acci/);
+    });
+    const unknown = await runCli(['frobnicate']);
+    assert.equal(unknown.code, 2);
+  });
+});
+
+describe('acci against an external database (DATABASE_URL)', () => {
+  let db: TestDatabase;
+  before(async () => { db = await createTestDatabase(); });
+  after(() => db.drop());
+
+  it('reports migration status', async () => {
+    const res = await runCli(['migrate', 'status'], { DATABASE_URL: db.ownerUrl });
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /^applied\s+0001_platform\.sql/m);
+    const up = await runCli(['migrate', 'up'], { DATABASE_URL: db.ownerUrl });
+    assert.match(up.stdout, /up to date/);
+  });
+
+  it('starts, prints its URLs, and exits 0 within 10 s of SIGTERM', async () => {
+    const port = await freePort();
+    const server = await startServerProcess({ DATABASE_URL: db.ownerUrl }, port);
+    assert.match(server.output(), new RegExp(`Docs\\s+http://127\\.0\\.0\\.1:${port}/api/docs`));
+    const sent = performance.now();
+    server.child.kill('SIGTERM');
+    const code = await server.exited;
+    assert.equal(code, 0);
+    assert.ok(performance.now() - sent < 10_000);
+  });
+});
+
+describe('acci with the embedded PostgreSQL', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'acci-e2e-'));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('keeps data across restarts and is ready in under 5 s on the second start', async () => {
+    const env = { ACCI_DATA_DIR: dataDir, ACCI_EMBEDDED_PG_PORT: String(await freePort()) };
+    const first = await startServerProcess(env, await freePort(), 60_000);
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited, 0, first.output());
+
+    const second = await startServerProcess(env, await freePort());
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exited, 0, second.output());
+    assert.ok(second.readyMs < 5_000, `second start took ${Math.round(second.readyMs)} ms`);
+    const status = await runCli(['migrate', 'status'], env);
+    assert.match(status.stdout, /^applied\s+0001_platform\.sql/m, status.stderr);
+  });
+});

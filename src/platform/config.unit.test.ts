@@ -1,0 +1,55 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import fc from 'fast-check';
+import { ConfigError, SETTINGS, loadConfig } from './config.ts';
+
+const empty = mkdtempSync(join(tmpdir(), 'acci-config-'));
+
+it('has working defaults', () => {
+  const config = loadConfig({}, empty);
+  assert.equal(config.port, 8080);
+  assert.equal(config.logLevel, 'info');
+  assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.dataDir, '.acci');
+});
+
+it('names the setting in every error', () => {
+  const cases: Record<string, string> = {
+    PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'not a url', DATABASE_POOL_SIZE: '0',
+    REDIS_URL: 'http://x', TRUST_PROXY: 'maybe', ACCI_ADMIN_EMAIL: 'nope', LOG_FORMAT: 'xml',
+  };
+  for (const [name, value] of Object.entries(cases)) {
+    assert.throws(() => loadConfig({ [name]: value }, empty), (e: unknown) => e instanceof ConfigError && e.setting === name && e.message.includes(name), name);
+  }
+});
+
+it('rejects every PORT that is not a whole number in range', () => {
+  fc.assert(fc.property(fc.string().filter((s) => !/^\d+$/.test(s.trim()) && s !== ''), (port) => {
+    assert.throws(() => loadConfig({ PORT: port }, empty), ConfigError);
+  }));
+  fc.assert(fc.property(fc.integer({ min: 0, max: 65535 }), (port) => {
+    assert.equal(loadConfig({ PORT: String(port) }, empty).port, port);
+  }));
+  assert.throws(() => loadConfig({ PORT: '70000' }, empty), /between 0 and 65535/);
+});
+
+it('requires the admin e-mail and password together', () => {
+  assert.throws(() => loadConfig({ ACCI_ADMIN_EMAIL: 'admin@example.com' }, empty), /ACCI_ADMIN_PASSWORD/);
+});
+
+it('reads a JSON config file and lets the environment win', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'acci-config-'));
+  writeFileSync(join(dir, 'acci.config.json'), JSON.stringify({ PORT: 9000, LOG_LEVEL: 'debug' }));
+  assert.equal(loadConfig({}, dir).port, 9000);
+  assert.equal(loadConfig({ PORT: '9001' }, dir).port, 9001);
+  writeFileSync(join(dir, 'broken.json'), '{');
+  assert.throws(() => loadConfig({ ACCI_CONFIG: 'broken.json' }, dir), /ACCI_CONFIG file .* is not a JSON object/);
+});
+
+it('the README documents every setting', () => {
+  const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+  for (const setting of Object.values(SETTINGS)) assert.match(readme, new RegExp(`\`${setting.env}\``), setting.env);
+});
