@@ -1,5 +1,8 @@
 import type { Authorize, CommandBus, QueryBus, RateLimit } from './cqrs/index.ts';
 import type { Database } from './db/index.ts';
+import type { EventStore } from './eventstore/types.ts';
+import type { Upcaster } from './eventstore/upcasters.ts';
+import type { Projection } from './projections/types.ts';
 import type { Authenticator, HttpServer } from './http/index.ts';
 import type { Translations } from './i18n/index.ts';
 import type { HealthCheck, Logger, Metrics } from './observability/index.ts';
@@ -22,6 +25,8 @@ export type ModuleContext = {
   commandBus: CommandBus;
   /** Register query handlers over read models here. */
   queryBus: QueryBus;
+  /** The event store on `db.app` (tenant-scoped), with every module's upcasters and inline projections. */
+  eventStore: EventStore;
 };
 
 /**
@@ -45,6 +50,12 @@ export type AcciModule = {
    * root instance before any route, so its hooks see every route of every module.
    */
   global?: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
+  /** Asynchronous projections: the platform runs one active runner per projection across instances. */
+  projections?: readonly Projection[];
+  /** Projections applied inside the append transaction (read-your-writes for the same request). */
+  inlineProjections?: readonly Projection[];
+  /** Raise old event schema versions on every read. */
+  upcasters?: readonly Upcaster[];
   /** The module that knows how callers prove who they are (auth) provides this; at most one does. */
   authenticator?: (context: ModuleContext) => Authenticator;
   /** The access-control module provides the buses' `authorize(principal, request)`; at most one does. */

@@ -5,6 +5,8 @@ import { createMetrics, type HealthCheck, type Logger, type Metrics } from '../f
 import type { AcciModule, ModuleContext } from '../framework/module.ts';
 import type { Database } from '../framework/db/index.ts';
 import { createPlatformBuses, resolveBusPolicy } from '../framework/cqrs/index.ts';
+import { createEventStore, createUpcasters } from '../framework/eventstore/index.ts';
+import { createProjectionRunner, registerProjectionMetrics } from '../framework/projections/index.ts';
 import { migrationStatus } from './database/migrate.ts';
 import { modules as defaultModules } from './modules.ts';
 
@@ -33,13 +35,28 @@ export type App = {
   markShuttingDown: () => void;
 };
 
+/** Every module's asynchronous projections; names must be unique (they key checkpoints and locks). */
+export function asyncProjections(modules: readonly AcciModule[]) {
+  const projections = modules.flatMap((m) => m.projections ?? []);
+  const names = projections.map((p) => p.name);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate) throw new Error(`two projections are named ${duplicate}`);
+  return projections;
+}
+
 /** Composes the HTTP server, OpenAPI, operations routes and every module. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const metrics = options.metrics ?? createMetrics();
-  const { setPolicy, ...buses } = createPlatformBuses({ db: options.db.app, logger: options.logger, metrics });
-  const context: ModuleContext = { db: options.db, logger: options.logger, metrics, translations: translations(), ...buses };
   const modules = options.modules ?? defaultModules;
+  const upcasters = createUpcasters(modules.flatMap((m) => m.upcasters ?? []));
+  const eventStore = createEventStore({ db: options.db.app, upcasters, inlineProjections: modules.flatMap((m) => m.inlineProjections ?? []), metrics });
+  const { setPolicy, ...buses } = createPlatformBuses({ db: options.db.app, logger: options.logger, metrics });
+  const context: ModuleContext = { db: options.db, logger: options.logger, metrics, translations: translations(), eventStore, ...buses };
   setPolicy(resolveBusPolicy(modules, context));
+  const projections = asyncProjections(modules);
+  registerProjectionMetrics({ metrics, db: options.db.system, projections: () => projections });
+  const runners = projections.map((projection) =>
+    createProjectionRunner({ projection, db: options.db.system, upcasters, logger: options.logger, metrics }));
   let shuttingDown = false;
 
   const authenticators = modules.filter((m) => m.authenticator);
@@ -92,8 +109,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     context,
     async startBackground() {
       for (const module of modules) await module.start?.(context);
+      for (const runner of runners) await runner.start();
     },
     async stopBackground() {
+      await Promise.all(runners.map((runner) => runner.stop()));
       for (const module of [...modules].reverse()) await module.stop?.();
     },
     markShuttingDown: () => { shuttingDown = true; },

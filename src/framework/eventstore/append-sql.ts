@@ -52,14 +52,29 @@ function statementText(mode: AppendMode, batch: boolean, inCallerTransaction: bo
   const precondition = mode === 'stream_exists' ? 'base.v > 0' : 'true';
   // OFFSET 0 keeps `scope` a separate plan node, computed before anything that references it.
   const scope = inCallerTransaction ? 'SELECT true AS ok' : `SELECT set_config('app.tenant_id', $1::text, true) IS NOT NULL AS ok OFFSET 0`;
-  return `INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+  const columns = 'INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata)';
+  // `no_stream` reads nothing, so the tenant can be set while the row is formed (set_config returns
+  // it), before row-level security checks the row: the plainest statement for the commonest append.
+  const tenant = inCallerTransaction ? '$1::uuid' : `set_config('app.tenant_id', $1::text, true)::uuid`;
+  const insert = mode === 'no_stream'
+    ? batch
+      ? `${columns} SELECT ${tenant}, $2::text, x.ord, x.id, x.type, x.v, x.data, $3::jsonb FROM ${source} ORDER BY x.ord`
+      : `${columns} VALUES (${tenant}, $2::text, 1, $4::uuid, $5::text, $6::int, $7::jsonb, $3::jsonb)`
+    : `${columns}
   SELECT $1::uuid, $2::text, base.v + x.ord, x.id, x.type, x.v, x.data, $3::jsonb
     FROM (${scope}) scope
    CROSS JOIN LATERAL (${base}) base
    CROSS JOIN ${source}
    WHERE ${precondition}
-   ORDER BY x.ord
-  RETURNING stream_version::int4 AS v, global_position::text AS p, transaction_id::text AS t, created_at`;
+   ORDER BY x.ord`;
+  const timestamp = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  // One result row either way (none when nothing was appended): no per-event parsing in Node.
+  return batch
+    ? `WITH ins AS (${insert} RETURNING stream_version, global_position, transaction_id, created_at)
+       SELECT max(stream_version)::int4 AS v, array_agg(global_position::text ORDER BY stream_version) AS p,
+              (array_agg(transaction_id))[1]::text AS t, (array_agg(${timestamp}))[1] AS created_at
+         FROM ins HAVING count(*) > 0`
+    : `${insert} RETURNING stream_version::int4 AS v, ARRAY[global_position::text] AS p, transaction_id::text AS t, ${timestamp} AS created_at`;
 }
 
 /** The statement and its values for one append. */

@@ -5,3 +5,4 @@ export { eventStoreErrors } from './errors.ts';
 export { toRecordedEvent, type EventRow } from './rows.ts';
 export { readEventsAfter } from './read.ts';
 export { EVENTS_CHANNEL } from './notifier.ts';
+export { uuidv7 } from './uuid7.ts';

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { AppError } from '../errors/index.ts';
+import { defineProjection } from '../projections/types.ts';
 import { createEventStore, type PostgresEventStore } from './postgres.ts';
 import { START, type Checkpoint, type NewEvent, type RecordedEvent } from './types.ts';
 
@@ -23,7 +24,7 @@ after(() => db.drop());
 
 const codeOf = (error: unknown) => (error instanceof AppError ? error.code : String(error));
 
-async function readEverything(reader: PostgresEventStore, after: Checkpoint = START, options: { typePrefixes?: string[]; tenantId?: string } = {}) {
+async function readEverything(reader: PostgresEventStore, after: Checkpoint = START, options: { typePrefixes?: string[]; tenantId?: string; types?: string[] } = {}) {
   const seen: RecordedEvent[] = [];
   let checkpoint = after;
   for (;;) {
@@ -33,6 +34,19 @@ async function readEverything(reader: PostgresEventStore, after: Checkpoint = ST
     const last = batch.at(-1)!.metadata;
     checkpoint = { transactionId: last.transactionId, globalPosition: last.globalPosition };
   }
+}
+
+/** Reads until `count` events arrived: other transactions in the cluster may hold the snapshot back for a while. */
+async function readUntil(reader: PostgresEventStore, count: number, after: Checkpoint = START, options: { typePrefixes?: string[]; tenantId?: string; types?: string[] } = {}) {
+  const deadline = Date.now() + 15_000;
+  let result = await readEverything(reader, after, options);
+  let seen = result.seen;
+  while (seen.length < count && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    result = await readEverything(reader, result.checkpoint, options);
+    seen = [...seen, ...result.seen];
+  }
+  return { seen, checkpoint: result.checkpoint };
 }
 
 describe('append and readStream', () => {
@@ -158,7 +172,7 @@ describe('tenant isolation', () => {
     const t2 = randomUUID();
     await store.append(stream, [ev('iso.one', { t: 1 })], { expectedVersion: 'no_stream', context: ctx(t1) });
     await store.append(stream, [ev('iso.one', { t: 2 })], { expectedVersion: 'no_stream', context: ctx(t2) });
-    const mine = await store.readAll({ tenantId: t1, limit: 10_000 });
+    const mine = (await readUntil(store, 1, START, { tenantId: t1 })).seen;
     assert.ok(mine.length >= 1 && mine.every((e) => e.metadata.tenantId === t1));
     assert.deepEqual((await store.readStream(stream, { tenantId: t2 })).map((e) => e.data), [{ t: 2 }]);
     const raw = await db.app.transaction((tx) => tx.query('SELECT DISTINCT tenant_id FROM events'), { tenantId: t1 });
@@ -171,7 +185,7 @@ describe('tenant isolation', () => {
     await assert.rejects(db.app.transaction((tx) => tx.query(
       `INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, data, metadata) VALUES ($1, 'x', 1, gen_random_uuid(), 'x', '{}', '{}')`, [t2]), { tenantId: t1 }),
     /row-level security/);
-    const all = await system.readAll({ limit: 10_000 });
+    const all = (await readUntil(system, 2, START, { types: ['iso.one'] })).seen;
     assert.ok(all.some((e) => e.metadata.tenantId === t1) && all.some((e) => e.metadata.tenantId === t2));
   });
 });
@@ -181,9 +195,9 @@ describe('readAll', () => {
     const t = randomUUID();
     const stream = `f-${randomUUID()}`;
     await system.append(stream, [ev('user.registered'), ev('tenant.created'), ev('user_x.other'), ev('user.deactivated')], { expectedVersion: 'no_stream', context: ctx(t) });
-    const { seen } = await readEverything(system, START, { tenantId: t, typePrefixes: ['user.'] });
+    const { seen } = await readUntil(system, 2, START, { tenantId: t, typePrefixes: ['user.'] });
     assert.deepEqual(seen.map((e) => e.type), ['user.registered', 'user.deactivated']);
-    const exact = await system.readAll({ tenantId: t, types: ['tenant.created'] });
+    const exact = (await readUntil(system, 1, START, { tenantId: t, types: ['tenant.created'] })).seen;
     assert.deepEqual(exact.map((e) => e.type), ['tenant.created']);
     const bounded = await system.readAll({ tenantId: t, limit: 2 });
     assert.equal(bounded.length, 2);
@@ -203,7 +217,7 @@ describe('readAll', () => {
       assert.deepEqual(during.seen.map((e) => e.type), [], 'nothing at or after the open writer is delivered yet');
 
       await client.query('COMMIT');
-      const later = await readEverything(system, during.checkpoint, { tenantId: t });
+      const later = await readUntil(system, 2, during.checkpoint, { tenantId: t });
       assert.deepEqual(later.seen.map((e) => e.type), ['late.slow', 'late.fast']);
       const again = await readEverything(system, later.checkpoint, { tenantId: t });
       assert.equal(again.seen.length, 0, 'delivered exactly once');
@@ -224,10 +238,52 @@ describe('readAll', () => {
     const stream = `shape-${randomUUID()}`;
     await upcasting.append(stream, [{ type: 'shape.drawn', data: { kind: 'circle' } }, { type: 'shape.drawn', data: { kind: 'square', colour: 'red', width: 3 }, schemaVersion: 3 }], { expectedVersion: 'any', context: ctx(t) });
     const fromStream = await upcasting.readStream(stream, { tenantId: t });
-    const fromAll = await upcasting.readAll({ tenantId: t });
+    const fromAll = (await readUntil(upcasting, 2, START, { tenantId: t })).seen;
     for (const events of [fromStream, fromAll]) {
       assert.deepEqual(events.map((e) => e.data), [{ kind: 'circle', colour: 'black', width: 1 }, { kind: 'square', colour: 'red', width: 3 }]);
       assert.deepEqual(events.map((e) => e.metadata.eventVersion), [3, 3]);
     }
+  });
+});
+
+describe('commit order', () => {
+  it('orders by (transaction id, position) numerically, across digit boundaries', async () => {
+    const t = randomUUID();
+    const stream = `digits-${randomUUID()}`;
+    for (let i = 0; i < 3; i++) {
+      await system.append(stream, Array.from({ length: 11 }, (_, j) => ev('digits.n', { n: i * 11 + j })), { expectedVersion: 'any', context: ctx(t) });
+    }
+    const { seen } = await readUntil(system, 33, START, { tenantId: t });
+    assert.deepEqual(seen.map((e) => e.metadata.streamVersion), Array.from({ length: 33 }, (_, i) => i + 1));
+  });
+});
+
+describe('inline projections', () => {
+  it('run in the append transaction: committed together, rolled back together, a failure refuses the append', async () => {
+    await db.system.query('CREATE TABLE inline_counts (tenant_id uuid PRIMARY KEY, n int NOT NULL)');
+    const inline = defineProjection({
+      name: 'inline_counts',
+      version: 1,
+      handlers: {
+        'inline.counted': async (event, tx) => {
+          if ((event.data as { fail?: boolean }).fail) throw new Error('inline handler failed');
+          await tx.query(`INSERT INTO inline_counts VALUES ($1, 1) ON CONFLICT (tenant_id) DO UPDATE SET n = inline_counts.n + 1`, [event.metadata.tenantId]);
+        },
+      },
+      reset: async (tx) => { await tx.query('DELETE FROM inline_counts'); },
+    });
+    const inlineStore = createEventStore({ db: db.app, inlineProjections: [inline] });
+    const t = randomUUID();
+    const n = async () => (await db.system.query<{ n: number }>('SELECT n FROM inline_counts WHERE tenant_id = $1', [t])).rows[0]?.n ?? 0;
+    const stream = `inline-${randomUUID()}`;
+    await inlineStore.append(stream, [ev('inline.counted'), ev('inline.other'), ev('inline.counted')], { expectedVersion: 'no_stream', context: ctx(t) });
+    assert.equal(await n(), 2);
+    await assert.rejects(db.app.transaction(async (tx) => {
+      await inlineStore.append(stream, [ev('inline.counted')], { expectedVersion: 3, context: ctx(t), tx });
+      throw new Error('caller aborts');
+    }, { tenantId: t }), /caller aborts/);
+    await assert.rejects(inlineStore.append(stream, [ev('inline.counted', { fail: true })], { expectedVersion: 3, context: ctx(t) }), /inline handler failed/);
+    assert.equal(await n(), 2);
+    assert.equal(await inlineStore.streamVersion(stream, { tenantId: t }), 3);
   });
 });

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/index.ts';
 import type { Metrics } from '../observability/index.ts';
 import { applyToProjection, type Projection } from '../projections/types.ts';
@@ -11,6 +10,7 @@ import {
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.ts';
 import { START, type AppendOptions, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent, type RecordedEvent, type Transaction } from './types.ts';
 import { createUpcasters, type Upcaster, type Upcasters } from './upcasters.ts';
+import { uuidv7 } from './uuid7.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS} FROM acci_read_stream($1, $2, $3, $4)`;
@@ -32,7 +32,7 @@ export type EventStoreOptions = {
 
 export type PostgresEventStore = EventStore & { upcasters: Upcasters };
 
-type AppendRow = { v: number; p: string; t: string; created_at: Date };
+type AppendRow = { v: number; p: string[]; t: string; created_at: string };
 
 function assertExpected(expected: ExpectedVersion): void {
   if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
@@ -83,17 +83,18 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
       metadata: JSON.stringify(metadata),
       inCallerTransaction,
     }));
-    const rows = result.rows;
-    if (rows.length === 0) throw new NothingAppended();
+    const row = result.rows[0];
+    if (!row) throw new NothingAppended();
     if (inline.length > 0) {
+      const first = row.v - events.length + 1;
       const recorded: RecordedEvent[] = events.map((e, i) => toRecorded({
-        tenant_id: context.tenantId, stream_id: streamId, stream_version: rows[i]!.v, global_position: rows[i]!.p, transaction_id: rows[i]!.t,
-        event_id: ids[i]!, event_type: e.type, schema_version: e.schemaVersion ?? 1, data: e.data ?? null, metadata, created_at: rows[i]!.created_at,
+        tenant_id: context.tenantId, stream_id: streamId, stream_version: first + i, global_position: row.p[i]!, transaction_id: row.t,
+        event_id: ids[i]!, event_type: e.type, schema_version: e.schemaVersion ?? 1, data: e.data ?? null,
+        correlation_id: metadata.correlationId, causation_id: metadata.causationId, user_id: metadata.userId, created_at: row.created_at,
       }));
       for (const projection of inline) await applyToProjection(projection, recorded, q);
     }
-    const last = rows[rows.length - 1]!;
-    return { nextExpectedVersion: last.v, globalPositions: rows.map((r) => r.p), transactionId: last.t };
+    return { nextExpectedVersion: row.v, globalPositions: row.p, transactionId: row.t };
   }
 
   return {
@@ -102,7 +103,7 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
       if (events.length === 0) throw eventStoreErrors.invalidAppend('no events');
       assertTenant(appendOptions.context.tenantId);
       assertExpected(appendOptions.expectedVersion);
-      const ids = events.map((e) => e.eventId ?? randomUUID());
+      const ids = events.map((e) => e.eventId ?? uuidv7());
       const { tx } = appendOptions;
       const needsTransaction = !tx && events.some((e) => inlineTypes.has(e.type));
       const retryRaces = !tx && readsCurrentVersion(modeOf(appendOptions.expectedVersion));

@@ -25,36 +25,35 @@ export function assertCheckpoint(checkpoint: Checkpoint): void {
  * The never-skip read: committed events below the oldest in-flight transaction, after the
  * checkpoint pair, in commit order. Both indexes of 0002 serve it (with or without tenant).
  */
-export function readAllQuery(options: ReadAllOptions & { after: Checkpoint; limit: number }): { name: string; text: string; values: unknown[] } {
+export function readAllQuery(options: ReadAllOptions & { after: Checkpoint; limit: number }): { text: string; values: unknown[] } {
   assertCheckpoint(options.after);
   const values: unknown[] = [options.after.transactionId, options.after.globalPosition];
   const where = [
-    'transaction_id < pg_snapshot_xmin(pg_current_snapshot())',
-    '(transaction_id, global_position) > ($1::xid8, $2::bigint)',
+    'e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())',
+    '(e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)',
   ];
-  let variant = '';
   if (options.tenantId !== undefined) {
     values.push(options.tenantId);
-    where.push(`tenant_id = $${values.length}::uuid`);
-    variant += 't';
+    where.push(`e.tenant_id = $${values.length}::uuid`);
   }
   const typeFilters: string[] = [];
   if (options.types?.length) {
     values.push(options.types);
-    typeFilters.push(`event_type = ANY($${values.length}::text[])`);
-    variant += 'e';
+    typeFilters.push(`e.event_type = ANY($${values.length}::text[])`);
   }
   if (options.typePrefixes?.length) {
     values.push(options.typePrefixes.map((p) => `${escapeLike(p)}%`));
-    typeFilters.push(`event_type LIKE ANY($${values.length}::text[])`);
-    variant += 'p';
+    typeFilters.push(`e.event_type LIKE ANY($${values.length}::text[])`);
   }
   if (typeFilters.length) where.push(`(${typeFilters.join(' OR ')})`);
   values.push(options.limit);
+  // Deliberately not a named prepared statement: a generic plan cannot see how close the
+  // checkpoint is to the end and may scan the whole table; a custom plan walks the index.
   return {
-    name: `acci_read_all_${variant}`,
-    text: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')}
-      ORDER BY transaction_id, global_position LIMIT $${values.length}`,
+    // Qualified: the selected columns are cast to text under the same names, and ORDER BY would
+    // otherwise sort by those text values ('10' < '9').
+    text: `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${where.join(' AND ')}
+      ORDER BY e.transaction_id, e.global_position LIMIT $${values.length}`,
     values,
   };
 }

@@ -48,10 +48,11 @@ export type ProjectionRunner = {
   stop: () => Promise<void>;
   isActive: () => boolean;
   /**
-   * Takes the lock if free and applies everything committed so far (waiting, up to 30 s, for
-   * events an older open transaction still hides); returns the events applied. Not while started.
+   * Takes the lock if free (or within `waitForLockMs`) and applies everything committed so far
+   * (waiting, up to 30 s, for events an older open transaction still hides); returns the events
+   * applied, 0 when another runner holds the lock. Not while started.
    */
-  catchUp: () => Promise<number>;
+  catchUp: (options?: { waitForLockMs?: number }) => Promise<number>;
   checkpoint: () => Checkpoint | undefined;
 };
 
@@ -65,6 +66,8 @@ const HELD_BACK_SQL = `SELECT EXISTS (SELECT 1 FROM events
 const isUnavailable = (error: unknown) =>
   (isAppError(error) && error.code === 'service.unavailable') ||
   ['57P01', '57P02', '57P03', '08006', '08003', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(String((error as { code?: string } | null)?.code));
+
+const sameCheckpoint = (a: Checkpoint, b: Checkpoint) => a.transactionId === b.transactionId && a.globalPosition === b.globalPosition;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -90,6 +93,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   let checkpoint: Checkpoint | undefined;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  let prefetched: { after: Checkpoint; events: Promise<RecordedEvent[]> } | undefined;
 
   const interrupt = () => { wake?.(); };
   const waitFor = (ms: number) => new Promise<void>((resolve) => {
@@ -158,6 +162,9 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     const from = checkpoint!;
     const to = checkpointOf(events[events.length - 1]!);
     await db.transaction(async (tx) => {
+      // Read models and their checkpoint commit or vanish together, so a server crash that loses
+      // the last unflushed commits only makes the runner replay them: no fsync wait needed.
+      await tx.query('SET LOCAL synchronous_commit = off');
       if (!(await advanceCheckpoint(tx, name, from, to))) throw new CheckpointMoved();
       await write(tx);
     });
@@ -186,8 +193,20 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   /** Reads and applies one batch; returns how many events it consumed. */
   async function drainOnce(): Promise<number> {
     if (!checkpoint) await reloadCheckpoint();
-    const events = await readEventsAfter(db.pool, upcasters, { after: checkpoint!, limit: batchSize, types });
+    const after = checkpoint!;
+    const ahead = prefetched;
+    prefetched = undefined;
+    const events = ahead && sameCheckpoint(ahead.after, after)
+      ? await ahead.events
+      : await readEventsAfter(db.pool, upcasters, { after, limit: batchSize, types });
     if (events.length === 0) return 0;
+    if (events.length === batchSize) {
+      // Catching up: read the next batch while this one is being written.
+      const next = checkpointOf(events[events.length - 1]!);
+      const read = readEventsAfter(db.pool, upcasters, { after: next, limit: batchSize, types });
+      read.catch(() => undefined);
+      prefetched = { after: next, events: read };
+    }
     try {
       if (events.length === 1) {
         await applyOne(events[0]!);
@@ -260,18 +279,25 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       await release();
     },
     isActive: () => active,
-    async catchUp() {
+    async catchUp(catchUpOptions = {}) {
       if (loop) throw new Error('catchUp() is for runners that are not started');
-      if (!active && !(await acquire())) return 0;
+      const lockDeadline = Date.now() + (catchUpOptions.waitForLockMs ?? 0);
+      while (!active && !(await acquire())) {
+        if (Date.now() >= lockDeadline) return 0;
+        await sleep(Math.min(lockRetryMs, 50));
+      }
       let total = 0;
+      let settled = false;
       const deadline = Date.now() + catchUpTimeoutMs;
       for (;;) {
         const count = await drainOnce();
         total += count;
         if (count > 0) continue;
+        if (settled) return total;
         // Committed events still hidden behind an older open transaction are part of "so far".
-        if (!(await isHeldBack()) || Date.now() > deadline) return total;
-        await sleep(HELD_BACK_POLL_MS);
+        // Once none are hidden, one more read gets everything committed before that check.
+        settled = !(await isHeldBack()) || Date.now() > deadline;
+        if (!settled) await sleep(HELD_BACK_POLL_MS);
       }
     },
     checkpoint: () => checkpoint,

@@ -63,7 +63,9 @@ export function projectionSpec(projection: Projection, options: { db: Database; 
         event_type: event.type,
         schema_version: event.schemaVersion ?? 1,
         data: event.data,
-        metadata: { correlationId: randomUUID(), causationId: null, userId: event.userId ?? null },
+        correlation_id: randomUUID(),
+        causation_id: null,
+        user_id: event.userId ?? null,
         created_at: now,
       }, upcasters);
     });

@@ -4,6 +4,7 @@ import { DatabaseUnreachableError } from '../database/connect.ts';
 import { MigrationError } from '../database/migrate.ts';
 import { startCommand } from './start.ts';
 import { migrateCommand } from './migrate.ts';
+import { projectionsCommand } from './projections.ts';
 
 /** Failures an operator can fix; they print one line and exit with code 2, never a stack trace. */
 const isOperatorError = (error: unknown): error is Error =>
@@ -18,6 +19,7 @@ export function buildCli(): Command {
     .exitOverride();
   program.addCommand(startCommand(() => loadConfig()));
   program.addCommand(migrateCommand(() => loadConfig()));
+  program.addCommand(projectionsCommand(() => loadConfig()));
   return program;
 }
 
