@@ -40,5 +40,13 @@ ALTER TABLE command_log FORCE ROW LEVEL SECURITY;
 CREATE POLICY command_log_tenant_isolation ON command_log
   USING (tenant_id = acci_current_tenant())
   WITH CHECK (tenant_id = acci_current_tenant());
+-- The owner (platform work: pruning, tenant purge) sees every tenant even when it is not a
+-- superuser; the runtime role never gets these policies.
+DO $$
+BEGIN
+  EXECUTE format('CREATE POLICY snapshots_owner ON snapshots TO %I USING (true) WITH CHECK (true)', current_user);
+  EXECUTE format('CREATE POLICY command_log_owner ON command_log TO %I USING (true) WITH CHECK (true)', current_user);
+END $$;
+
 -- The runtime role claims and completes entries; pruning old entries is platform work.
 REVOKE DELETE ON command_log FROM acci_app;

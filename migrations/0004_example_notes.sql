@@ -29,3 +29,11 @@ ALTER TABLE example_note_titles ENABLE ROW LEVEL SECURITY;
 ALTER TABLE example_note_titles FORCE ROW LEVEL SECURITY;
 CREATE POLICY example_note_titles_tenant_isolation ON example_note_titles
   USING (tenant_id = acci_current_tenant()) WITH CHECK (tenant_id = acci_current_tenant());
+
+-- The owner rebuilds the read model across tenants (projection reset/rebuild) even when it is not
+-- a superuser; the runtime role never gets these policies.
+DO $$
+BEGIN
+  EXECUTE format('CREATE POLICY example_notes_owner ON example_notes TO %I USING (true) WITH CHECK (true)', current_user);
+  EXECUTE format('CREATE POLICY example_note_titles_owner ON example_note_titles TO %I USING (true) WITH CHECK (true)', current_user);
+END $$;

@@ -21,12 +21,12 @@ export type ModuleContext = {
   logger: Logger;
   metrics: Metrics;
   translations: Translations;
+  /** The event store on `db.app` (tenant-scoped), with every module's upcasters and inline projections. */
+  eventStore: EventStore;
   /** Register command handlers here (`commandBus.register`); every command runs the standard middleware. */
   commandBus: CommandBus;
   /** Register query handlers over read models here. */
   queryBus: QueryBus;
-  /** The event store on `db.app` (tenant-scoped), with every module's upcasters and inline projections. */
-  eventStore: EventStore;
 };
 
 /**
@@ -45,17 +45,17 @@ export type AcciModule = {
   /** Stops that work during graceful shutdown, before the pools close. */
   stop?: () => void | Promise<void>;
   healthChecks?: (context: ModuleContext) => HealthCheck[];
-  /**
-   * Cross-cutting HTTP infrastructure (authorization enforcement, rate limits) registered on the
-   * root instance before any route, so its hooks see every route of every module.
-   */
-  global?: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
   /** Asynchronous projections: the platform runs one active runner per projection across instances. */
   projections?: readonly Projection[];
   /** Projections applied inside the append transaction (read-your-writes for the same request). */
   inlineProjections?: readonly Projection[];
   /** Raise old event schema versions on every read. */
   upcasters?: readonly Upcaster[];
+  /**
+   * Cross-cutting HTTP infrastructure (authorization enforcement, rate limits) registered on the
+   * root instance before any route, so its hooks see every route of every module.
+   */
+  global?: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
   /** The module that knows how callers prove who they are (auth) provides this; at most one does. */
   authenticator?: (context: ModuleContext) => Authenticator;
   /** The access-control module provides the buses' `authorize(principal, request)`; at most one does. */

@@ -4,8 +4,8 @@ import { loadTranslations, type Translations } from '../framework/i18n/index.ts'
 import { createMetrics, type HealthCheck, type Logger, type Metrics } from '../framework/observability/index.ts';
 import type { AcciModule, ModuleContext } from '../framework/module.ts';
 import type { Database } from '../framework/db/index.ts';
-import { createPlatformBuses, resolveBusPolicy } from '../framework/cqrs/index.ts';
 import { createEventStore, createUpcasters } from '../framework/eventstore/index.ts';
+import { createPlatformBuses, resolveBusPolicy } from '../framework/cqrs/index.ts';
 import { createProjectionRunner, registerProjectionMetrics } from '../framework/projections/index.ts';
 import { migrationStatus } from './database/migrate.ts';
 import { modules as defaultModules } from './modules.ts';

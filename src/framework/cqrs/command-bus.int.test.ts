@@ -9,8 +9,9 @@ import type { Principal } from '../http/principal.ts';
 import { createLogger } from '../observability/index.ts';
 import { createCommandBus, type CommandBus, type CommandMiddleware } from './command-bus.ts';
 import { handleCommand } from './handle-command.ts';
+import { pruneCommandLog } from './command-log.ts';
 import { standardCommandMiddleware } from './standard.ts';
-import { counterDecider } from './counter.fixture.ts';
+import { counterDecider } from '../../../test/support/counter-decider.ts';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
@@ -157,5 +158,16 @@ describe('idempotency', () => {
     assert.deepEqual(visible.rows, [{ tenant_id: otherTenant }]);
     assert.equal((await db.app.query('SELECT 1 FROM command_log')).rowCount, 0);
     await assert.rejects(db.app.transaction((tx) => tx.query('DELETE FROM command_log'), { tenantId: tenant }), /permission denied/);
+  });
+
+  it('old records are pruned by platform work; a pruned id runs again', async () => {
+    const counterId = randomUUID();
+    const commandId = randomUUID();
+    await send({ counterId, by: 1 }, { commandId });
+    await db.system.query(`UPDATE command_log SET created_at = now() - interval '8 days' WHERE command_id = $1`, [commandId]);
+    const pruned = await pruneCommandLog(db.system, { olderThan: new Date(Date.now() - 7 * 86_400_000), batchSize: 1 });
+    assert.equal(pruned, 1);
+    assert.ok((await db.system.query('SELECT count(*)::int AS n FROM command_log')).rows[0]?.n > 0, 'recent records stay');
+    assert.equal(((await send({ counterId, by: 1 }, { commandId })) as { version: number }).version, 2);
   });
 });

@@ -149,3 +149,18 @@ export function createCommandBus(options: { middleware?: readonly CommandMiddlew
     has: (type) => registrations.has(type),
   };
 }
+
+/**
+ * The event metadata a command's events carry: its correlation id, what caused it (the causing
+ * event or, failing that, the command id) and the acting user.
+ *
+ * @example
+ *   await handleCommand({ ..., context: eventContextOf(command) });
+ */
+export function eventContextOf(command: Command): { correlationId: string; causationId: string | null; userId: string | null } {
+  return {
+    correlationId: command.correlationId,
+    causationId: command.causationId ?? command.commandId ?? null,
+    userId: command.principal?.userId ?? null,
+  };
+}

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { createLogger, createMetrics } from '../observability/index.ts';
 import type { Principal } from '../http/principal.ts';
 import { AppError } from '../errors/index.ts';
-import { createCommandBus, type Command, type CommandMiddleware } from './command-bus.ts';
+import { createCommandBus, eventContextOf, type Command, type CommandMiddleware } from './command-bus.ts';
 import { authorizationMiddleware, loggingMiddleware, rateLimitMiddleware, validationMiddleware, type Authorize } from './middleware/index.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
@@ -184,11 +184,20 @@ describe('logging middleware', () => {
     assert.equal(lines[0]?.tenantId, TENANT);
     assert.equal(lines[0]?.userId, 'u-alice');
     assert.equal(typeof lines[0]?.durationMs, 'number');
-    assert.equal(lines[3]?.level, 'error');
+    assert.equal(lines[3]?.level, 50, 'pino level error');
     assert.doesNotMatch(JSON.stringify(lines), /hunter2/);
     const exposition = await metrics.registry.metrics();
     assert.match(exposition, /acci_commands_total\{type="user.set_password",outcome="ok"\} 1/);
     assert.match(exposition, /acci_commands_total\{type="user.set_password",outcome="rejected"\} 2/);
     assert.match(exposition, /acci_commands_total\{type="crash",outcome="failed"\} 1/);
+  });
+});
+
+describe('eventContextOf', () => {
+  it('carries correlation, causation (event, else command id) and actor into event metadata', () => {
+    const command: Command = { ...envelope, type: 'x', payload: {}, commandId: 'cmd-1' };
+    assert.deepEqual(eventContextOf(command), { correlationId: 'corr-1', causationId: 'cmd-1', userId: 'u-alice' });
+    assert.deepEqual(eventContextOf({ ...command, causationId: 'evt-9', principal: null }), { correlationId: 'corr-1', causationId: 'evt-9', userId: null });
+    assert.equal(eventContextOf({ ...envelope, type: 'x', payload: {} }).causationId, null);
   });
 });

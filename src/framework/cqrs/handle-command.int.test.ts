@@ -2,11 +2,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
+import { createDatabase } from '../db/index.ts';
 import { AppError } from '../errors/index.ts';
 import { createEventStore, type EventStore, type NewEvent, type PostgresEventStore } from '../eventstore/index.ts';
 import { handleCommand, loadAggregate } from './handle-command.ts';
 import { createSnapshotStore, type SnapshotStore } from './snapshots.ts';
-import { counterDecider } from './counter.fixture.ts';
+import { streamsInTurn } from './stream-queue.ts';
+import { counterDecider } from '../../../test/support/counter-decider.ts';
 import type { Decider } from './decider.ts';
 
 let db: TestDatabase;
@@ -84,7 +86,8 @@ describe('handleCommand', () => {
     it(`16 concurrent increments on one stream all succeed through retries (${mode})`, async () => {
       const streamId = stream();
       const run = () => {
-        const base = { store, decider: counterDecider, streamId, tenantId: tenant, command: increment, context: context() };
+        // takeTurns: false races like 16 separate server processes would.
+        const base = { store, decider: counterDecider, streamId, tenantId: tenant, command: increment, context: context(), takeTurns: false };
         if (mode === 'store transaction') return handleCommand(base);
         if (mode === 'own transaction per attempt') return handleCommand({ ...base, db: db.app });
         return db.app.transaction((tx) => handleCommand({ ...base, tx }), { tenantId: tenant });
@@ -98,11 +101,20 @@ describe('handleCommand', () => {
     });
   }
 
+  it('within one process, commands on one stream take turns instead of conflicting', async () => {
+    const streamId = stream();
+    const outcomes = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+      handleCommand({ store, decider: counterDecider, streamId, tenantId: tenant, command: increment, context: context(), ...(i % 2 ? { db: db.app } : {}) })));
+    assert.deepEqual(outcomes.map((o) => o.attempts), Array.from({ length: 16 }, () => 1));
+    assert.deepEqual(outcomes.map((o) => o.version), Array.from({ length: 16 }, (_, i) => i + 1), 'in arrival order');
+    assert.equal(streamsInTurn(), 0);
+  });
+
   it('gives up after maxRetries with concurrency.version_conflict', async () => {
     const streamId = stream();
     await handleCommand({ store, decider: counterDecider, streamId, tenantId: tenant, command: increment, context: context() });
     const results = await Promise.allSettled(Array.from({ length: 8 }, () =>
-      handleCommand({ store, decider: counterDecider, streamId, tenantId: tenant, command: increment, context: context(), maxRetries: 0, db: db.app })));
+      handleCommand({ store, decider: counterDecider, streamId, tenantId: tenant, command: increment, context: context(), maxRetries: 0, db: db.app, takeTurns: false })));
     const failed = results.filter((r) => r.status === 'rejected');
     assert.ok(failed.length > 0, 'without retries some concurrent commands conflict');
     for (const r of failed) assert.equal((r.reason as AppError).code, 'concurrency.version_conflict');
@@ -193,6 +205,21 @@ describe('snapshots', () => {
     await handleCommand({ store, decider: { ...reshaped, decide: () => [{ type: 'counter.incremented' as const, data: { by: 1 } }] }, streamId, tenantId: tenant, command: increment, context: context(), snapshots });
     const { rows } = await db.system.query('SELECT schema_version, version, state FROM snapshots WHERE stream_id = $1', [streamId]);
     assert.deepEqual(rows.map((r) => [r.schema_version, Number(r.version), r.state]), [[2, 152, { total: 152 }]]);
+  });
+
+  it('without a transaction, an unreachable snapshot store means a full fold, never a failed command', async () => {
+    const unreachable = createDatabase({ connectionString: 'postgres://nobody@127.0.0.1:1/none' });
+    try {
+      const streamId = stream();
+      const small = { ...snapshotted, snapshot: { name: 'counter', every: 1, schemaVersion: 1 } };
+      const outcome = await handleCommand({ store, decider: small, streamId, tenantId: tenant, command: increment, context: context(), snapshots: createSnapshotStore(unreachable), takeTurns: false });
+      assert.equal(outcome.version, 1);
+      assert.equal(await store.streamVersion(streamId, { tenantId: tenant }), 1);
+      const loaded = await loadAggregate({ store, decider: small, streamId, tenantId: tenant, snapshots: createSnapshotStore(unreachable) });
+      assert.deepEqual([loaded.version, loaded.snapshotVersion, loaded.eventsRead], [1, 0, 1]);
+    } finally {
+      await unreachable.close();
+    }
   });
 
   it('a snapshot written in a rolled-back caller transaction disappears with its events', async () => {

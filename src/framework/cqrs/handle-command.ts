@@ -3,9 +3,12 @@ import { isAppError } from '../errors/index.ts';
 import type { EventContext, EventStore, NewEvent, RecordedEvent, Transaction } from '../eventstore/types.ts';
 import type { Decider, DomainEvent } from './decider.ts';
 import type { SnapshotStore } from './snapshots.ts';
+import { inTurn } from './stream-queue.ts';
 
 const PAGE = 1000;
 export const DEFAULT_MAX_RETRIES = 20;
+/** How long the previous command of this process on the same stream may run before the next races it. */
+const TURN_WAIT_MS = 1000;
 
 export type LoadOptions<Command, Event extends DomainEvent, State> = {
   store: EventStore;
@@ -42,7 +45,10 @@ export async function loadAggregate<Command, Event extends DomainEvent, State>(
 ): Promise<LoadedAggregate<State>> {
   const { store, decider, streamId, tenantId, snapshots, tx } = options;
   const policy = decider.snapshot;
-  const snapshot = policy && snapshots ? await snapshots.load({ tenantId, streamId, policy, ...(tx ? { tx } : {}) }) : null;
+  // A snapshot is a cache: outside a transaction, an unreadable one means folding every event.
+  const snapshot = !policy || !snapshots ? null
+    : tx ? await snapshots.load({ tenantId, streamId, policy, tx })
+      : await snapshots.load({ tenantId, streamId, policy }).catch(() => null);
   let state = snapshot ? snapshot.state : decider.initialState();
   let version = snapshot?.version ?? 0;
   let eventsRead = 0;
@@ -90,6 +96,11 @@ export type HandleCommandOptions<Command, Event extends DomainEvent, State> = Lo
    * inline read models. A thrown error rolls the events back too.
    */
   inTransaction?: (outcome: CommandOutcome<Event, State>, tx: Transaction) => Promise<void>;
+  /**
+   * Without `tx`, this process's commands on one stream take turns instead of racing into
+   * conflicts (default true; other processes are still handled by retries). False: always race.
+   */
+  takeTurns?: boolean;
 };
 
 const isVersionConflict = (error: unknown): boolean => isAppError(error) && error.code === 'concurrency.version_conflict';
@@ -99,9 +110,8 @@ const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve
 async function withSavepoint<T>(tx: Transaction, work: () => Promise<T>): Promise<T> {
   await tx.query('SAVEPOINT acci_command');
   try {
-    const result = await work();
-    await tx.query('RELEASE SAVEPOINT acci_command');
-    return result;
+    // Not released: savepoints end with the transaction, and a RELEASE would cost a round trip.
+    return await work();
   } catch (error) {
     await tx.query('ROLLBACK TO SAVEPOINT acci_command');
     throw error;
@@ -133,7 +143,11 @@ async function attempt<Command, Event extends DomainEvent, State>(
   };
   const policy = decider.snapshot;
   if (policy && snapshots && outcome.version - loaded.snapshotVersion >= policy.every) {
-    await snapshots.save({ tenantId, streamId, policy, snapshot: { version: outcome.version, state }, ...(tx ? { tx } : {}) });
+    const snapshot = { version: outcome.version, state };
+    // In a transaction the snapshot commits or rolls back with the events. Without one the events
+    // are already committed: a failed snapshot (a cache) must not turn success into an error.
+    if (tx) await snapshots.save({ tenantId, streamId, policy, snapshot, tx });
+    else await snapshots.save({ tenantId, streamId, policy, snapshot }).catch(() => undefined);
   }
   if (options.inTransaction && tx) await options.inTransaction(outcome, tx);
   return outcome;
@@ -156,16 +170,20 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   options: HandleCommandOptions<Command, Event, State>,
 ): Promise<CommandOutcome<Event, State>> {
   if (options.inTransaction && !options.tx && !options.db) throw new Error('handleCommand: inTransaction needs tx or db');
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-  for (let retry = 0; ; retry++) {
-    try {
-      const { tx, db } = options;
-      if (tx) return await withSavepoint(tx, () => attempt(options, tx, retry + 1));
-      if (db) return await db.transaction((own) => attempt(options, own, retry + 1), { tenantId: options.tenantId });
-      return await attempt(options, undefined, retry + 1);
-    } catch (error) {
-      if (!isVersionConflict(error) || retry >= maxRetries) throw error;
-      await backoff(retry);
+  const run = async () => {
+    const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    for (let retry = 0; ; retry++) {
+      try {
+        const { tx, db } = options;
+        if (tx) return await withSavepoint(tx, () => attempt(options, tx, retry + 1));
+        if (db) return await db.transaction((own) => attempt(options, own, retry + 1), { tenantId: options.tenantId });
+        return await attempt(options, undefined, retry + 1);
+      } catch (error) {
+        if (!isVersionConflict(error) || retry >= maxRetries) throw error;
+        await backoff(retry);
+      }
     }
-  }
+  };
+  // A caller's transaction commits after we return, so a turn would not end at its commit: race.
+  return options.tx || options.takeTurns === false ? run() : inTurn(`${options.tenantId}/${options.streamId}`, TURN_WAIT_MS, run);
 }

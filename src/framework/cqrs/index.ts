@@ -5,7 +5,7 @@ export {
 } from './handle-command.ts';
 export { createSnapshotStore, type SnapshotPolicy, type SnapshotStore, type Snapshot } from './snapshots.ts';
 export {
-  createCommandBus, STANDARD_ORDER,
+  createCommandBus, eventContextOf, STANDARD_ORDER,
   type Command, type CommandBus, type CommandExecution, type CommandExecutor, type CommandHandlerContext,
   type CommandMiddleware, type CommandRegistration, type ExecutionOutcome,
 } from './command-bus.ts';
@@ -15,3 +15,4 @@ export { createQueryBus, type Query, type QueryBus, type QueryExecutor, type Que
 export type { QueryCacheOptions } from './query-cache.ts';
 export { commandFromRequest, queryFromRequest } from './http.ts';
 export { createPlatformBuses, resolveBusPolicy, type BusPolicy } from './buses.ts';
+export { pruneCommandLog } from './command-log.ts';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spec } from './decider-spec.ts';
-import { counterDecider, type CounterEvent } from '../cqrs/counter.fixture.ts';
+import { counterDecider, type CounterEvent } from '../../../test/support/counter-decider.ts';
 
 const counter = spec(counterDecider);
 const incremented = (by: number): CounterEvent => ({ type: 'counter.incremented', data: { by } });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  createSnapshotStore, handleCommand, type Command, type CommandBus, type CommandHandlerContext,
+  createSnapshotStore, eventContextOf, handleCommand, type Command, type CommandBus, type CommandHandlerContext,
 } from '../../framework/cqrs/index.ts';
 import type { Database } from '../../framework/db/index.ts';
 import type { EventStore } from '../../framework/eventstore/index.ts';
@@ -29,7 +29,7 @@ export function registerNoteCommands(deps: { bus: CommandBus; store: EventStore;
       streamId: noteStream(noteCommand.noteId),
       tenantId,
       command: noteCommand,
-      context: { correlationId: command.correlationId, userId: command.principal?.userId ?? null },
+      context: eventContextOf(command),
       snapshots,
       ...(tx ? { tx } : { db: deps.db }),
       inTransaction: (result, own) => applyTitleClaims(own, tenantId, noteCommand.noteId, result.events),

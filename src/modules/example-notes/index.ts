@@ -3,7 +3,6 @@
  * This file is the module's only door — other modules import from here, never deeper.
  * Walkthrough: docs/development/modules.md.
  */
-import { createEventStore } from '../../framework/eventstore/index.ts';
 import type { AcciModule } from '../../framework/module.ts';
 import { registerNoteCommands, type NoteCommands } from './commands.ts';
 import { notesProjection } from './projection.ts';
@@ -26,9 +25,10 @@ export type { NoteReceipt, NoteView } from './schemas.ts';
  */
 export const exampleNotesModule: AcciModule = {
   name: 'example-notes',
+  // Applied by the platform's event store in the append's transaction: read-your-writes.
+  inlineProjections: [notesProjection],
   register(app, ctx) {
-    const store = createEventStore({ db: ctx.db.app, inlineProjections: [notesProjection], metrics: ctx.metrics });
-    const commands = registerNoteCommands({ bus: ctx.commandBus, store, db: ctx.db.app });
+    const commands = registerNoteCommands({ bus: ctx.commandBus, store: ctx.eventStore, db: ctx.db.app });
     const queries = registerNoteQueries(ctx.queryBus);
     registerNoteRoutes(app, { commands, queries });
   },

@@ -26,7 +26,7 @@ async function update(tx: Transaction, event: RecordedEvent, fields: { title: st
  * as the command returns.
  *
  * @example
- *   createEventStore({ db: ctx.db.app, inlineProjections: [notesProjection] });
+ *   export const exampleNotesModule: AcciModule = { name: 'example-notes', inlineProjections: [notesProjection], ... };
  */
 export const notesProjection = defineProjection({
   name: 'example_notes',

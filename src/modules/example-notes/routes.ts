@@ -14,9 +14,10 @@ const NoteBody = Type.Object({ title: Type.String({ minLength: 1, maxLength: 200
 const NoteParams = Type.Object({ noteId: NoteId });
 
 /**
- * The HTTP face of the module: thin. A route turns the request into a command or query envelope
- * (principal, tenant, correlation id, Idempotency-Key) and sends it through the bus, which
- * validates, authorizes, rate-limits and deduplicates; writes answer with the read model.
+ * The HTTP face of the module: thin. A route declares its permission (`config`, for the access
+ * module), turns the request into a command or query envelope (principal, tenant, correlation id,
+ * Idempotency-Key) and sends it through the bus, which validates, authorizes (the same permission
+ * names), rate-limits and deduplicates; writes answer with the read model.
  *
  * @example
  *   registerNoteRoutes(app, { commands, queries }); // POST /api/v1/notes, GET /api/v1/notes/:noteId ...
@@ -25,6 +26,7 @@ export function registerNoteRoutes(app: HttpServer, deps: { commands: NoteComman
   const { commands, queries } = deps;
 
   app.post('/notes', {
+    config: { permission: 'note:create' },
     schema: { tags, security, summary: 'Create a note', headers: IdempotencyHeaders, body: NoteBody, response: { 201: NoteView } },
   }, async (request, reply) => {
     const { noteId } = await commands.create({ ...commandFromRequest(request), payload: request.body });
@@ -33,14 +35,17 @@ export function registerNoteRoutes(app: HttpServer, deps: { commands: NoteComman
   });
 
   app.get('/notes', {
+    config: { permission: 'note:read' },
     schema: { tags, security, summary: 'List notes, newest first', querystring: ListNotes, response: { 200: Type.Object({ items: Type.Array(NoteView) }) } },
   }, async (request) => ({ items: await queries.list({ ...queryFromRequest(request), params: request.query }) }));
 
   app.get('/notes/:noteId', {
+    config: { permission: 'note:read' },
     schema: { tags, security, summary: 'Read a note', params: NoteParams, response: { 200: NoteView } },
   }, async (request) => queries.get({ ...queryFromRequest(request), params: { noteId: request.params.noteId } }));
 
   app.put('/notes/:noteId', {
+    config: { permission: 'note:edit' },
     schema: { tags, security, summary: 'Edit a note', headers: IdempotencyHeaders, params: NoteParams, body: NoteBody, response: { 200: NoteView } },
   }, async (request) => {
     const { noteId } = request.params;
@@ -49,6 +54,7 @@ export function registerNoteRoutes(app: HttpServer, deps: { commands: NoteComman
   });
 
   app.post('/notes/:noteId/archive', {
+    config: { permission: 'note:archive' },
     schema: { tags, security, summary: 'Archive a note (frees its title)', headers: IdempotencyHeaders, params: NoteParams, response: { 200: NoteView } },
   }, async (request) => {
     const { noteId } = request.params;

@@ -1,5 +1,5 @@
-import { AppError } from '../errors/index.ts';
-import type { Decider, DomainEvent } from './decider.ts';
+import { AppError } from '../../src/framework/errors/index.ts';
+import type { Decider, DomainEvent } from '../../src/framework/cqrs/index.ts';
 
 /** A tiny decider the framework's own tests share. */
 export type CounterCommand = { type: 'increment'; by: number } | { type: 'close' };
