@@ -14,13 +14,30 @@ CREATE TABLE unique_claims (
   PRIMARY KEY (tenant_id, scope, value)
 );
 
--- Write-side counters per tenant, locked (FOR UPDATE) by every user command of the tenant, so
--- maxUsers and "last admin" hold under concurrency.
-CREATE TABLE tenant_user_counters (
+-- Write-side gate per tenant, maintained by tenant commands in their own transactions: what user
+-- commands must know (status, seat limit = min(maxUsers, plan limit), self-service, name) and the
+-- number of admins (the last one cannot go). Locked only by tenant commands and admin changes.
+CREATE TABLE tenant_gates (
   tenant_id uuid NOT NULL PRIMARY KEY,
-  seats integer NOT NULL DEFAULT 0 CHECK (seats >= 0),
-  admins integer NOT NULL DEFAULT 0 CHECK (admins >= 0),
-  active_members integer NOT NULL DEFAULT 0 CHECK (active_members >= 0)
+  name text NOT NULL,
+  status text NOT NULL DEFAULT 'active',
+  seat_limit integer NOT NULL CHECK (seat_limit >= 0),
+  self_service boolean NOT NULL DEFAULT false,
+  admins integer NOT NULL DEFAULT 0 CHECK (admins >= 0)
+);
+
+-- Seats (users not deactivated) and active non-admin members, split over a few stripes so parallel
+-- registrations of one tenant lock different rows. Each stripe holds an allowance; the allowances
+-- add up to the tenant's seat limit, so no interleaving can exceed it. A stripe that runs out is
+-- refilled by locking all stripes and redistributing what is left (see guards.ts).
+CREATE TABLE tenant_seat_stripes (
+  tenant_id uuid NOT NULL,
+  stripe smallint NOT NULL,
+  status text NOT NULL DEFAULT 'active',
+  allowance integer NOT NULL CHECK (allowance >= 0),
+  used integer NOT NULL DEFAULT 0 CHECK (used >= 0),
+  active_members integer NOT NULL DEFAULT 0 CHECK (active_members >= 0),
+  PRIMARY KEY (tenant_id, stripe)
 );
 
 -- Invitation tokens: only the SHA-256 of the token is stored; single use, expiring.
@@ -111,7 +128,7 @@ DO $$
 DECLARE
   t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['unique_claims', 'tenant_user_counters', 'user_invitations', 'tenant_details', 'tenant_metrics', 'user_profiles', 'idempotency_keys'] LOOP
+  FOREACH t IN ARRAY ARRAY['unique_claims', 'tenant_gates', 'tenant_seat_stripes', 'user_invitations', 'tenant_details', 'tenant_metrics', 'user_profiles', 'idempotency_keys'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('CREATE POLICY %I ON %I USING (tenant_id = acci_current_tenant()) WITH CHECK (tenant_id = acci_current_tenant())', t || '_tenant', t);
@@ -127,4 +144,4 @@ CREATE POLICY tenant_details_platform_read ON tenant_details FOR SELECT
 CREATE POLICY tenant_metrics_platform_read ON tenant_metrics FOR SELECT
   USING (acci_current_tenant() = '00000000-0000-0000-0000-000000000000'::uuid);
 
-REVOKE TRUNCATE ON unique_claims, tenant_user_counters, user_invitations, tenant_details, tenant_metrics, user_profiles, idempotency_keys FROM acci_app;
+REVOKE TRUNCATE ON unique_claims, tenant_gates, tenant_seat_stripes, user_invitations, tenant_details, tenant_metrics, user_profiles, idempotency_keys FROM acci_app;

@@ -76,3 +76,14 @@ export function tokenOf(raw: string): string {
   if (!match?.[1]) throw new Error('no token in mail');
   return decodeURIComponent(match[1]);
 }
+
+/** Polls until `probe` returns a value (asynchronous projections), at most `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

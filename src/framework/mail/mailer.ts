@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../observability/index.ts';
 import type { Language, Translations } from '../i18n/index.ts';
 
@@ -25,35 +25,42 @@ export type Mailer = {
 
 export type MailerOptions = { smtpUrl?: string; directory: string; from: string; logger: Logger };
 
+/** nodemailer is loaded on the first mail, so starting the server (and the CLI) does not pay for it. */
+const loadNodemailer = async () => (await import('nodemailer')).default;
+
 export function createMailer(options: MailerOptions): Mailer {
   const { logger } = options;
   if (options.smtpUrl) {
-    const smtp: Transporter = nodemailer.createTransport(options.smtpUrl);
+    const smtpUrl = options.smtpUrl;
+    let smtp: Transporter | undefined;
     return {
       transport: 'smtp',
       directory: null,
       async send(message) {
+        smtp ??= (await loadNodemailer()).createTransport(smtpUrl);
         const info = await smtp.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
         logger.info({ to: message.to, subject: message.subject, messageId: info.messageId }, 'mail sent');
         return { messageId: info.messageId, transport: 'smtp' };
       },
-      close: () => smtp.close(),
+      close: () => smtp?.close(),
     };
   }
   const directory = resolve(options.directory);
-  const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let stream: Transporter | undefined;
+  let ready: Promise<unknown> | undefined;
   return {
     transport: 'file',
     directory,
     async send(message) {
+      stream ??= (await loadNodemailer()).createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
       const info = await stream.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
-      await mkdir(directory, { recursive: true });
+      await (ready ??= mkdir(directory, { recursive: true }));
       const file = join(directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
-      await writeFile(file, info.message as Buffer, { mode: 0o600 });
+      await writeFile(file, (info as { message: Buffer }).message, { mode: 0o600 });
       logger.info({ to: message.to, subject: message.subject, file }, 'mail written to file (SMTP_URL not set)');
       return { messageId: info.messageId, transport: 'file', file };
     },
-    close: () => stream.close(),
+    close: () => stream?.close(),
   };
 }
 

@@ -5,9 +5,9 @@ import { handleCommand, type CommandOutcome } from '../../framework/cqrs/handle-
 import type { Language } from '../../framework/i18n/index.ts';
 import { tenantDecider, type TenantCommand, type TenantState } from './decider.ts';
 import { tenantStreamId, type TenantEvent } from './events.ts';
-import type { TenantSettings } from './domain.ts';
+import { allowsSelfService, seatLimit, type TenantSettings } from './domain.ts';
 import { tenantErrors } from './errors.ts';
-import { claimGlobal, lockCounters, releaseGlobal } from './guards.ts';
+import { claimGlobal, createGate, lockGate, releaseGlobal, updateGate } from './guards.ts';
 import { slugify } from './validators.ts';
 import { loadTenantState } from './store.ts';
 
@@ -55,9 +55,18 @@ export function createTenantCommands(deps: { db: Database; store: EventStore; pr
       ...(inTransaction ? { inTransaction } : {}),
     });
 
+  /** Exact usage under the gate lock, which stays held until the command commits. */
   async function usage(tx: Transaction, tenantId: string) {
-    const counters = await lockCounters(tx, tenantId);
-    return { users: counters.seats, activeNonAdminUsers: counters.activeMembers };
+    const gate = await lockGate(tx, tenantId);
+    return { users: gate?.seats ?? 0, activeNonAdminUsers: gate?.activeMembers ?? 0 };
+  }
+
+  /** Keeps the write-side gate in step with the tenant's state, in the command's transaction. */
+  async function syncGate(tx: Transaction, tenantId: string, state: TenantState): Promise<void> {
+    if (state.status === 'active' || state.status === 'suspended' || state.status === 'deleted') {
+      const { name, subscriptionPlan, settings } = state.tenant;
+      await updateGate(tx, tenantId, { name, status: state.status, seatLimit: seatLimit(subscriptionPlan, settings), selfService: allowsSelfService(settings) });
+    }
   }
 
   async function claimDomain(tx: Transaction, tenantId: string, before: string | null, after: string | null) {
@@ -81,7 +90,10 @@ export function createTenantCommands(deps: { db: Database; store: EventStore; pr
         if (created?.type !== 'tenant.created') throw tenantErrors.alreadyExists();
         if (!(await claimGlobal(tx, 'tenant.slug', created.data.slug, tenantId))) throw tenantErrors.slugTaken(created.data.slug);
         await claimDomain(tx, tenantId, null, created.data.settings.customDomain);
-        await lockCounters(tx, tenantId);
+        await createGate(tx, tenantId, {
+          name: created.data.name, status: 'active', selfService: allowsSelfService(created.data.settings),
+          seatLimit: seatLimit(created.data.subscriptionPlan, created.data.settings),
+        });
         const admin = await deps.provisionAdmin(tx, {
           tenantId, email: created.data.adminEmail, tenantName: created.data.name, language: input.language, actor,
         });
@@ -99,8 +111,9 @@ export function createTenantCommands(deps: { db: Database; store: EventStore; pr
         const previousDomain = before.status === 'active' || before.status === 'suspended' ? before.tenant.settings.customDomain : null;
         const outcome = await run(tx, tenantId, command, actor, async (result, innerTx) => {
           const event = result.events[0];
-          if (event?.type !== 'tenant.updated' || !event.data.settings) return;
-          await claimDomain(innerTx, tenantId, previousDomain, event.data.settings.customDomain);
+          if (event?.type !== 'tenant.updated') return;
+          if (event.data.settings) await claimDomain(innerTx, tenantId, previousDomain, event.data.settings.customDomain);
+          await syncGate(innerTx, tenantId, result.state);
         });
         return outcome.events;
       }, { tenantId });
@@ -108,13 +121,16 @@ export function createTenantCommands(deps: { db: Database; store: EventStore; pr
 
     async setStatus(tenantId: string, status: 'active' | 'suspended', actor: Actor, reason?: string | null): Promise<TenantEvent[]> {
       const command: TenantCommand = status === 'suspended' ? { type: 'suspend', reason: reason ?? null } : { type: 'resume' };
-      return db.transaction(async (tx) => (await run(tx, tenantId, command, actor)).events, { tenantId });
+      return db.transaction(async (tx) => {
+        await lockGate(tx, tenantId);
+        return (await run(tx, tenantId, command, actor, (result, innerTx) => syncGate(innerTx, tenantId, result.state))).events;
+      }, { tenantId });
     },
 
     async delete(tenantId: string, input: { deletionReason: string; dataRetentionPeriod?: string }, actor: Actor): Promise<TenantEvent[]> {
       return db.transaction(async (tx) => {
         const command: TenantCommand = { type: 'delete', ...input, usage: await usage(tx, tenantId), now: new Date() };
-        return (await run(tx, tenantId, command, actor)).events;
+        return (await run(tx, tenantId, command, actor, (result, innerTx) => syncGate(innerTx, tenantId, result.state))).events;
       }, { tenantId });
     },
 
@@ -126,7 +142,7 @@ export function createTenantCommands(deps: { db: Database; store: EventStore; pr
       return db.transaction(async (tx) => {
         const before = await loadTenantState(store, tx, tenantId);
         const outcome = await run(tx, tenantId, { type: 'purge', now }, actor, async (_result, innerTx) => {
-          for (const table of ['unique_claims', 'tenant_user_counters', 'user_invitations']) {
+          for (const table of ['unique_claims', 'tenant_seat_stripes', 'tenant_gates', 'user_invitations']) {
             await innerTx.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
           }
           if (before.status !== 'deleted') return;

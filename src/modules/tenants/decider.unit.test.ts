@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isAppError } from '../../framework/errors/index.ts';
+import { spec } from '../../framework/testing/index.ts';
 import { DEFAULT_SECURITY_POLICY, type TenantSettings } from './domain.ts';
 import { tenantDecider, type TenantCommand } from './decider.ts';
 import type { TenantEvent } from './events.ts';
@@ -17,95 +17,94 @@ const usage = { users: 3, activeNonAdminUsers: 0 };
 const now = new Date('2026-01-01T00:00:00Z');
 
 /** given events / when command / then events or error code. */
-function spec(given: TenantEvent[], when: TenantCommand) {
-  const state = given.reduce(tenantDecider.evolve, tenantDecider.initialState());
-  return {
-    then: (expected: TenantEvent[]) => assert.deepEqual(tenantDecider.decide(when, state), expected),
-    thenThrows: (code: string) => assert.throws(() => tenantDecider.decide(when, state), (e: unknown) => isAppError(e) && e.code === code),
-  };
-}
+const tenantSpec = spec(tenantDecider);
+/** given events / when command / then events or error code (the framework's decider spec). */
+const given = (events: TenantEvent[], when: TenantCommand) => {
+  const then = tenantSpec.given(events).when(when);
+  return { then: (expected: TenantEvent[]) => void then.then(expected), thenThrows: (code: string) => then.thenThrows(code) };
+};
 const create = (overrides: Partial<Extract<TenantCommand, { type: 'create' }>> = {}): TenantCommand => ({
   type: 'create', tenantId: TENANT, name: 'Acme', slug: 'acme', subscriptionPlan: 'enterprise', adminEmail: 'a@acme.test', settings, ...overrides,
 });
 const deleted: TenantEvent = { type: 'tenant.deleted', data: { tenantId: TENANT, deletionReason: 'inactive', dataRetentionPeriod: 'P30D', purgeAfter: '2026-01-31T00:00:00.000Z' } };
 
 describe('tenant decider: create', () => {
-  it('creates a tenant', () => spec([], create()).then([created]));
-  it('refuses a second create', () => spec([created], create()).thenThrows('tenant.already_exists'));
+  it('creates a tenant', () => given([], create()).then([created]));
+  it('refuses a second create', () => given([created], create()).thenThrows('tenant.already_exists'));
   it('refuses names outside 3–50 characters', () => {
-    spec([], create({ name: 'ab' })).thenThrows('tenant.invalid_name');
-    spec([], create({ name: 'x'.repeat(51) })).thenThrows('tenant.invalid_name');
+    given([], create({ name: 'ab' })).thenThrows('tenant.invalid_name');
+    given([], create({ name: 'x'.repeat(51) })).thenThrows('tenant.invalid_name');
   });
-  it('refuses a bad slug', () => spec([], create({ slug: 'Not A Slug' })).thenThrows('tenant.invalid_slug'));
-  it('refuses an unknown plan', () => spec([], create({ subscriptionPlan: 'gold' })).thenThrows('tenant.invalid_plan'));
+  it('refuses a bad slug', () => given([], create({ slug: 'Not A Slug' })).thenThrows('tenant.invalid_slug'));
+  it('refuses an unknown plan', () => given([], create({ subscriptionPlan: 'gold' })).thenThrows('tenant.invalid_plan'));
   it('accepts custom:<name> plans', () => {
     const events = tenantDecider.decide(create({ subscriptionPlan: 'custom:gold' }), tenantDecider.initialState());
     assert.equal(events[0]?.type === 'tenant.created' && events[0].data.subscriptionPlan, 'custom:gold');
   });
-  it('refuses a bad admin e-mail', () => spec([], create({ adminEmail: 'nope' })).thenThrows('tenant.invalid_email'));
+  it('refuses a bad admin e-mail', () => given([], create({ adminEmail: 'nope' })).thenThrows('tenant.invalid_email'));
   it('refuses settings out of range', () => {
-    spec([], create({ settings: { ...settings, maxUsers: 0 } })).thenThrows('tenant.invalid_settings');
-    spec([], create({ settings: { ...settings, allowedAuthMethods: [] } })).thenThrows('tenant.invalid_settings');
-    spec([], create({ settings: { ...settings, customDomain: 'localhost' } })).thenThrows('tenant.invalid_settings');
-    spec([], create({ settings: { ...settings, securityPolicy: { ...DEFAULT_SECURITY_POLICY, passwordMinLength: 7 } } })).thenThrows('tenant.invalid_settings');
-    spec([], create({ settings: { ...settings, securityPolicy: { ...DEFAULT_SECURITY_POLICY, maxLoginAttempts: 11 } } })).thenThrows('tenant.invalid_settings');
-    spec([], create({ settings: { ...settings, securityPolicy: { ...DEFAULT_SECURITY_POLICY, sessionTimeout: 'PT25H' } } })).thenThrows('tenant.invalid_settings');
-    spec([], create({ settings: { ...settings, securityPolicy: { ...DEFAULT_SECURITY_POLICY, allowedIpRanges: ['10.0.0.0/33'] } } })).thenThrows('tenant.invalid_settings');
+    given([], create({ settings: { ...settings, maxUsers: 0 } })).thenThrows('tenant.invalid_settings');
+    given([], create({ settings: { ...settings, allowedAuthMethods: [] } })).thenThrows('tenant.invalid_settings');
+    given([], create({ settings: { ...settings, customDomain: 'localhost' } })).thenThrows('tenant.invalid_settings');
+    given([], create({ settings: { ...settings, securityPolicy: { ...DEFAULT_SECURITY_POLICY, passwordMinLength: 7 } } })).thenThrows('tenant.invalid_settings');
+    given([], create({ settings: { ...settings, securityPolicy: { ...DEFAULT_SECURITY_POLICY, maxLoginAttempts: 11 } } })).thenThrows('tenant.invalid_settings');
+    given([], create({ settings: { ...settings, securityPolicy: { ...DEFAULT_SECURITY_POLICY, sessionTimeout: 'PT25H' } } })).thenThrows('tenant.invalid_settings');
+    given([], create({ settings: { ...settings, securityPolicy: { ...DEFAULT_SECURITY_POLICY, allowedIpRanges: ['10.0.0.0/33'] } } })).thenThrows('tenant.invalid_settings');
   });
-  it('refuses metadata over 64 KiB', () => spec([], create({ metadata: { blob: 'x'.repeat(65_536) } })).thenThrows('tenant.metadata_too_large'));
+  it('refuses metadata over 64 KiB', () => given([], create({ metadata: { blob: 'x'.repeat(65_536) } })).thenThrows('tenant.metadata_too_large'));
 });
 
 describe('tenant decider: update', () => {
   const update = (changes: Extract<TenantCommand, { type: 'update' }>['changes'], u = usage): TenantCommand => ({ type: 'update', changes, usage: u });
   it('records the updated fields', () =>
-    spec([created], update({ name: 'Acme Two', metadata: { a: 1 } })).then([
+    given([created], update({ name: 'Acme Two', metadata: { a: 1 } })).then([
       { type: 'tenant.updated', data: { tenantId: TENANT, name: 'Acme Two', metadata: { a: 1 }, updatedFields: ['name', 'metadata'] } },
     ]));
-  it('emits nothing when nothing changes', () => spec([created], update({ name: 'Acme' })).then([]));
-  it('refuses an empty update', () => spec([created], update({})).thenThrows('tenant.nothing_to_update'));
+  it('emits nothing when nothing changes', () => given([created], update({ name: 'Acme' })).then([]));
+  it('refuses an empty update', () => given([created], update({})).thenThrows('tenant.nothing_to_update'));
   it('allows a downgrade within the new plan limits', () =>
-    spec([created], update({ subscriptionPlan: 'free' }, { users: 10, activeNonAdminUsers: 0 })).then([
+    given([created], update({ subscriptionPlan: 'free' }, { users: 10, activeNonAdminUsers: 0 })).then([
       { type: 'tenant.updated', data: { tenantId: TENANT, subscriptionPlan: 'free', updatedFields: ['subscriptionPlan'] } },
     ]));
   it('refuses a downgrade while usage exceeds the new plan', () =>
-    spec([created], update({ subscriptionPlan: 'free' }, { users: 11, activeNonAdminUsers: 5 })).thenThrows('tenant.plan_limit_exceeded'));
+    given([created], update({ subscriptionPlan: 'free' }, { users: 11, activeNonAdminUsers: 5 })).thenThrows('tenant.plan_limit_exceeded'));
   it('refuses maxUsers below current usage', () =>
-    spec([created], update({ settings: { ...settings, maxUsers: 2 } })).thenThrows('tenant.invalid_settings'));
-  it('refuses an update on a deleted tenant', () => spec([created, deleted], update({ name: 'Again' })).thenThrows('tenant.deleted'));
-  it('refuses an update on an unknown tenant', () => spec([], update({ name: 'Again' })).thenThrows('tenant.not_found'));
+    given([created], update({ settings: { ...settings, maxUsers: 2 } })).thenThrows('tenant.invalid_settings'));
+  it('refuses an update on a deleted tenant', () => given([created, deleted], update({ name: 'Again' })).thenThrows('tenant.deleted'));
+  it('refuses an update on an unknown tenant', () => given([], update({ name: 'Again' })).thenThrows('tenant.not_found'));
 });
 
 describe('tenant decider: suspend, resume', () => {
   const suspended: TenantEvent = { type: 'tenant.suspended', data: { tenantId: TENANT, reason: null } };
-  it('suspends an active tenant', () => spec([created], { type: 'suspend' }).then([suspended]));
-  it('refuses to suspend twice', () => spec([created, suspended], { type: 'suspend' }).thenThrows('tenant.invalid_status_transition'));
-  it('resumes a suspended tenant', () => spec([created, suspended], { type: 'resume' }).then([{ type: 'tenant.resumed', data: { tenantId: TENANT } }]));
-  it('refuses to resume an active tenant', () => spec([created], { type: 'resume' }).thenThrows('tenant.invalid_status_transition'));
-  it('refuses to suspend a deleted tenant', () => spec([created, deleted], { type: 'suspend' }).thenThrows('tenant.deleted'));
+  it('suspends an active tenant', () => given([created], { type: 'suspend' }).then([suspended]));
+  it('refuses to suspend twice', () => given([created, suspended], { type: 'suspend' }).thenThrows('tenant.invalid_status_transition'));
+  it('resumes a suspended tenant', () => given([created, suspended], { type: 'resume' }).then([{ type: 'tenant.resumed', data: { tenantId: TENANT } }]));
+  it('refuses to resume an active tenant', () => given([created], { type: 'resume' }).thenThrows('tenant.invalid_status_transition'));
+  it('refuses to suspend a deleted tenant', () => given([created, deleted], { type: 'suspend' }).thenThrows('tenant.deleted'));
 });
 
 describe('tenant decider: delete, purge', () => {
   const del = (reason: string, period?: string, u = usage): TenantCommand => ({ type: 'delete', deletionReason: reason, ...(period ? { dataRetentionPeriod: period } : {}), usage: u, now });
   it('deletes with the default retention of P90D', () =>
-    spec([created], del('user_requested')).then([
+    given([created], del('user_requested')).then([
       { type: 'tenant.deleted', data: { tenantId: TENANT, deletionReason: 'user_requested', dataRetentionPeriod: 'P90D', purgeAfter: '2026-04-01T00:00:00.000Z' } },
     ]));
   it('accepts other:<text> reasons', () => {
     const [event] = tenantDecider.decide(del('other:merged into group', 'P30D'), tenantDecider.evolve(tenantDecider.initialState(), created));
     assert.equal(event?.type === 'tenant.deleted' && event.data.deletionReason, 'other:merged into group');
   });
-  it('refuses unknown reasons', () => spec([created], del('bored')).thenThrows('tenant.invalid_deletion_reason'));
+  it('refuses unknown reasons', () => given([created], del('bored')).thenThrows('tenant.invalid_deletion_reason'));
   it('refuses retention outside P30D–P365D', () => {
-    spec([created], del('inactive', 'P29D')).thenThrows('tenant.invalid_retention_period');
-    spec([created], del('inactive', 'P366D')).thenThrows('tenant.invalid_retention_period');
-    spec([created], del('inactive', 'PT24H')).thenThrows('tenant.invalid_retention_period');
+    given([created], del('inactive', 'P29D')).thenThrows('tenant.invalid_retention_period');
+    given([created], del('inactive', 'P366D')).thenThrows('tenant.invalid_retention_period');
+    given([created], del('inactive', 'PT24H')).thenThrows('tenant.invalid_retention_period');
   });
   it('refuses while non-admin users are active', () =>
-    spec([created], del('inactive', 'P30D', { users: 5, activeNonAdminUsers: 1 })).thenThrows('tenant.has_active_users'));
-  it('refuses a second delete (no command on a deleted tenant)', () => spec([created, deleted], del('inactive')).thenThrows('tenant.deleted'));
+    given([created], del('inactive', 'P30D', { users: 5, activeNonAdminUsers: 1 })).thenThrows('tenant.has_active_users'));
+  it('refuses a second delete (no command on a deleted tenant)', () => given([created, deleted], del('inactive')).thenThrows('tenant.deleted'));
   it('purges only after the retention period', () => {
-    spec([created, deleted], { type: 'purge', now }).thenThrows('tenant.retention_not_elapsed');
-    spec([created, deleted], { type: 'purge', now: new Date('2026-02-01T00:00:00Z') }).then([{ type: 'tenant.purged', data: { tenantId: TENANT } }]);
+    given([created, deleted], { type: 'purge', now }).thenThrows('tenant.retention_not_elapsed');
+    given([created, deleted], { type: 'purge', now: new Date('2026-02-01T00:00:00Z') }).then([{ type: 'tenant.purged', data: { tenantId: TENANT } }]);
   });
-  it('refuses to purge a live tenant', () => spec([created], { type: 'purge', now }).thenThrows('tenant.invalid_status_transition'));
+  it('refuses to purge a live tenant', () => given([created], { type: 'purge', now }).thenThrows('tenant.invalid_status_transition'));
 });

@@ -53,28 +53,158 @@ export const claimGlobal = (tx: Transaction, scope: ClaimScope, value: string, o
 export const releaseGlobal = (tx: Transaction, scope: ClaimScope, value: string, ownerId: string) =>
   asTenant(tx, PLATFORM_TENANT_ID, () => release(tx, PLATFORM_TENANT_ID, scope, value, ownerId));
 
-export type TenantCounters = { seats: number; admins: number; activeMembers: number };
+/** Stripes per tenant: parallel registrations of one tenant spread their locks over this many rows. */
+export const SEAT_STRIPES = 16;
 
-/**
- * Locks the tenant's counter row until the transaction ends (creating it when missing) and returns it.
- * Every user command of a tenant goes through here first, so seat and admin rules see exact figures.
- */
-export async function lockCounters(tx: Transaction, tenantId: string): Promise<TenantCounters> {
-  const result = await tx.query<{ seats: number; admins: number; active_members: number }>(
-    `INSERT INTO tenant_user_counters AS c (tenant_id) VALUES ($1)
-     ON CONFLICT (tenant_id) DO UPDATE SET seats = c.seats
-     RETURNING seats, admins, active_members`,
-    [tenantId],
-  );
-  const row = result.rows[0]!;
-  return { seats: row.seats, admins: row.admins, activeMembers: row.active_members };
+export type GateStatus = 'active' | 'suspended' | 'deleted';
+
+/** A tenant's write-side facts and usage. */
+export type TenantGateRow = {
+  name: string;
+  status: GateStatus;
+  seatLimit: number;
+  selfService: boolean;
+  admins: number;
+  /** Users holding a seat (not deactivated). */
+  seats: number;
+  /** Active users who are not admins. */
+  activeMembers: number;
+  /** The transaction's timestamp (`now()`), which is also the timestamp of events it appends. */
+  at: Date;
+};
+
+export type GateFacts = { name: string; status: GateStatus; seatLimit: number; selfService: boolean };
+
+type GateSqlRow = { name: string; status: GateStatus; seat_limit: number; self_service: boolean; admins: number; seats: number; active_members: number; at: Date };
+const toGate = (row: GateSqlRow): TenantGateRow => ({
+  name: row.name, status: row.status, seatLimit: row.seat_limit, selfService: row.self_service, admins: row.admins,
+  seats: row.seats, activeMembers: row.active_members, at: row.at,
+});
+
+/** Spreads the seats still free over the stripes (stripe allowances add up to the seat limit). */
+function allowances(seatLimit: number, used: readonly number[]): number[] {
+  const free = Math.max(0, seatLimit - used.reduce((a, b) => a + b, 0));
+  return used.map((u, i) => u + Math.floor(free / used.length) + (i < free % used.length ? 1 : 0));
 }
 
-/** Applies a change to the counters (the row is already locked by `lockCounters`). */
-export async function adjustCounters(tx: Transaction, tenantId: string, delta: TenantCounters): Promise<void> {
-  if (delta.seats === 0 && delta.admins === 0 && delta.activeMembers === 0) return;
-  await tx.query(
-    'UPDATE tenant_user_counters SET seats = seats + $2, admins = admins + $3, active_members = active_members + $4 WHERE tenant_id = $1',
-    [tenantId, delta.seats, delta.admins, delta.activeMembers],
+/** Creates the gate and its stripes (tenant creation, or lazily for the platform tenant). */
+export async function createGate(tx: Transaction, tenantId: string, facts: GateFacts): Promise<void> {
+  const inserted = await tx.query(
+    `INSERT INTO tenant_gates (tenant_id, name, status, seat_limit, self_service) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id) DO NOTHING`,
+    [tenantId, facts.name, facts.status, facts.seatLimit, facts.selfService],
   );
+  if (inserted.rowCount === 0) return;
+  const shares = allowances(facts.seatLimit, new Array<number>(SEAT_STRIPES).fill(0));
+  await tx.query(
+    `INSERT INTO tenant_seat_stripes (tenant_id, stripe, status, allowance) SELECT $1, s - 1, $2, ($3::int[])[s] FROM generate_series(1, $4::int) AS s`,
+    [tenantId, facts.status, shares, SEAT_STRIPES],
+  );
+}
+
+/** The gate as it is now, without locks: for early refusals; the final guard is `applySeatDelta`. */
+export async function readGate(tx: Transaction, tenantId: string): Promise<TenantGateRow | null> {
+  const result = await tx.query<GateSqlRow>(
+    `SELECT g.name, g.status, g.seat_limit, g.self_service, g.admins,
+            coalesce(sum(s.used), 0)::int AS seats, coalesce(sum(s.active_members), 0)::int AS active_members, now() AS at
+       FROM tenant_gates g LEFT JOIN tenant_seat_stripes s ON s.tenant_id = g.tenant_id
+      WHERE g.tenant_id = $1 GROUP BY g.tenant_id`,
+    [tenantId],
+  );
+  return result.rows[0] ? toGate(result.rows[0]) : null;
+}
+
+/**
+ * Locks the gate and every stripe until the transaction ends and returns exact usage. Tenant
+ * commands (limits, status) and the refill path take it; the lock order is gate, then stripes.
+ */
+export async function lockGate(tx: Transaction, tenantId: string): Promise<TenantGateRow | null> {
+  const gate = await tx.query<GateSqlRow>(
+    'SELECT name, status, seat_limit, self_service, admins, 0 AS seats, 0 AS active_members, now() AS at FROM tenant_gates WHERE tenant_id = $1 FOR UPDATE',
+    [tenantId],
+  );
+  if (!gate.rows[0]) return null;
+  const stripes = await tx.query<{ used: number; active_members: number }>(
+    'SELECT used, active_members FROM tenant_seat_stripes WHERE tenant_id = $1 ORDER BY stripe FOR UPDATE',
+    [tenantId],
+  );
+  const seats = stripes.rows.reduce((sum, r) => sum + r.used, 0);
+  const activeMembers = stripes.rows.reduce((sum, r) => sum + r.active_members, 0);
+  return { ...toGate(gate.rows[0]), seats, activeMembers };
+}
+
+/** Changes the gate's facts (after `lockGate`): stripes follow the status and share the new limit. */
+export async function updateGate(tx: Transaction, tenantId: string, facts: Partial<GateFacts>): Promise<void> {
+  await tx.query(
+    `UPDATE tenant_gates SET name = coalesce($2, name), status = coalesce($3, status), seat_limit = coalesce($4, seat_limit),
+       self_service = coalesce($5, self_service) WHERE tenant_id = $1`,
+    [tenantId, facts.name ?? null, facts.status ?? null, facts.seatLimit ?? null, facts.selfService ?? null],
+  );
+  await rebalance(tx, tenantId);
+}
+
+async function rebalance(tx: Transaction, tenantId: string): Promise<void> {
+  const rows = await tx.query<{ stripe: number; used: number; seat_limit: number; status: GateStatus }>(
+    `SELECT s.stripe, s.used, g.seat_limit, g.status FROM tenant_seat_stripes s JOIN tenant_gates g ON g.tenant_id = s.tenant_id
+      WHERE s.tenant_id = $1 ORDER BY s.stripe`,
+    [tenantId],
+  );
+  if (rows.rows.length === 0) return;
+  const shares = allowances(rows.rows[0]!.seat_limit, rows.rows.map((r) => r.used));
+  await tx.query(
+    `UPDATE tenant_seat_stripes s SET allowance = x.allowance, status = $3
+       FROM unnest($2::int[]) WITH ORDINALITY AS x(allowance, n) WHERE s.tenant_id = $1 AND s.stripe = x.n - 1`,
+    [tenantId, shares, rows.rows[0]!.status],
+  );
+}
+
+export type SeatDelta = { seats: number; admins: number; activeMembers: number };
+
+/** Why a guarded change was refused. */
+export type GateRefusal = 'last_admin' | 'quota' | 'not_active' | 'missing';
+
+/** Whether a stripe can absorb `seats`/`members` (SQL parameter names) without breaking its limits. */
+const fits = (seats: string, members: string) => `used + ${seats} >= 0 AND active_members + ${members} >= 0
+  AND (${seats} <= 0 OR used + ${seats} <= allowance) AND ((${seats} <= 0 AND ${members} <= 0) OR status = 'active')`;
+/**
+ * Takes any stripe that can absorb the change and is not locked right now (SKIP LOCKED: the fast
+ * path never waits, so it never holds a stripe while waiting for the gate — no deadlock with the
+ * refill path, which locks the gate and then every stripe in order).
+ */
+const STRIPE_FAST = `UPDATE tenant_seat_stripes SET used = used + $2, active_members = active_members + $3
+  WHERE (tenant_id, stripe) = (SELECT tenant_id, stripe FROM tenant_seat_stripes WHERE tenant_id = $1 AND ${fits('$2', '$3')}
+    ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING stripe`;
+const STRIPE_UPDATE = `UPDATE tenant_seat_stripes SET used = used + $3, active_members = active_members + $4
+  WHERE tenant_id = $1 AND stripe = $2 AND ${fits('$3', '$4')} RETURNING stripe`;
+
+/**
+ * Applies a user command's change to the tenant's usage as the last step of its transaction;
+ * returns a refusal instead of exceeding the seat limit or removing the last admin. Seats lock one
+ * free stripe without waiting; when none can take the change, the refill path locks the gate and all
+ * stripes, checks the exact totals and redistributes the free seats.
+ */
+export async function applySeatDelta(tx: Transaction, tenantId: string, delta: SeatDelta): Promise<GateRefusal | null> {
+  if (delta.admins !== 0) {
+    const admins = await tx.query(
+      `UPDATE tenant_gates SET admins = admins + $2 WHERE tenant_id = $1 AND ($2 > 0 OR admins + $2 >= 1) RETURNING admins`,
+      [tenantId, delta.admins],
+    );
+    if (admins.rowCount === 0) return (await readGate(tx, tenantId)) ? 'last_admin' : 'missing';
+  }
+  if (delta.seats === 0 && delta.activeMembers === 0) return null;
+  const fast = await tx.query(STRIPE_FAST, [tenantId, delta.seats, delta.activeMembers]);
+  if (fast.rowCount === 1) return null;
+  const gate = await lockGate(tx, tenantId);
+  if (!gate) return 'missing';
+  if ((delta.seats > 0 || delta.activeMembers > 0) && gate.status !== 'active') return 'not_active';
+  if (delta.seats > 0 && gate.seats + delta.seats > gate.seatLimit) return 'quota';
+  await rebalance(tx, tenantId);
+  const stripes = await tx.query<{ stripe: number }>(
+    `SELECT stripe FROM tenant_seat_stripes WHERE tenant_id = $1 AND used + $2 >= 0 AND used + $2 <= allowance AND active_members + $3 >= 0
+      ORDER BY stripe LIMIT 1`,
+    [tenantId, delta.seats, delta.activeMembers],
+  );
+  const stripe = stripes.rows[0]?.stripe;
+  if (stripe === undefined) return 'quota';
+  const slow = await tx.query(STRIPE_UPDATE, [tenantId, stripe, delta.seats, delta.activeMembers]);
+  return slow.rowCount === 1 ? null : 'quota';
 }

@@ -9,8 +9,8 @@ export {
 } from './validators.ts';
 export { tenantDecider, type TenantCommand, type TenantState, type TenantData, type TenantUsage } from './decider.ts';
 export { tenantStreamId, type TenantEvent } from './events.ts';
-export { createTenantStore, lockTenantForUserCommand, loadTenantState, type TenantGate } from './store.ts';
-export { claim, release, claimOwner, adjustCounters, asTenant, type TenantCounters } from './guards.ts';
+export { createTenantStore, tenantGateForUserCommand, loadTenantState, type TenantGate } from './store.ts';
+export { claim, release, claimOwner, asTenant, applySeatDelta, createGate, SEAT_STRIPES, type SeatDelta, type GateRefusal } from './guards.ts';
 export { tenantMetricsProjection, tenantDetailsProjection } from './projections.ts';
 export { createTenantCommands, type Actor, type ProvisionAdmin, type CreateTenantInput, type TenantCommands } from './commands.ts';
 export { Metadata, PageQuery, pageOf, problems, TenantParams } from './schemas.ts';

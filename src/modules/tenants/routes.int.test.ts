@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createIdentityTestApp, mailText, type IdentityTestApp } from '../../../test/support/identity.ts';
+import { createIdentityTestApp, eventually, mailText, type IdentityTestApp } from '../../../test/support/identity.ts';
 import { asSystemAdmin, asTenantUser } from '../../../test/support/test-auth.ts';
 
 let t: IdentityTestApp;
@@ -23,7 +23,11 @@ describe('POST /tenants', () => {
     assert.equal(body.slug, 'muller-sohne');
     assert.equal(body.status, 'active');
     assert.equal(body.settings.securityPolicy.passwordMinLength, 12);
-    assert.deepEqual(body.metrics, { totalUsers: 1, activeUsers: 0, lastActivity: body.createdAt });
+    const metrics = await eventually(async () => {
+      const detail = (await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${body.tenantId}`, headers: sys })).json();
+      return detail.metrics.totalUsers === 1 ? detail.metrics : null;
+    });
+    assert.deepEqual(metrics, { totalUsers: 1, activeUsers: 0, lastActivity: body.createdAt });
     assert.equal(res.headers.location, `/api/v1/tenants/${body.tenantId}`);
     const users = (await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${body.tenantId}/users`, headers: sys })).json();
     assert.equal(users.total, 1);

@@ -5,13 +5,12 @@ import type { Projection } from '../../framework/projections/types.ts';
 import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
 import { tenantDecider, type TenantState } from './decider.ts';
 import { tenantStreamId } from './events.ts';
-import { allowsSelfService, seatLimit } from './domain.ts';
-import { tenantDetailsProjection, tenantMetricsProjection } from './projections.ts';
-import { lockCounters, type TenantCounters } from './guards.ts';
+import { tenantDetailsProjection } from './projections.ts';
+import { createGate, readGate } from './guards.ts';
 
-/** The event store the tenants module appends with: tenant read models run inline. */
+/** The event store the tenants module appends with: tenant details run inline (tenant metrics run asynchronously). */
 export function createTenantStore(db: Database, extraProjections: readonly Projection[] = []): EventStore {
-  return createEventStore({ db, inlineProjections: [tenantDetailsProjection, tenantMetricsProjection, ...extraProjections] });
+  return createEventStore({ db, inlineProjections: [tenantDetailsProjection, ...extraProjections] });
 }
 
 /** A tenant's state folded from its stream, read inside the caller's transaction. */
@@ -20,48 +19,35 @@ export async function loadTenantState(store: EventStore, tx: Transaction, tenant
   return loaded.state;
 }
 
-/** What user commands need to know about their tenant, read under the tenant's counter lock. */
+/** What user commands need to know about their tenant (read without locks; `applySeatDelta` is the final guard). */
 export type TenantGate = {
   status: 'active' | 'suspended' | 'deleted' | 'none';
   allowsSelfService: boolean;
   seatLimit: number;
-  counters: TenantCounters;
+  seats: number;
+  admins: number;
   /** The tenant's name, for mails (null for the platform tenant). */
   name: string | null;
+  /** The transaction's timestamp: the timestamp of the events it appends. */
+  at: Date;
 };
 
 /**
- * Locks the tenant's counters and reads its state, in the caller's transaction (tenant set).
- * The platform tenant (system admins) has no stream: it is always open and unlimited.
+ * The tenant facts a user command decides with, in the caller's transaction (tenant set). The
+ * platform tenant (system admins) gets its gate on first use: always open, a million seats.
  *
  * @example
- *   const gate = await lockTenantForUserCommand(store, tx, tenantId);
- *   if (gate.counters.seats >= gate.seatLimit) ...
+ *   const gate = await tenantGateForUserCommand(tx, tenantId);
  */
-export async function lockTenantForUserCommand(store: EventStore, tx: Transaction, tenantId: string): Promise<TenantGate> {
-  const counters = await lockCounters(tx, tenantId);
-  if (tenantId === PLATFORM_TENANT_ID) {
-    return { status: 'active', allowsSelfService: false, seatLimit: 1_000_000, counters, name: null };
+export async function tenantGateForUserCommand(tx: Transaction, tenantId: string): Promise<TenantGate> {
+  let row = await readGate(tx, tenantId);
+  if (!row && tenantId === PLATFORM_TENANT_ID) {
+    await createGate(tx, tenantId, { name: 'ACCI', status: 'active', seatLimit: 1_000_000, selfService: false });
+    row = await readGate(tx, tenantId);
   }
-  const state = await loadTenantState(store, tx, tenantId);
-  switch (state.status) {
-    case 'none':
-    case 'purged':
-      return { status: 'none', allowsSelfService: false, seatLimit: 0, counters, name: null };
-    case 'deleted':
-      return { status: 'deleted', allowsSelfService: false, seatLimit: 0, counters, name: state.tenant.name };
-    case 'active':
-    case 'suspended':
-      return {
-        status: state.status,
-        allowsSelfService: allowsSelfService(state.tenant.settings),
-        seatLimit: seatLimit(state.tenant.subscriptionPlan, state.tenant.settings),
-        counters,
-        name: state.tenant.name,
-      };
-    default: {
-      const _exhaustive: never = state;
-      return _exhaustive;
-    }
-  }
+  if (!row) return { status: 'none', allowsSelfService: false, seatLimit: 0, seats: 0, admins: 0, name: null, at: new Date() };
+  return {
+    status: row.status, allowsSelfService: row.selfService, seatLimit: row.seatLimit, seats: row.seats, admins: row.admins,
+    name: tenantId === PLATFORM_TENANT_ID ? null : row.name, at: row.at,
+  };
 }

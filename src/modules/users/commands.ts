@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { PLATFORM_TENANT_ID, type Database } from '../../framework/db/index.ts';
-import { createEventStore, type EventStore, type Transaction } from '../../framework/eventstore/index.ts';
+import { createEventStore, type Transaction } from '../../framework/eventstore/index.ts';
 import { handleCommand } from '../../framework/cqrs/handle-command.ts';
 import type { Language, Translations } from '../../framework/i18n/index.ts';
 import { renderMail, type Mailer } from '../../framework/mail/index.ts';
 import type { Logger } from '../../framework/observability/index.ts';
 import {
-  adjustCounters, claim, claimOwner, lockTenantForUserCommand, release, tenantMetricsProjection, type Actor, type ProvisionAdmin,
+  applySeatDelta, claim, claimOwner, release, tenantErrors, tenantGateForUserCommand, type Actor, type GateRefusal, type ProvisionAdmin,
+  type TenantGate,
 } from '../tenants/index.ts';
 import { userCounts, userDecider, type TenantContext, type UserCommand, type UserState } from './decider.ts';
-import type { RegistrationSource } from './domain.ts';
+import type { RegistrationSource, User } from './domain.ts';
 import { userErrors } from './errors.ts';
 import { userStreamId, type UserEvent } from './events.ts';
 import { consumeInvitation, createInvitation, invitationTenant, revokeInvitations } from './invitations.ts';
 import { userProfilesProjection } from './projections.ts';
 import { normalizeEmail } from './validators.ts';
+import { readUser } from './queries.ts';
 
 export type UserCommandDeps = {
   db: Database;
@@ -23,11 +25,9 @@ export type UserCommandDeps = {
   logger: Logger;
   /** Base URL of links in mails (PUBLIC_URL). */
   publicUrl: string;
-  /** The tenants module's store, to read tenant state (usually `createTenantStore(db)`). */
-  tenantStore: EventStore;
 };
 
-type Outcome = { events: UserEvent[]; state: UserState };
+type Outcome = { events: UserEvent[]; state: UserState; user: User | null; gate: TenantGate };
 type AfterCommit = () => Promise<void>;
 
 /**
@@ -36,38 +36,69 @@ type AfterCommit = () => Promise<void>;
  * in the same transaction as the append.
  *
  * @example
- *   const users = createUserCommands({ db, mailer, translations, logger, publicUrl, tenantStore });
+ *   const users = createUserCommands({ db, mailer, translations, logger, publicUrl });
  *   const { userId } = await users.register({ tenantId, email, role: 'user', registrationSource: 'admin_invite', language: 'de' }, actor);
  */
 export function createUserCommands(deps: UserCommandDeps) {
   const { db } = deps;
-  const store = createEventStore({ db, inlineProjections: [userProfilesProjection, tenantMetricsProjection] });
+  const store = createEventStore({ db, inlineProjections: [userProfilesProjection] });
 
+  function refused(refusal: GateRefusal, gate: TenantGate): Error {
+    switch (refusal) {
+      case 'last_admin': return userErrors.lastAdmin();
+      case 'quota': return userErrors.quotaExceeded(gate.seatLimit);
+      case 'missing': return tenantErrors.notFound();
+      case 'not_active': return gate.status === 'deleted' ? tenantErrors.deleted() : tenantErrors.suspended();
+      default: {
+        const _exhaustive: never = refusal;
+        return _exhaustive;
+      }
+    }
+  }
+
+  /** Claims, then the seat/admin guard last, so the contended rows are locked as briefly as possible. */
+  async function guard(tx: Transaction, tenantId: string, userId: string, before: UserState, after: UserState, events: UserEvent[], gate: TenantGate, registered?: User) {
+    if (!registered) for (const event of events) await guardEvent(tx, event, before);
+    const user = registered ?? await readUser(tx, tenantId, userId);
+    const was = userCounts(before);
+    const now = userCounts(after);
+    const refusal = await applySeatDelta(tx, tenantId, { seats: now.seats - was.seats, admins: now.admins - was.admins, activeMembers: now.activeMembers - was.activeMembers });
+    if (refusal) throw refused(refusal, gate);
+    return user;
+  }
+
+  /**
+   * One user command in the caller's transaction: tenant facts from the write-side gate, decide,
+   * append, claims, usage guard. `fresh` (a new random user id): the stream cannot exist, so it is
+   * not read, the append expects no stream, and the e-mail is claimed first (duplicates fail fast).
+   */
   async function execute(
     tx: Transaction,
     tenantId: string,
     userId: string,
     make: (tenant: TenantContext) => UserCommand,
     actor: Actor,
-  ): Promise<Outcome & { gateName: string | null }> {
-    const gate = await lockTenantForUserCommand(deps.tenantStore, tx, tenantId);
-    const tenant: TenantContext = {
-      status: gate.status, allowsSelfService: gate.allowsSelfService, seatLimit: gate.seatLimit,
-      seats: gate.counters.seats, admins: gate.counters.admins,
-    };
+    fresh = false,
+  ): Promise<Outcome> {
+    const gate = await tenantGateForUserCommand(tx, tenantId);
+    const tenant: TenantContext = { status: gate.status, allowsSelfService: gate.allowsSelfService, seatLimit: gate.seatLimit, seats: gate.seats, admins: gate.admins };
+    const context = { correlationId: actor.correlationId, userId: actor.userId };
+    if (fresh) {
+      const before = userDecider.initialState();
+      const events = userDecider.decide(make(tenant), before);
+      for (const event of events) await guardEvent(tx, event, before);
+      await store.append(userStreamId(userId), events.map((e) => ({ type: e.type, data: e.data })), { expectedVersion: 'no_stream', context: { ...context, tenantId }, tx });
+      const state = events.reduce(userDecider.evolve, before);
+      return { events, state, gate, user: await guard(tx, tenantId, userId, before, state, events, gate, registeredUser(events, gate.at)) };
+    }
     let before: UserState = userDecider.initialState();
+    let user: User | null = null;
     const decider = { ...userDecider, decide: (command: UserCommand, state: UserState) => { before = state; return userDecider.decide(command, state); } };
     const outcome = await handleCommand({
-      store, decider, streamId: userStreamId(userId), tenantId, command: make(tenant), tx,
-      context: { correlationId: actor.correlationId, userId: actor.userId },
-      inTransaction: async (result, innerTx) => {
-        const was = userCounts(before);
-        const now = userCounts(result.state);
-        await adjustCounters(innerTx, tenantId, { seats: now.seats - was.seats, admins: now.admins - was.admins, activeMembers: now.activeMembers - was.activeMembers });
-        for (const event of result.events) await guardEvent(innerTx, event, before);
-      },
+      store, decider, streamId: userStreamId(userId), tenantId, command: make(tenant), tx, context,
+      inTransaction: async (result, innerTx) => { user = await guard(innerTx, tenantId, userId, before, result.state, result.events, gate); },
     });
-    return { events: outcome.events, state: outcome.state, gateName: gate.name };
+    return { events: outcome.events, state: outcome.state, gate, user: user ?? (outcome.events.length === 0 ? await readUser(tx, tenantId, userId) : null) };
   }
 
   async function guardEvent(tx: Transaction, event: UserEvent, before: UserState): Promise<void> {
@@ -109,17 +140,16 @@ export function createUserCommands(deps: UserCommandDeps) {
 
   async function registerIn(tx: Transaction, input: RegisterInput, actor: Actor, options: { allowSystemRole?: boolean } = {}) {
     const userId = randomUUID();
-    const { gateName } = await execute(tx, input.tenantId, userId, (tenant) => ({
+    const invitation = input.registrationSource === 'admin_invite' ? await createInvitation(tx, input.tenantId, userId) : null;
+    const { gate, user } = await execute(tx, input.tenantId, userId, (tenant) => ({
       type: 'register', userId, tenantId: input.tenantId, email: input.email, role: input.role,
       displayName: input.displayName ?? null, metadata: input.metadata ?? {}, registrationSource: input.registrationSource, tenant,
       ...(options.allowSystemRole ? { allowSystemRole: true } : {}),
-    }), actor);
-    let afterCommit: AfterCommit = async () => undefined;
-    if (input.registrationSource === 'admin_invite') {
-      const { token } = await createInvitation(tx, input.tenantId, userId);
-      afterCommit = invitationMail(input.email.trim(), token, gateName ?? 'ACCI', input.language);
-    }
-    return { userId, afterCommit };
+    }), actor, true);
+    const afterCommit: AfterCommit = invitation
+      ? invitationMail(input.email.trim(), invitation.token, gate.name ?? 'ACCI', input.language)
+      : async () => undefined;
+    return { userId, user, afterCommit };
   }
 
   const simple = (tenantId: string, userId: string, make: (tenant: TenantContext) => UserCommand, actor: Actor) =>
@@ -134,10 +164,10 @@ export function createUserCommands(deps: UserCommandDeps) {
     provisionAdmin,
 
     /** Registers a user; `admin_invite` users start `invited` and get an invitation mail after commit. */
-    async register(input: RegisterInput, actor: Actor): Promise<{ userId: string }> {
+    async register(input: RegisterInput, actor: Actor): Promise<{ userId: string; user: User | null }> {
       const result = await db.transaction((tx) => registerIn(tx, input, actor), { tenantId: input.tenantId });
       await result.afterCommit();
-      return { userId: result.userId };
+      return { userId: result.userId, user: result.user };
     },
 
     updateProfile: (tenantId: string, userId: string, changes: Extract<UserCommand, { type: 'update_profile' }>['changes'], actor: Actor) =>
@@ -157,7 +187,6 @@ export function createUserCommands(deps: UserCommandDeps) {
       const tenantId = invitationTenant(token);
       if (!tenantId) throw userErrors.invitationInvalid();
       return db.transaction(async (tx) => {
-        await lockTenantForUserCommand(deps.tenantStore, tx, tenantId);
         const userId = await consumeInvitation(tx, tenantId, token);
         if (!userId) throw userErrors.invitationInvalid();
         await execute(tx, tenantId, userId, (tenant) => ({ type: 'accept_invitation', tenant }), { userId, correlationId });
@@ -190,3 +219,12 @@ export function createUserCommands(deps: UserCommandDeps) {
 }
 
 export type UserCommands = ReturnType<typeof createUserCommands>;
+
+/** The profile a registration creates, as the read model stores it (timestamps = the transaction's). */
+function registeredUser(events: UserEvent[], at: Date): User | undefined {
+  const event = events[0];
+  if (event?.type !== 'user.registered') return undefined;
+  const { userId, tenantId, email, displayName, role, status, metadata } = event.data;
+  const stamp = at.toISOString();
+  return { userId, tenantId, email, displayName, role, status, metadata, createdAt: stamp, updatedAt: stamp, lastLogin: null };
+}

@@ -27,11 +27,12 @@ describe('concurrency', () => {
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => register(tenantId, `seat${i}@example.org`)));
     const created = results.filter((r) => r.statusCode === 201).length;
     assert.equal(created, 9, 'the admin holds the tenth seat');
-    assert.ok(results.filter((r) => r.statusCode !== 201).every((r) => r.json().code === 'user.quota_exceeded'));
+    assert.ok(results.filter((r) => r.statusCode !== 201).every((r) => r.json().code === 'user.quota_exceeded'), JSON.stringify(results.map((r) => r.json().code)));
     const rows = await t.db.system.query('SELECT count(*)::int AS n FROM user_profiles WHERE tenant_id = $1', [tenantId]);
     assert.equal(rows.rows[0]?.n, 10);
-    const counters = await t.db.system.query('SELECT seats FROM tenant_user_counters WHERE tenant_id = $1', [tenantId]);
+    const counters = await t.db.system.query('SELECT sum(used)::int AS seats, sum(allowance)::int AS allowance FROM tenant_seat_stripes WHERE tenant_id = $1', [tenantId]);
     assert.equal(counters.rows[0]?.seats, 10);
+    assert.equal(counters.rows[0]?.allowance, 10);
   });
 
   it('two admins deactivating each other at once leave one admin', async () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isAppError } from '../../framework/errors/index.ts';
+import { spec } from '../../framework/testing/index.ts';
 import { userCounts, userDecider, type TenantContext, type UserCommand } from './decider.ts';
 import type { UserEvent } from './events.ts';
 
@@ -9,13 +9,12 @@ const USER = '22222222-2222-4222-8222-222222222222';
 const now = new Date('2026-01-01T00:00:00Z');
 const tenant: TenantContext = { status: 'active', allowsSelfService: false, seatLimit: 10, seats: 3, admins: 2 };
 
-function spec(given: UserEvent[], when: UserCommand) {
-  const state = given.reduce(userDecider.evolve, userDecider.initialState());
-  return {
-    then: (expected: UserEvent[]) => assert.deepEqual(userDecider.decide(when, state), expected),
-    thenThrows: (code: string) => assert.throws(() => userDecider.decide(when, state), (e: unknown) => isAppError(e) && e.code === code),
-  };
-}
+const userSpec = spec(userDecider);
+/** given events / when command / then events or error code (the framework's decider spec). */
+const given = (events: UserEvent[], when: UserCommand) => {
+  const then = userSpec.given(events).when(when);
+  return { then: (expected: UserEvent[]) => void then.then(expected), thenThrows: (code: string) => then.thenThrows(code) };
+};
 const register = (overrides: Partial<Extract<UserCommand, { type: 'register' }>> = {}): UserCommand => ({
   type: 'register', userId: USER, tenantId: TENANT, email: 'Ada@Example.org', role: 'user', registrationSource: 'admin_invite', tenant, ...overrides,
 });
@@ -30,88 +29,88 @@ const deactivated = (type: 'temporary' | 'permanent' = 'temporary'): UserEvent =
 
 describe('user decider: register', () => {
   it('registers an invited user from an admin invitation', () =>
-    spec([], register({ displayName: ' Ada ' })).then([{
+    given([], register({ displayName: ' Ada ' })).then([{
       type: 'user.registered',
       data: { userId: USER, tenantId: TENANT, email: 'Ada@Example.org', role: 'user', displayName: 'Ada', metadata: {}, registrationSource: 'admin_invite', status: 'invited' },
     }]));
-  it('refuses self-service unless the tenant allows it', () => spec([], register({ registrationSource: 'self_service' })).thenThrows('user.self_service_disabled'));
+  it('refuses self-service unless the tenant allows it', () => given([], register({ registrationSource: 'self_service' })).thenThrows('user.self_service_disabled'));
   it('registers self-service users as active where allowed', () => {
     const [event] = userDecider.decide(register({ registrationSource: 'self_service', tenant: { ...tenant, allowsSelfService: true } }), userDecider.initialState());
     assert.equal(event?.type === 'user.registered' && event.data.status, 'active');
   });
-  it('refuses when the seat limit is reached', () => spec([], register({ tenant: { ...tenant, seats: 10 } })).thenThrows('user.quota_exceeded'));
+  it('refuses when the seat limit is reached', () => given([], register({ tenant: { ...tenant, seats: 10 } })).thenThrows('user.quota_exceeded'));
   it('refuses bad e-mails, roles and display names', () => {
-    spec([], register({ email: 'not-an-email' })).thenThrows('user.invalid_email');
-    spec([], register({ role: 'superuser' })).thenThrows('user.invalid_role');
-    spec([], register({ role: 'system_admin' })).thenThrows('user.invalid_role');
-    spec([], register({ displayName: '' })).thenThrows('user.invalid_display_name');
-    spec([], register({ displayName: 'x'.repeat(101) })).thenThrows('user.invalid_display_name');
+    given([], register({ email: 'not-an-email' })).thenThrows('user.invalid_email');
+    given([], register({ role: 'superuser' })).thenThrows('user.invalid_role');
+    given([], register({ role: 'system_admin' })).thenThrows('user.invalid_role');
+    given([], register({ displayName: '' })).thenThrows('user.invalid_display_name');
+    given([], register({ displayName: 'x'.repeat(101) })).thenThrows('user.invalid_display_name');
   });
   it('refuses in a deleted or suspended tenant', () => {
-    spec([], register({ tenant: { ...tenant, status: 'deleted' } })).thenThrows('tenant.deleted');
-    spec([], register({ tenant: { ...tenant, status: 'suspended' } })).thenThrows('tenant.suspended');
-    spec([], register({ tenant: { ...tenant, status: 'none' } })).thenThrows('tenant.not_found');
+    given([], register({ tenant: { ...tenant, status: 'deleted' } })).thenThrows('tenant.deleted');
+    given([], register({ tenant: { ...tenant, status: 'suspended' } })).thenThrows('tenant.suspended');
+    given([], register({ tenant: { ...tenant, status: 'none' } })).thenThrows('tenant.not_found');
   });
-  it('refuses a second registration of the stream', () => spec([registered()], register()).thenThrows('user.already_exists'));
+  it('refuses a second registration of the stream', () => given([registered()], register()).thenThrows('user.already_exists'));
 });
 
 describe('user decider: update profile', () => {
   const update = (changes: Extract<UserCommand, { type: 'update_profile' }>['changes'], t = tenant, at = now): UserCommand => ({ type: 'update_profile', changes, tenant: t, now: at });
   it('changes the e-mail and starts the cooldown', () =>
-    spec([registered()], update({ email: 'ada@new.example' })).then([{
+    given([registered()], update({ email: 'ada@new.example' })).then([{
       type: 'user.profile_updated',
       data: { userId: USER, tenantId: TENANT, email: 'ada@new.example', emailChangedAt: now.toISOString(), updatedFields: ['email'] },
     }]));
   it('refuses a second e-mail change within the cooldown, allows it after', () => {
     const first: UserEvent = { type: 'user.profile_updated', data: { userId: USER, tenantId: TENANT, email: 'b@x.example', emailChangedAt: now.toISOString(), updatedFields: ['email'] } };
-    spec([registered(), first], update({ email: 'c@x.example' }, tenant, new Date(now.getTime() + 3_600_000))).thenThrows('user.email_change_cooldown');
+    given([registered(), first], update({ email: 'c@x.example' }, tenant, new Date(now.getTime() + 3_600_000))).thenThrows('user.email_change_cooldown');
     const later = new Date(now.getTime() + 25 * 3_600_000);
     assert.equal(userDecider.decide(update({ email: 'c@x.example' }, tenant, later), [registered(), first].reduce(userDecider.evolve, userDecider.initialState())).length, 1);
   });
   it('changes display name, role and metadata', () =>
-    spec([registered()], update({ displayName: 'Ada L.', role: 'read_only', metadata: { team: 'core' } })).then([{
+    given([registered()], update({ displayName: 'Ada L.', role: 'read_only', metadata: { team: 'core' } })).then([{
       type: 'user.profile_updated',
       data: { userId: USER, tenantId: TENANT, displayName: 'Ada L.', role: 'read_only', metadata: { team: 'core' }, updatedFields: ['displayName', 'role', 'metadata'] },
     }]));
-  it('refuses to demote the last admin', () => spec([registered('admin')], update({ role: 'user' }, { ...tenant, admins: 1 })).thenThrows('user.last_admin'));
+  it('refuses to demote the last admin', () => given([registered('admin')], update({ role: 'user' }, { ...tenant, admins: 1 })).thenThrows('user.last_admin'));
   it('demotes an admin when another admin remains', () => assert.equal(userDecider.decide(update({ role: 'user' }), [registered('admin')].reduce(userDecider.evolve, userDecider.initialState())).length, 1));
-  it('refuses an empty update', () => spec([registered()], update({})).thenThrows('user.nothing_to_update'));
-  it('refuses updates of a deactivated user', () => spec([registered(), deactivated()], update({ displayName: 'X' })).thenThrows('user.deactivated'));
-  it('refuses updates of an unknown user', () => spec([], update({ displayName: 'X' })).thenThrows('user.not_found'));
+  it('refuses an empty update', () => given([registered()], update({})).thenThrows('user.nothing_to_update'));
+  it('refuses updates of a deactivated user', () => given([registered(), deactivated()], update({ displayName: 'X' })).thenThrows('user.deactivated'));
+  it('refuses updates of an unknown user', () => given([], update({ displayName: 'X' })).thenThrows('user.not_found'));
 });
 
 describe('user decider: deactivate, reactivate', () => {
   const deactivate = (type: string, date?: string | null, reason = 'admin_action', t = tenant): UserCommand => ({ type: 'deactivate', reason, deactivationType: type, reactivationDate: date ?? null, tenant: t, now });
-  it('deactivates temporarily with a future date', () => spec([registered()], deactivate('temporary', '2026-02-01T00:00:00Z')).then([deactivated()]));
-  it('needs a reactivation date for temporary deactivation', () => spec([registered()], deactivate('temporary')).thenThrows('user.missing_reactivation_date'));
-  it('refuses a reactivation date in the past', () => spec([registered()], deactivate('temporary', '2025-12-31T00:00:00Z')).thenThrows('user.invalid_reactivation_date'));
-  it('refuses a reactivation date on a permanent deactivation', () => spec([registered()], deactivate('permanent', '2026-02-01T00:00:00Z')).thenThrows('user.invalid_reactivation_date'));
-  it('deactivates permanently', () => spec([registered()], deactivate('permanent')).then([deactivated('permanent')]));
+  it('deactivates temporarily with a future date', () => given([registered()], deactivate('temporary', '2026-02-01T00:00:00Z')).then([deactivated()]));
+  it('needs a reactivation date for temporary deactivation', () => given([registered()], deactivate('temporary')).thenThrows('user.missing_reactivation_date'));
+  it('refuses a reactivation date in the past', () => given([registered()], deactivate('temporary', '2025-12-31T00:00:00Z')).thenThrows('user.invalid_reactivation_date'));
+  it('refuses a reactivation date on a permanent deactivation', () => given([registered()], deactivate('permanent', '2026-02-01T00:00:00Z')).thenThrows('user.invalid_reactivation_date'));
+  it('deactivates permanently', () => given([registered()], deactivate('permanent')).then([deactivated('permanent')]));
   it('accepts every reason of SPEC §4 and other:<text>', () => {
     for (const reason of ['user_requested', 'admin_action', 'security_violation', 'inactive', 'other:left the company']) {
       assert.equal(userDecider.decide(deactivate('permanent', null, reason), userDecider.evolve(userDecider.initialState(), registered())).length, 1);
     }
-    spec([registered()], deactivate('permanent', null, 'bored')).thenThrows('user.invalid_deactivation_reason');
+    given([registered()], deactivate('permanent', null, 'bored')).thenThrows('user.invalid_deactivation_reason');
   });
-  it('refuses to deactivate the last admin', () => spec([registered('admin')], deactivate('permanent', null, 'admin_action', { ...tenant, admins: 1 })).thenThrows('user.last_admin'));
-  it('refuses to deactivate twice', () => spec([registered(), deactivated()], deactivate('permanent')).thenThrows('user.already_deactivated'));
+  it('refuses to deactivate the last admin', () => given([registered('admin')], deactivate('permanent', null, 'admin_action', { ...tenant, admins: 1 })).thenThrows('user.last_admin'));
+  it('refuses to deactivate twice', () => given([registered(), deactivated()], deactivate('permanent')).thenThrows('user.already_deactivated'));
   it('reactivates to the previous status', () =>
-    spec([registered(), deactivated()], { type: 'reactivate', tenant, now }).then([{ type: 'user.reactivated', data: { userId: USER, tenantId: TENANT, status: 'active', automatic: false } }]));
-  it('refuses to reactivate a permanently deactivated user', () => spec([registered(), deactivated('permanent')], { type: 'reactivate', tenant, now }).thenThrows('user.permanently_deactivated'));
-  it('refuses to reactivate an active user', () => spec([registered()], { type: 'reactivate', tenant, now }).thenThrows('user.not_deactivated'));
-  it('refuses to reactivate beyond the seat limit', () => spec([registered(), deactivated()], { type: 'reactivate', tenant: { ...tenant, seats: 10 }, now }).thenThrows('user.quota_exceeded'));
+    given([registered(), deactivated()], { type: 'reactivate', tenant, now }).then([{ type: 'user.reactivated', data: { userId: USER, tenantId: TENANT, status: 'active', automatic: false } }]));
+  it('refuses to reactivate a permanently deactivated user', () => given([registered(), deactivated('permanent')], { type: 'reactivate', tenant, now }).thenThrows('user.permanently_deactivated'));
+  it('refuses to reactivate an active user', () => given([registered()], { type: 'reactivate', tenant, now }).thenThrows('user.not_deactivated'));
+  it('refuses to reactivate beyond the seat limit', () => given([registered(), deactivated()], { type: 'reactivate', tenant: { ...tenant, seats: 10 }, now }).thenThrows('user.quota_exceeded'));
 });
 
 describe('user decider: invitation, e-mail confirmation', () => {
   it('accepts an invitation once', () => {
-    spec([registered('admin', 'invited')], { type: 'accept_invitation', tenant }).then([{ type: 'user.invitation_accepted', data: { userId: USER, tenantId: TENANT } }]);
-    spec([registered('admin', 'active')], { type: 'accept_invitation', tenant }).thenThrows('user.invalid_status_transition');
+    given([registered('admin', 'invited')], { type: 'accept_invitation', tenant }).then([{ type: 'user.invitation_accepted', data: { userId: USER, tenantId: TENANT } }]);
+    given([registered('admin', 'active')], { type: 'accept_invitation', tenant }).thenThrows('user.invalid_status_transition');
   });
   it('confirms an e-mail once', () => {
     const confirmed: UserEvent = { type: 'user.email_confirmed', data: { userId: USER, tenantId: TENANT, email: 'Ada@Example.org' } };
     const selfService: UserEvent = { type: 'user.registered', data: { ...(registered().data as Extract<UserEvent, { type: 'user.registered' }>['data']), registrationSource: 'self_service' } };
-    spec([selfService], { type: 'confirm_email', tenant }).then([confirmed]);
-    spec([selfService, confirmed], { type: 'confirm_email', tenant }).then([]);
+    given([selfService], { type: 'confirm_email', tenant }).then([confirmed]);
+    given([selfService, confirmed], { type: 'confirm_email', tenant }).then([]);
   });
 });
 

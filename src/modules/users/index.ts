@@ -13,3 +13,4 @@ export { userProfilesProjection } from './projections.ts';
 export { getUser, findUserForLogin, listUsers, type LoginUser, type UserListQuery } from './queries.ts';
 export { identity, identityServices, type Identity, type IdentityOptions, type IdentityServices } from './service.ts';
 export { createIdentityModules } from './module.ts';
+export { runDueWork } from './due.ts';

@@ -4,7 +4,7 @@ import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
 import { createIdentityTestApp, type IdentityTestApp } from '../../../test/support/identity.ts';
 import { asSystemAdmin, asTenantUser } from '../../../test/support/test-auth.ts';
 
-const TABLES = ['unique_claims', 'tenant_user_counters', 'user_invitations', 'tenant_details', 'tenant_metrics', 'user_profiles', 'idempotency_keys'];
+const TABLES = ['unique_claims', 'tenant_gates', 'tenant_seat_stripes', 'user_invitations', 'tenant_details', 'tenant_metrics', 'user_profiles', 'idempotency_keys'];
 
 let t: IdentityTestApp;
 let a: { tenantId: string; adminUserId: string };

@@ -46,6 +46,10 @@ export const userProfilesProjection = defineProjection({
         WHERE tenant_id = $1 AND user_id = $2`, stamp(event)),
     'user.email_confirmed': (event, tx) =>
       run(tx, `UPDATE user_profiles SET email_confirmed = true, updated_at = $3, version = $4 WHERE tenant_id = $1 AND user_id = $2`, stamp(event)),
+    /** The auth module's event: include this projection in its store's inline projections to keep `lastLogin` current. */
+    'auth.login_succeeded': (event, tx) =>
+      run(tx, 'UPDATE user_profiles SET last_login = greatest(last_login, $3) WHERE tenant_id = $1 AND user_id = $2',
+        [event.metadata.tenantId, (event.data as { userId: string }).userId, event.metadata.timestamp]),
     'tenant.purged': (event, tx) => run(tx, 'DELETE FROM user_profiles WHERE tenant_id = $1', [event.metadata.tenantId]),
   },
   reset: (tx) => run(tx, 'DELETE FROM user_profiles', []),

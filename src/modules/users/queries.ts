@@ -1,4 +1,5 @@
 import type { Database } from '../../framework/db/index.ts';
+import type { Transaction } from '../../framework/eventstore/index.ts';
 import type { User, UserRole, UserStatus } from './domain.ts';
 
 type UserRow = {
@@ -21,6 +22,12 @@ export const toUser = (row: UserRow): User => ({
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One user, inside the caller's transaction (tenant set). */
+export async function readUser(tx: Transaction, tenantId: string, userId: string): Promise<User | null> {
+  const result = await tx.query<UserRow>(`SELECT ${COLUMNS} FROM user_profiles WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId]);
+  return result.rows[0] ? toUser(result.rows[0]) : null;
+}
 
 /** One user of a tenant (read in the tenant's row-level-security scope); null when unknown. */
 export async function getUser(db: Database, tenantId: string, userId: string): Promise<User | null> {

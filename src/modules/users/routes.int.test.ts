@@ -28,6 +28,7 @@ describe('POST /tenants/{tenantId}/users', () => {
     assert.equal(user.email, 'Grace@Example.org');
     assert.equal(user.tenantId, tenantId);
     assert.equal(res.headers.location, `${users()}/${user.userId}`);
+    assert.deepEqual((await t.http.inject({ method: 'GET', url: `${users()}/${user.userId}`, headers: admin })).json(), user, 'the 201 body is the stored profile');
     const mail = mailText(t.mails().find((m) => m.includes('Grace@') || m.includes('grace@')) ?? '');
     assert.match(mail, /Subject: Invitation à rejoindre/);
     assert.match(mail, /token=/);
@@ -85,6 +86,9 @@ describe('GET /tenants/{tenantId}/users', () => {
     const invited = (await t.http.inject({ method: 'GET', url: `${url}?status=invited`, headers })).json();
     assert.equal(invited.total, 5);
     assert.equal((await t.http.inject({ method: 'GET', url: `${url}?status=gone`, headers })).statusCode, 400);
+    const unknown = await t.http.inject({ method: 'GET', url: '/api/v1/tenants/5a5a5a5a-0000-4000-8000-000000000000/users', headers });
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(unknown.json().code, 'tenant.not_found');
   });
 });
 

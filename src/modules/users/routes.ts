@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Database } from '../../framework/db/index.ts';
 import { commonErrors } from '../../framework/errors/index.ts';
 import { requirePrincipal, type HttpServer } from '../../framework/http/index.ts';
-import { authorize, hasPermission, pageOf, problems, TenantParams, tenantErrors, type Actor } from '../tenants/index.ts';
+import { authorize, getTenant, hasPermission, pageOf, problems, TenantParams, tenantErrors, type Actor } from '../tenants/index.ts';
 import type { UserCommands } from './commands.ts';
 import { userErrors } from './errors.ts';
 import { getUser, listUsers } from './queries.ts';
@@ -35,12 +35,12 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
   }, async (request, reply) => {
     const { tenantId } = request.params;
     authorize(requirePrincipal(request), 'users:invite', tenantId, tenantErrors.notFound);
-    const { userId } = await commands.register({
+    const { userId, user } = await commands.register({
       tenantId, email: request.body.email, role: request.body.role, displayName: request.body.displayName ?? null,
       metadata: request.body.metadata ?? {}, registrationSource: 'admin_invite', language: request.language,
     }, actorOf(request));
     reply.header('location', `/api/v1/tenants/${tenantId}/users/${userId}`);
-    return reply.code(201).send(await read(tenantId, userId));
+    return reply.code(201).send(user ?? await read(tenantId, userId));
   });
 
   app.get('/tenants/:tenantId/users', {
@@ -48,7 +48,9 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
     schema: { tags, summary: 'List users with filters and sorting', params: TenantParams, querystring: ListUsersQuery, response: { 200: pageOf(UserSchema), ...problems(400, 401, 403, 404) } },
   }, async (request) => {
     const { tenantId } = request.params;
-    authorize(requirePrincipal(request), 'users:list', tenantId, tenantErrors.notFound);
+    const principal = requirePrincipal(request);
+    authorize(principal, 'users:list', tenantId, tenantErrors.notFound);
+    if (principal.tenantId !== tenantId && !(await getTenant(db, tenantId))) throw tenantErrors.notFound();
     const q = request.query;
     const { items, total } = await listUsers(db, tenantId, {
       page: q.page, pageSize: q.pageSize, ...(q.sortBy ? { sortBy: q.sortBy as never } : {}), ...(q.sortOrder ? { sortOrder: q.sortOrder } : {}),
@@ -77,8 +79,8 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
     const { tenantId, userId } = request.params;
     authorize(principal, 'users:update', tenantId, userErrors.notFound, { userId, permission: 'profile:update' });
     if (request.body.role !== undefined && !hasPermission(principal, 'users:update')) throw commonErrors.forbidden();
-    await commands.updateProfile(tenantId, userId, request.body, actorOf(request));
-    return read(tenantId, userId);
+    const { user } = await commands.updateProfile(tenantId, userId, request.body, actorOf(request));
+    return user ?? read(tenantId, userId);
   });
 
   app.post('/tenants/:tenantId/users/:userId/deactivate', {
@@ -91,8 +93,8 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
   }, async (request) => {
     const { tenantId, userId } = request.params;
     authorize(requirePrincipal(request), 'users:deactivate', tenantId, userErrors.notFound);
-    await commands.deactivate(tenantId, userId, { ...request.body, reactivationDate: request.body.reactivationDate ?? null }, actorOf(request));
-    return read(tenantId, userId);
+    const { user } = await commands.deactivate(tenantId, userId, { ...request.body, reactivationDate: request.body.reactivationDate ?? null }, actorOf(request));
+    return user ?? read(tenantId, userId);
   });
 
   app.post('/tenants/:tenantId/users/:userId/reactivate', {
@@ -105,7 +107,7 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
   }, async (request) => {
     const { tenantId, userId } = request.params;
     authorize(requirePrincipal(request), 'users:reactivate', tenantId, userErrors.notFound);
-    await commands.reactivate(tenantId, userId, actorOf(request));
-    return read(tenantId, userId);
+    const { user } = await commands.reactivate(tenantId, userId, actorOf(request));
+    return user ?? read(tenantId, userId);
   });
 }

@@ -15,7 +15,7 @@ export type IdentityOptions = {
   publicUrl?: string;
 };
 
-export type IdentityContext = { db: { app: Database }; logger: Logger; translations: Translations };
+export type IdentityContext = { db: { app: Database; system?: Database }; logger: Logger; translations: Translations };
 
 export type IdentityServices = { db: Database; tenants: TenantCommands; users: UserCommands; mailer: Mailer };
 
@@ -32,7 +32,7 @@ export function identityServices(context: IdentityContext, options: IdentityOpti
   const mailer = options.mailer ?? mailerFromEnvironment(context.logger);
   const tenantStore = createTenantStore(db, [userProfilesProjection]);
   const users = createUserCommands({
-    db, mailer, translations: context.translations, logger: context.logger, tenantStore,
+    db, mailer, translations: context.translations, logger: context.logger,
     publicUrl: options.publicUrl ?? process.env.PUBLIC_URL ?? 'http://localhost:8080',
   });
   const tenants = createTenantCommands({ db, store: tenantStore, provisionAdmin: users.provisionAdmin });

@@ -1,0 +1,68 @@
+/**
+ * `npm run bench -- users`: user registration (admin invite: events, e-mail claim, seat counter,
+ * inline read models, invitation token and .eml mail; no password hashing) through HTTP at c16,
+ * against the physical limit measured in the same run: raw single-row INSERTs at c16.
+ *   register_rps     (limit = raw_insert_rps, target ratio ≥ 0.3)
+ *   register_p99_ms  (target < 15 ms)
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type autocannon from 'autocannon';
+import { createDatabase } from '../src/framework/db/index.ts';
+import { createMailer } from '../src/framework/mail/index.ts';
+import { createLogger } from '../src/framework/observability/index.ts';
+import { RUNTIME_ROLE } from '../src/platform/database/roles.ts';
+import { buildApp } from '../src/platform/app.ts';
+import { createIdentityModules } from '../src/modules/users/index.ts';
+import { asSystemAdmin, testAuthModule } from '../test/support/test-auth.ts';
+import { benchDatabase } from './database.ts';
+import { concurrently, load, percentile, report, result } from './lib.ts';
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+const bench = await benchDatabase('users');
+const logger = createLogger({ level: 'silent', format: 'json' });
+const app = createDatabase({ connectionString: bench.url, role: RUNTIME_ROLE, max: 20, applicationName: 'bench-app' });
+const system = createDatabase({ connectionString: bench.url, max: 20, applicationName: 'bench-system' });
+
+try {
+  await system.query('CREATE TABLE bench_raw_users (tenant_id uuid NOT NULL, user_id uuid NOT NULL, email text NOT NULL, PRIMARY KEY (tenant_id, user_id))');
+  const tenant = randomUUID();
+  await concurrently({ concurrency: 16, durationMs: 500 }, () => system.query('INSERT INTO bench_raw_users VALUES ($1, $2, $3)', [tenant, randomUUID(), 'warm@up.test']));
+  const raw = await concurrently({ concurrency: 16, durationMs: DURATION_S * 1000 }, (w, i) =>
+    system.query('INSERT INTO bench_raw_users VALUES ($1, $2, $3)', [tenant, randomUUID(), `u${w}-${i}@raw.test`]));
+
+  const mailer = createMailer({ directory: mkdtempSync(join(tmpdir(), 'acci-bench-mail-')), from: 'bench@acci.test', logger });
+  const server = await buildApp({ logger, db: { app, system }, modules: [testAuthModule, ...createIdentityModules({ mailer })], logRequests: false });
+  await server.http.listen({ port: 0, host: '127.0.0.1' });
+  const address = server.http.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const headers = { ...asSystemAdmin(), 'content-type': 'application/json' };
+  const created = await server.http.inject({
+    method: 'POST', url: '/api/v1/tenants', headers,
+    payload: { name: 'Bench Tenant', subscriptionPlan: 'enterprise', adminEmail: 'admin@bench.test', settings: { allowedAuthMethods: ['password'], maxUsers: 1_000_000 } },
+  });
+  const tenantId = (created.json() as { tenantId: string }).tenantId;
+  let counter = 0;
+  const request = {
+    method: 'POST' as const,
+    path: `/api/v1/tenants/${tenantId}/users`,
+    headers,
+    setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ email: `user${counter++}@bench.test`, role: 'user' }) }),
+  };
+  await load({ url: `http://127.0.0.1:${port}`, requests: [request], duration: 1 });
+  const run = await load({ url: `http://127.0.0.1:${port}`, requests: [request], duration: DURATION_S });
+  const registered = await system.query<{ n: number }>('SELECT count(*)::int AS n FROM user_profiles WHERE tenant_id = $1', [tenantId]);
+  await server.http.close();
+
+  const notes = `c16, ${DURATION_S}s, ${run.non2xx} non-2xx, ${run.errors} errors, ${registered.rows[0]?.n ?? 0} users registered`;
+  report('users', [
+    result('raw_insert_rps', raw.opsPerSecond, 'ops/s', { notes: `single-row INSERT at c16, p99 ${percentile(raw.latenciesMs, 99).toFixed(2)} ms` }),
+    result('register_rps', run.rps, 'req/s', { limit: raw.opsPerSecond, notes }),
+    result('register_p99_ms', run.p99, 'ms', { notes: `p50 ${run.p50} ms; target < 15 ms` }),
+  ]);
+} finally {
+  await Promise.allSettled([app.close(), system.close()]);
+  await bench.close();
+}
