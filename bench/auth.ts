@@ -148,8 +148,9 @@ try {
   const peer = await betterAuthPeer(database.url);
   let peerNext = 0;
   try {
+    // Better Auth hashes with scrypt (N=16384, r=16): slower per sign-in, so it gets a longer window.
     const peerLogin = check('better-auth sign-in', await load({
-      url: peer.url, connections: CONNECTIONS, duration: SECONDS,
+      url: peer.url, connections: CONNECTIONS, duration: SECONDS * 3,
       requests: [{
         method: 'POST', path: '/api/auth/sign-in/email', headers: { 'content-type': 'application/json', origin: peer.url },
         setupRequest: (request) => ({ ...request, body: JSON.stringify({ email: peer.emails[peerNext++ % peer.emails.length], password: PASSWORD }) }),
@@ -212,7 +213,9 @@ async function betterAuthPeer(url: string): Promise<{ url: string; emails: strin
     const res = await server.inject({ method: 'POST', url: '/api/auth/sign-up/email', headers: { origin: baseURL }, payload: { email, password: PASSWORD, name: email } });
     if (res.statusCode !== 200) throw new Error(`better-auth sign-up failed: ${res.statusCode} ${res.body}`);
   }
+  const started = performance.now();
   const signIn = await server.inject({ method: 'POST', url: '/api/auth/sign-in/email', headers: { origin: baseURL }, payload: { email: emails[0], password: PASSWORD } });
+  log(`  better-auth: one sign-in alone takes ${(performance.now() - started).toFixed(0)} ms`);
   const cookie = /better-auth\.session_token=[^;]+/.exec(String(signIn.headers['set-cookie']))?.[0];
   if (!cookie) throw new Error(`better-auth sign-in gave no session cookie: ${signIn.statusCode} ${signIn.body}`);
   return { url: baseURL, emails, cookie, close: async () => { await server.close(); await pool.end(); } };

@@ -73,13 +73,19 @@ describe('POST /auth/login', () => {
     await attempt(`warm-up@${tenant.slug}.example`, 0);
     const known: number[] = [];
     const unknown: number[] = [];
-    // Interleaved, so both series see the same background load.
-    for (let i = 0; i < 15; i++) {
-      known.push(await attempt(tenant.adminEmail, i));
-      unknown.push(await attempt(`ghost${i}@${tenant.slug}.example`, i));
+    const ratios: number[] = [];
+    // Pairs measured back to back share the machine's load; the median of their ratios ignores drifts.
+    for (let i = 0; i < 25; i++) {
+      const first = i % 2 === 0;
+      const a = await attempt(first ? tenant.adminEmail : `ghost${i}@${tenant.slug}.example`, i);
+      const b = await attempt(first ? `ghost${i}@${tenant.slug}.example` : tenant.adminEmail, i);
+      known.push(first ? a : b);
+      unknown.push(first ? b : a);
+      ratios.push(known.at(-1)! / unknown.at(-1)!);
     }
-    const ratio = Math.max(median(known), median(unknown)) / Math.min(median(known), median(unknown));
-    assert.ok(ratio < 1.25, `median known ${median(known).toFixed(1)} ms vs unknown ${median(unknown).toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
+    const ratio = median(ratios);
+    const summary = `median known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms, median pair ratio ${ratio.toFixed(2)}`;
+    assert.ok(ratio > 0.8 && ratio < 1.25, summary);
   });
 
   it('records auth.login_succeeded and auth.login_failed with device and IP', async () => {
@@ -100,9 +106,13 @@ describe('POST /auth/login', () => {
   });
 
   it('refuses deactivated users and suspended tenants with their codes', async () => {
-    const tenant = await f.createTenant();
-    const userId = await f.addUser(tenant.tenantId, `leaver@${tenant.slug}.example`);
-    const { identityServices } = await import('../users/index.ts');
+    const tenant = await f.createTenant({ settings: { features: ['self_service_registration'] } });
+    const { identity, identityServices } = await import('../users/index.ts');
+    const { setPassword } = await import('./set-password.ts');
+    const { userId } = await identity(f.t.context).registerSelfService({ tenantId: tenant.tenantId, email: `leaver@${tenant.slug}.example` });
+    await identity(f.t.context).confirmEmail(tenant.tenantId, userId);
+    await setPassword(f.t.context, { userId, tenantId: tenant.tenantId, password: PASSWORD });
+    assert.equal((await f.login({ tenant: tenant.slug, email: `leaver@${tenant.slug}.example`, password: PASSWORD })).statusCode, 200);
     const services = identityServices(f.t.context);
     await services.users.deactivate(tenant.tenantId, userId, { reason: 'admin_action', deactivationType: 'permanent' }, { userId: null, correlationId: 'test' });
     problem(await f.login({ tenant: tenant.slug, email: `leaver@${tenant.slug}.example`, password: PASSWORD }), 403, 'auth.account_disabled');

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createEventStore } from '../../framework/eventstore/index.ts';
 import type { AcciModule, ModuleContext } from '../../framework/module.ts';
 import { createAuthenticator } from './authenticator.ts';
 import { createUserCache, type AuthDeps, type AuthSettings } from './deps.ts';
@@ -72,7 +71,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
     const logins = context.metrics.counter('acci_auth_logins_total', 'Sign-in attempts by outcome', ['outcome']);
     deps = {
       db: context.db.app,
-      events: createEventStore({ db: context.db.app, metrics: context.metrics }),
+      events: context.eventStore,
       directory,
       hasher: createPasswordHasher(options.passwordParameters),
       keys,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
-import { createEventStore } from '../../framework/eventstore/index.ts';
 import type { ModuleContext } from '../../framework/module.ts';
 import { storePassword } from './credentials.ts';
 import { PLATFORM_POLICY } from './directory.ts';
@@ -31,7 +30,7 @@ export async function setPassword(
   }
   assertPasswordAllowed(input.password, policyForTenant(minLength));
   const hash = await createPasswordHasher().hash(input.password);
-  const events = createEventStore({ db: context.db.app });
+  const events = context.eventStore;
   const ctx = eventContext(input.tenantId, input.correlationId ?? randomUUID(), null);
   await context.db.app.transaction((tx) => storePassword(tx, events, { tenantId: input.tenantId, userId: input.userId, hash, reason: 'set' }, ctx), { tenantId: input.tenantId });
 }

@@ -48,6 +48,7 @@ export function registerSessionRoutes(app: HttpServer, deps: AuthDeps): void {
     const principal = requirePrincipal(request);
     const [user, tenant] = await Promise.all([deps.users.user(principal.tenantId, principal.userId), deps.users.tenant(principal.tenantId)]);
     if (!user || !tenant) throw authErrors.invalidToken();
+    if (user.status !== 'active' || tenant.status !== 'active') throw authErrors.sessionRevoked();
     return {
       user,
       tenant: { tenantId: tenant.tenantId, name: tenant.name, slug: tenant.slug, status: tenant.status },

@@ -22,13 +22,10 @@ export async function refresh(deps: AuthDeps, refreshToken: string, request: Req
   const parsed = parseToken(refreshToken);
   if (!parsed) throw authErrors.invalidRefreshToken();
   const { tenantId, hash } = parsed;
-  const outcome = await deps.db.transaction(async (tx) => {
-    // A rotation carries no event and no audit fact: it may skip the WAL flush wait. A crash can
-    // lose the last fraction of a second of rotations; their clients then sign in again, and no
-    // token becomes valid that was not valid before.
-    await tx.query('SET LOCAL synchronous_commit = off');
-    return rotateRefreshToken(tx, tenantId, hash);
-  }, { tenantId });
+  // The rotation commits without waiting for the WAL flush (see rotateRefreshToken): a crash can
+  // lose the last fraction of a second of rotations; their clients sign in again, and no token
+  // becomes valid that was not valid before.
+  const outcome = await deps.db.transaction((tx) => rotateRefreshToken(tx, tenantId, hash), { tenantId });
   switch (outcome.kind) {
     case 'unknown':
       throw authErrors.invalidRefreshToken();

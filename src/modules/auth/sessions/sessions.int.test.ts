@@ -32,6 +32,13 @@ describe('refresh token families', () => {
     assert.equal(again.kind, 'reused');
     const second = await rotate(first.refreshToken);
     assert.equal(second.kind, 'rotated');
+    if (second.kind !== 'rotated') return;
+    const parsed = parseToken(second.refreshToken)!;
+    const relaxed = await db.app.transaction(async (tx) => {
+      await rotateRefreshToken(tx, parsed.tenantId, parsed.hash);
+      return (await tx.query<{ s: string }>(`SELECT current_setting('synchronous_commit') AS s`)).rows[0]?.s;
+    }, { tenantId });
+    assert.equal(relaxed, 'off', 'a rotation does not wait for the WAL flush');
   });
 
   it('lets exactly one of many concurrent uses of one token win', async () => {
