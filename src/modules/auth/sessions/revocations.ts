@@ -124,7 +124,9 @@ export function createRevocationSet(options: RevocationSetOptions): RevocationSe
       if (current) {
         current.removeListener('notification', onNotification);
         await current.query(`UNLISTEN *`).catch(() => undefined);
-        current.release();
+        // Destroyed, not pooled: its error handler would otherwise release it a second time when
+        // the server later closes the idle connection (a crash at shutdown).
+        current.release(true);
       }
     },
     size: () => entries.size,
