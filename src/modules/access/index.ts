@@ -17,7 +17,7 @@ export { PERMISSIONS, BUILT_IN_ROLES, SYSTEM_ADMIN_ROLE, isPermission, isBuiltIn
 export { createAuthorize, assertAllowed } from './authorize.ts';
 export { accessErrors } from './errors.ts';
 export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './limits.ts';
-export { PLAN_QUOTAS, quotasFor, assertUserQuota, assertStorageQuota, type PlanQuotas } from './quotas.ts';
+export { PLAN_QUOTAS, quotasFor, assertUserQuota, assertStorageQuota, apiCallsThisMonth, type PlanQuotas } from './quotas.ts';
 export type { PolicyEngine, ResourceAttributes, Decision } from './policy/engine.ts';
 export type { DeclaredRoute } from './enforce.ts';
 

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type pg from 'pg';
 import type { AcciModule, ModuleContext } from '../../framework/module.ts';
 import type { Authorize } from '../../framework/cqrs/index.ts';
 import type { HttpServer, Principal } from '../../framework/http/index.ts';
@@ -31,7 +30,14 @@ export type AccessOptions = {
   quotas?: boolean | { flushMs?: number; plans?: Readonly<Record<string, PlanQuotas>> };
 };
 
-type AppState = { planOf: (tenantId: string) => string; store: RateLimitStore & { ping?: () => Promise<void> }; counter: ApiCallCounter | undefined; listener?: pg.PoolClient; stopWatch?: () => void };
+type AppState = {
+  planOf: (tenantId: string) => string;
+  store: RateLimitStore & { ping?: () => Promise<void> };
+  counter: ApiCallCounter | undefined;
+  stopListening?: () => void;
+  stopWatch?: () => void;
+  stopped?: boolean;
+};
 
 /**
  * The access module: policy engine, enforcement on every route, rate limits, quotas, role API.
@@ -70,16 +76,43 @@ export function createAccess(options: AccessOptions = {}): Access {
     return engine;
   };
 
-  const listen = async (context: ModuleContext, state: AppState, policy: PolicyEngine) => {
+  /**
+   * LISTEN acci_access on a dedicated connection; a lost connection is dropped (never returned to
+   * the pool still listening) and re-established after a second, reloading every tenant since
+   * notifications may have been missed meanwhile.
+   */
+  const listen = async (context: ModuleContext, state: AppState, policy: PolicyEngine): Promise<void> => {
     const client = await context.db.system.pool.connect();
+    let dropped = false;
+    const drop = (error?: Error) => {
+      if (dropped) return;
+      dropped = true;
+      client.removeAllListeners('notification');
+      client.release(error ?? true);
+    };
     client.on('notification', (message) => {
       const tenantId = message.payload;
       if (message.channel !== 'acci_access' || !tenantId) return;
       reloadTenant(context.db.app, policy, tenantId).catch((error: unknown) => context.logger.error({ err: error, tenantId }, 'access policy reload failed'));
     });
-    client.on('error', (error) => context.logger.error({ err: error }, 'access policy listener failed'));
-    await client.query('LISTEN acci_access');
-    state.listener = client;
+    client.on('error', (error) => {
+      drop(error);
+      if (state.stopped) return;
+      context.logger.warn({ err: error }, 'access policy listener lost its connection; reconnecting');
+      setTimeout(() => {
+        if (state.stopped) return;
+        listen(context, state, policy)
+          .then(() => loadAllTenants(context.db.system, policy))
+          .catch((failure: unknown) => context.logger.error({ err: failure }, 'access policy listener could not reconnect'));
+      }, 1000).unref();
+    });
+    try {
+      await client.query('LISTEN acci_access');
+    } catch (error) {
+      drop(error as Error);
+      throw error;
+    }
+    state.stopListening = () => drop();
   };
 
   const settingsOf = () => options.rateLimits ?? rateLimitsFromEnvironment();
@@ -164,8 +197,9 @@ export function createAccess(options: AccessOptions = {}): Access {
     },
     async stop() {
       for (const state of running) {
+        state.stopped = true;
         state.stopWatch?.();
-        state.listener?.release();
+        state.stopListening?.();
         await state.counter?.stop();
         await state.store.close();
       }

@@ -157,3 +157,18 @@ export function createApiCallCounter(options: { db: Database; flushMs?: number; 
     },
   };
 }
+
+/**
+ * API calls of a tenant in a month, as flushed by every instance (at most a flush interval
+ * behind). For the tenants module's metrics.
+ *
+ * @example
+ *   const calls = await apiCallsThisMonth(ctx.db.app, tenantId); // 1234
+ */
+export async function apiCallsThisMonth(db: Database, tenantId: string, period = periodOf(new Date())): Promise<number> {
+  const { rows } = await db.transaction(
+    (tx) => tx.query<{ api_calls: string }>('SELECT api_calls FROM access_usage WHERE tenant_id = $1 AND period = $2', [tenantId, period]),
+    { tenantId },
+  );
+  return Number(rows[0]?.api_calls ?? 0);
+}

@@ -5,7 +5,8 @@ import { accessErrors } from './errors.ts';
 import { BUILT_IN_ROLES, PERMISSIONS, isBuiltInRole } from './permissions.ts';
 import type { PolicyEngine } from './policy/engine.ts';
 import type { ApiCallCounter } from './quotas.ts';
-import { periodOf, quotasFor, type PlanQuotas } from './quotas.ts';
+import { apiCallsThisMonth, periodOf, quotasFor, type PlanQuotas } from './quotas.ts';
+import { getTenantMetrics } from '../tenants/index.ts';
 import type { RoleCommand } from './roles/decider.ts';
 import type { RoleService } from './roles/service.ts';
 import { assignedRoles, listRoles } from './roles/store.ts';
@@ -164,11 +165,12 @@ export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
     const plan = deps.planOf(tenantId);
     const quotas = quotasFor(plan, deps.plans);
     const counter = deps.counter();
+    const metrics = await getTenantMetrics(db, tenantId);
     return {
       plan,
       period: periodOf(new Date()),
-      apiCalls: { used: counter ? await counter.used(tenantId) : null, limit: quotas.apiCallsPerMonth },
-      users: { used: null, limit: quotas.users },
+      apiCalls: { used: counter ? await counter.used(tenantId) : await apiCallsThisMonth(db, tenantId), limit: quotas.apiCallsPerMonth },
+      users: { used: metrics?.totalUsers ?? null, limit: quotas.users },
       storageBytes: { used: null, limit: quotas.storageBytes },
     };
   });
