@@ -3,7 +3,7 @@ import type { Database } from './db/index.ts';
 import type { EventStore } from './eventstore/types.ts';
 import type { Upcaster } from './eventstore/upcasters.ts';
 import type { Projection } from './projections/types.ts';
-import type { Authenticator, HttpServer } from './http/index.ts';
+import type { Authenticator, HttpServer, Principal } from './http/index.ts';
 import type { Translations } from './i18n/index.ts';
 import type { HealthCheck, Logger, Metrics } from './observability/index.ts';
 
@@ -27,6 +27,11 @@ export type ModuleContext = {
   commandBus: CommandBus;
   /** Register query handlers over read models here. */
   queryBus: QueryBus;
+  /**
+   * Every permission a principal holds (roles, custom roles, assignments), from the module that
+   * owns authorization; absent when no module provides it.
+   */
+  permissionsOf?: (principal: Principal) => readonly string[];
 };
 
 /**
@@ -38,6 +43,8 @@ export type ModuleContext = {
 export type AcciModule = {
   name: string;
   register: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
+  /** The authorization module answers `ModuleContext.permissionsOf` with this; at most one does. */
+  permissionsOf?: (context: ModuleContext) => (principal: Principal) => readonly string[];
   /** Routes outside `/api/v1` (e.g. `/.well-known/jwks.json`); registered on the root server. */
   registerRoot?: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
   /** Starts background work (projection runners, jobs) once the server listens. */

@@ -53,6 +53,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { setPolicy, ...buses } = createPlatformBuses({ db: options.db.app, logger: options.logger, metrics });
   const context: ModuleContext = { db: options.db, logger: options.logger, metrics, translations: translations(), eventStore, ...buses };
   setPolicy(resolveBusPolicy(modules, context));
+  const permissionProviders = modules.filter((m) => m.permissionsOf);
+  if (permissionProviders.length > 1) throw new Error(`only one module may answer permissionsOf: ${permissionProviders.map((m) => m.name).join(', ')}`);
+  const permissionsOf = permissionProviders[0]?.permissionsOf?.(context);
+  if (permissionsOf) context.permissionsOf = permissionsOf;
   const projections = asyncProjections(modules);
   registerProjectionMetrics({ metrics, db: options.db.system, projections: () => projections });
   const runners = projections.map((projection) =>

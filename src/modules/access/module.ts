@@ -126,6 +126,7 @@ export function createAccess(options: AccessOptions = {}): Access {
   const module: AcciModule = {
     name: 'access',
     authorizer: () => authorize,
+    permissionsOf: () => (principal) => current().permissionsOf(principal),
     rateLimiter: (context) => async (principal, command) => {
       const store = apps.get(context)?.store;
       const settings = settingsOf();

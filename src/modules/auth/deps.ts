@@ -1,3 +1,4 @@
+import type { Principal } from '../../framework/http/index.ts';
 import { BlockList, isIP } from 'node:net';
 import { PLATFORM_TENANT_ID, type Database } from '../../framework/db/index.ts';
 import type { EventContext, EventStore } from '../../framework/eventstore/index.ts';
@@ -24,6 +25,8 @@ export type AuthDeps = {
   logger: Logger;
   settings: AuthSettings;
   users: UserCache;
+  /** Effective permissions: the access module's when it runs, else the built-in role table. */
+  permissionsOf: (principal: Principal) => readonly string[];
   /** Counts a sign-in attempt by outcome (`acci_auth_logins_total`). */
   countLogin: (outcome: 'succeeded' | 'failed' | 'mfa_required') => void;
 };

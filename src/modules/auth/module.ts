@@ -12,6 +12,7 @@ import { registerLoginRoutes } from './routes/login.ts';
 import { registerSessionRoutes } from './routes/sessions.ts';
 import { createRevocationSet } from './sessions/revocations.ts';
 import { revokeUserSessions } from './sessions/service.ts';
+import { permissionsForRole } from './permissions.ts';
 import { DEFAULT_THROTTLE, type ThrottleSettings } from './throttle.ts';
 
 export type AuthModuleOptions = {
@@ -88,6 +89,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
       settings,
       users: createUserCache(directory, options.userCacheTtlMs),
       countLogin: (outcome) => logins.inc({ outcome }),
+      permissionsOf: (principal) => context.permissionsOf?.(principal) ?? permissionsForRole(principal.role),
     };
     return deps;
   };

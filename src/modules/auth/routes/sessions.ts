@@ -3,7 +3,6 @@ import { commonErrors } from '../../../framework/errors/index.ts';
 import type { HttpServer, Principal } from '../../../framework/http/index.ts';
 import { requirePrincipal } from '../../../framework/http/index.ts';
 import type { AuthDeps } from '../deps.ts';
-import { permissionsForRole } from '../permissions.ts';
 import { findSession, listSessions, revokeSession } from '../sessions/service.ts';
 import type { SessionRecord } from '../sessions/store.ts';
 import { authErrors } from '../errors.ts';
@@ -12,8 +11,8 @@ import { Session, User, Uuid } from './schemas.ts';
 
 const Tenant = Type.Object({ tenantId: Uuid, name: Type.String(), slug: Type.String(), status: Type.String() });
 
-const may = (principal: Principal, permission: 'sessions:list' | 'sessions:revoke') =>
-  principal.isSystemAdmin || permissionsForRole(principal.role).includes(permission);
+const may = (deps: AuthDeps, principal: Principal, permission: 'sessions:list' | 'sessions:revoke') =>
+  principal.isSystemAdmin || deps.permissionsOf(principal).includes(permission);
 
 /** The tenant a session request targets: the caller's own, or any for the system admin. */
 function targetTenant(principal: Principal, tenantId: string | undefined): string {
@@ -52,7 +51,7 @@ export function registerSessionRoutes(app: HttpServer, deps: AuthDeps): void {
     return {
       user,
       tenant: { tenantId: tenant.tenantId, name: tenant.name, slug: tenant.slug, status: tenant.status },
-      permissions: [...(principal.scopes ?? permissionsForRole(principal.role))],
+      permissions: [...(principal.scopes ?? deps.permissionsOf(principal))],
       sessionId: principal.sessionId ?? null,
     };
   });
@@ -72,7 +71,7 @@ export function registerSessionRoutes(app: HttpServer, deps: AuthDeps): void {
     const principal = requirePrincipal(request);
     const tenantId = targetTenant(principal, request.query.tenantId);
     const wanted = request.query.userId ?? principal.userId;
-    if ((wanted !== principal.userId || tenantId !== principal.tenantId) && !may(principal, 'sessions:list')) throw commonErrors.forbidden();
+    if ((wanted !== principal.userId || tenantId !== principal.tenantId) && !may(deps, principal, 'sessions:list')) throw commonErrors.forbidden();
     const sessions = await listSessions(deps, tenantId, wanted === 'all' ? undefined : wanted);
     return { items: sessions.map((s) => view(s, principal)) };
   });
@@ -91,7 +90,7 @@ export function registerSessionRoutes(app: HttpServer, deps: AuthDeps): void {
     const tenantId = targetTenant(principal, request.query.tenantId);
     const session = await findSession(deps, tenantId, request.params.sessionId);
     const own = session?.userId === principal.userId && tenantId === principal.tenantId;
-    if (!session || session.revokedAt || (!own && !may(principal, 'sessions:revoke'))) throw authErrors.sessionNotFound();
+    if (!session || session.revokedAt || (!own && !may(deps, principal, 'sessions:revoke'))) throw authErrors.sessionNotFound();
     await revokeSession(deps, {
       tenantId, sessionId: session.sessionId, by: principal.userId, type: own ? 'user' : 'admin', reason: own ? 'user_revoked' : 'admin_revoked', logout: false,
     }, requestInfo(request));
