@@ -1,12 +1,17 @@
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
+import { bindingsOf } from './lazy-logger.ts';
 
 /**
  * One log line per request, written when it completes: method, route, status, duration, and
  * the tenant and user once the caller is known. Half the lines of Fastify's default pair.
  */
 export class RequestLog extends LogController {
-  constructor(enabled: boolean) {
+  constructor(enabled: boolean, private readonly root?: FastifyBaseLogger) {
     super({ disableRequestLogging: !enabled, requestIdLogLabel: 'requestId' });
+  }
+
+  private parent(fallback: FastifyBaseLogger): FastifyBaseLogger {
+    return this.root ?? fallback;
   }
 
   override incomingRequest(): void {}
@@ -23,7 +28,10 @@ export class RequestLog extends LogController {
       remoteAddress: request.ip,
       ...(principal ? { tenantId: principal.tenantId, userId: principal.userId } : {}),
     };
-    if (error) reply.log.error({ ...line, err: error }, 'request errored');
-    else reply.log.info(line, 'request completed');
+    // Through the parent with the ids inline: no per-request pino child just for this line.
+    const bound = bindingsOf(reply.log);
+    const logger = bound ? this.parent(reply.log) : reply.log;
+    if (error) logger.error({ ...bound, ...line, err: error }, 'request errored');
+    else logger.info({ ...bound, ...line }, 'request completed');
   }
 }

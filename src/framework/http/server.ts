@@ -16,6 +16,7 @@ import { negotiateLanguage, type Language, type Translations } from '../i18n/ind
 import { commonErrors } from '../errors/index.ts';
 import type { Authenticator } from './principal.ts';
 import { RequestLog } from './request-log.ts';
+import { lazyChildLogger } from './lazy-logger.ts';
 import './principal.ts';
 import { buildProblem, sendProblem, toAppError } from './problem.ts';
 
@@ -73,7 +74,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   let requestCounter = 0;
   const app = Fastify({
     loggerInstance: options.logger,
-    logController: new RequestLog(options.logRequests !== false),
+    logController: new RequestLog(options.logRequests !== false, options.logger),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId(raw: RawWithCorrelation) {
@@ -82,7 +83,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       return `${process.pid.toString(36)}-${requestCounter.toString(36)}`;
     },
     childLoggerFactory(logger, bindings, childOptions, raw: RawWithCorrelation) {
-      return logger.child({ ...bindings, correlationId: raw[correlationOf] }, childOptions);
+      return lazyChildLogger(logger, { ...bindings, correlationId: raw[correlationOf] }, childOptions);
     },
     ajv: {
       customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, useDefaults: true },

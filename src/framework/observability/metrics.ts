@@ -1,4 +1,5 @@
 import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom-client';
+import { RouteHistogram } from './route-histogram.ts';
 
 /**
  * One metrics registry per server instance, so tests and several apps in one process never clash.
@@ -7,7 +8,7 @@ import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom
 export type Metrics = {
   registry: Registry;
   /** Rate, errors and duration per route in one instrument: `_count` by status is the RED rate. */
-  httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  httpDuration: RouteHistogram;
   /** Records one HTTP request; label children are cached so the hot path skips label hashing. */
   observeHttp: (method: string, route: string, statusCode: number, seconds: number) => void;
   counter: <L extends string>(name: string, help: string, labelNames?: readonly L[]) => Counter<L>;
@@ -27,22 +28,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const gauge: Metrics['gauge'] = (name, help, labelNames = [], collect) =>
     existing(name) ?? new Gauge({ name, help, labelNames, registers: [registry], ...(collect ? { collect } : {}) });
 
-  const httpDuration = histogram(
+  const httpDuration = new RouteHistogram(
     'acci_http_request_duration_seconds',
     'HTTP request duration by route template and status (its _count is the request rate)',
-    ['method', 'route', 'status_code'],
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registry,
   );
-  const children = new Map<string, { observe: (value: number) => void }>();
   const observeHttp: Metrics['observeHttp'] = (method, route, statusCode, seconds) => {
-    const key = `${method} ${statusCode} ${route}`;
-    let child = children.get(key);
-    if (!child) {
-      child = httpDuration.labels({ method, route, status_code: String(statusCode) });
-      // Route templates are bounded; unmatched URLs share the label 'unmatched'.
-      if (children.size < 5_000) children.set(key, child);
-    }
-    child.observe(seconds);
+    httpDuration.observe(`${method} ${statusCode} ${route}`, () => ({ method, route, status_code: String(statusCode) }), seconds);
   };
 
   return {
