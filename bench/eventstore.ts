@@ -31,6 +31,7 @@ const raw = new pg.Pool({ connectionString: bench.url, max: CONCURRENCY });
 const app = createDatabase({ connectionString: bench.url, role: 'acci_app', max: CONCURRENCY, applicationName: 'bench-app' });
 const system = createDatabase({ connectionString: bench.url, max: 4, applicationName: 'bench-system' });
 const emmettPool = new pg.Pool({ connectionString: bench.url, max: CONCURRENCY });
+for (const pool of [raw, emmettPool]) pool.on('error', () => undefined);
 const emmett = getPostgreSQLEventStore(bench.url, { connectionOptions: { pool: emmettPool } });
 const store = createEventStore({ db: app });
 const tenantId = randomUUID();
@@ -162,6 +163,8 @@ try {
   log(`emmett/acci: single ${round(single.emmett! / single.acci!, 2)}, batch ${round(batch.emmett! / batch.acci!, 2)}`);
   report('eventstore', results);
 } finally {
-  await Promise.allSettled([emmett.close(), raw.end(), app.close(), system.close()]);
+  // Emmett does not end a pool it was handed; an idle client left open would be killed by the
+  // database drop below and crash the run after its JSON line.
+  await Promise.allSettled([emmett.close(), emmettPool.end(), raw.end(), app.close(), system.close()]);
   await bench.close();
 }
