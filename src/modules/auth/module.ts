@@ -12,6 +12,7 @@ import { registerLoginRoutes } from './routes/login.ts';
 import { registerSessionRoutes } from './routes/sessions.ts';
 import { createRevocationSet } from './sessions/revocations.ts';
 import { revokeUserSessions } from './sessions/service.ts';
+import { deactivationRevokesSessions } from './sessions/deactivation.ts';
 import { permissionsForRole } from './permissions.ts';
 import { DEFAULT_THROTTLE, type ThrottleSettings } from './throttle.ts';
 
@@ -101,6 +102,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
 
   return {
     name: 'auth',
+    projections: [deactivationRevokesSessions(() => deps)],
     authenticator(context) {
       const d = build(context);
       return createAuthenticator(d.keys, d.revoked);

@@ -100,8 +100,8 @@ export async function revokeSession(
 }
 
 /** Revokes every active session of a user (password reset, deactivation). Returns how many. */
-export async function revokeUserSessions(deps: AuthDeps, tenantId: string, userId: string, reason: string, request: RequestInfo): Promise<number> {
-  const ids = await deps.db.transaction((tx) => activeSessionIds(tx, tenantId, userId), { tenantId });
+export async function revokeUserSessions(deps: AuthDeps, tenantId: string, userId: string, reason: string, request: RequestInfo, createdBefore: string | null = null): Promise<number> {
+  const ids = await deps.db.transaction((tx) => activeSessionIds(tx, tenantId, userId, createdBefore), { tenantId });
   let count = 0;
   for (const sessionId of ids) {
     if (await revokeSession(deps, { tenantId, sessionId, by: null, type: 'security', reason }, request)) count++;

@@ -159,10 +159,11 @@ export async function listActiveSessions(tx: Queryable, tenantId: string, userId
 }
 
 /** Session ids of a user still active (to revoke them all, e.g. after a password reset). */
-export async function activeSessionIds(tx: Queryable, tenantId: string, userId: string): Promise<string[]> {
+export async function activeSessionIds(tx: Queryable, tenantId: string, userId: string, createdBefore: string | null = null): Promise<string[]> {
   const { rows } = await tx.query<{ session_id: string }>(
-    `SELECT session_id FROM auth_sessions WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()`,
-    [tenantId, userId],
+    `SELECT session_id FROM auth_sessions WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()
+       AND ($3::timestamptz IS NULL OR created_at <= $3::timestamptz)`,
+    [tenantId, userId, createdBefore],
   );
   return rows.map((r) => r.session_id);
 }
