@@ -1,4 +1,4 @@
-import type { DeletionReason, SubscriptionPlan, TenantSettings } from './domain.ts';
+import type { DeletionReason, TenantData, TenantSettings } from './domain.ts';
 import { DEFAULT_RETENTION, planLimits } from './domain.ts';
 import { tenantErrors } from './errors.ts';
 import type { TenantEvent, TenantUpdatedField } from './events.ts';
@@ -7,15 +7,7 @@ import {
   validateTenantMetadata, validateTenantName, durationSeconds,
 } from './validators.ts';
 
-export type TenantData = {
-  tenantId: string;
-  name: string;
-  slug: string;
-  subscriptionPlan: SubscriptionPlan;
-  adminEmail: string;
-  metadata: Record<string, unknown>;
-  settings: TenantSettings;
-};
+export type { TenantData };
 
 export type TenantState =
   | { status: 'none' }

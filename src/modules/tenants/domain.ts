@@ -65,8 +65,8 @@ export const DEFAULT_SECURITY_POLICY: SecurityPolicy = {
 
 export const DEFAULT_RETENTION = 'P90D';
 
-/** The public view of a tenant, as the read model and other modules see it. */
-export type Tenant = {
+/** What a tenant is made of: the fields of `tenant.created` and of the decider's state. */
+export type TenantData = {
   tenantId: string;
   name: string;
   slug: string;
@@ -74,6 +74,10 @@ export type Tenant = {
   adminEmail: string;
   metadata: Record<string, unknown>;
   settings: TenantSettings;
+};
+
+/** The public view of a tenant, as the read model and other modules see it. */
+export type Tenant = TenantData & {
   status: TenantStatus;
   createdAt: string;
   updatedAt: string;

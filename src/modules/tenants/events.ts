@@ -1,17 +1,9 @@
-import type { DeletionReason, SubscriptionPlan, TenantSettings } from './domain.ts';
+import type { DeletionReason, SubscriptionPlan, TenantData, TenantSettings } from './domain.ts';
 
 /** Events of the tenant stream `tenant-<tenantId>` (appended in the tenant's own tenant). */
 export type TenantCreated = {
   type: 'tenant.created';
-  data: {
-    tenantId: string;
-    name: string;
-    slug: string;
-    subscriptionPlan: SubscriptionPlan;
-    adminEmail: string;
-    metadata: Record<string, unknown>;
-    settings: TenantSettings;
-  };
+  data: TenantData;
 };
 
 export type TenantUpdatedField = 'name' | 'subscriptionPlan' | 'metadata' | 'settings';
