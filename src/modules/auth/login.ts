@@ -8,7 +8,7 @@ import { storePassword } from './credentials.ts';
 import { openSession } from './sessions/store.ts';
 import { recordFailure, recordSuccess, throttleAndCredentials } from './throttle.ts';
 import { mintToken } from './tokens/opaque.ts';
-import { issueAccessToken } from './tokens/access.ts';
+import { grantSession } from './tokens/access.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MFA_CHALLENGE_TTL_SECONDS = 300;
@@ -164,15 +164,7 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
     return session;
   }, { tenantId });
 
-  const access = await issueAccessToken(deps, { userId: user.userId, tenantId, role: user.role, sessionId: opened.sessionId, sessionExpiresAt: opened.expiresAt });
-  return {
-    sessionId: opened.sessionId,
-    user,
-    token: access.token,
-    refreshToken: opened.refreshToken,
-    expiresAt: access.expiresAt.toISOString(),
-    sessionExpiresAt: opened.expiresAt.toISOString(),
-  };
+  return grantSession(deps, user, { tenantId, sessionId: opened.sessionId, role: user.role, expiresAt: opened.expiresAt }, opened.refreshToken);
 }
 
 async function mfaChallenge(deps: AuthDeps, tenant: AuthTenant, user: AuthUser): Promise<MfaChallenge> {

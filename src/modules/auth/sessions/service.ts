@@ -4,7 +4,7 @@ import { eventContext, type AuthDeps } from '../deps.ts';
 import { authErrors } from '../errors.ts';
 import { sessionStream, type AuthEvent, type LogoutType } from '../events.ts';
 import type { SessionGrant } from '../login.ts';
-import { issueAccessToken } from '../tokens/access.ts';
+import { grantSession } from '../tokens/access.ts';
 import { parseToken } from '../tokens/opaque.ts';
 import { activeSessionIds, endSession, getSession, listActiveSessions, rotateRefreshToken, type SessionRecord } from './store.ts';
 
@@ -43,15 +43,7 @@ export async function refresh(deps: AuthDeps, refreshToken: string, request: Req
         await revokeSession(deps, { tenantId, sessionId: session.sessionId, by: null, type: 'security', reason: 'user_inactive' }, request);
         throw authErrors.sessionRevoked();
       }
-      const access = await issueAccessToken(deps, { userId: user.userId, tenantId, role: session.role, sessionId: session.sessionId, sessionExpiresAt: session.expiresAt });
-      return {
-        sessionId: session.sessionId,
-        user,
-        token: access.token,
-        refreshToken: outcome.refreshToken,
-        expiresAt: access.expiresAt.toISOString(),
-        sessionExpiresAt: session.expiresAt.toISOString(),
-      };
+      return grantSession(deps, user, { tenantId, sessionId: session.sessionId, role: session.role, expiresAt: session.expiresAt }, outcome.refreshToken);
     }
     default: {
       const _exhaustive: never = outcome;
