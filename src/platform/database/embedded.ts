@@ -169,11 +169,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dataDirectory = prepareDataDirectory(options.baseDir, runAs);
   const adminUrl = (port: number) => `postgres://postgres@127.0.0.1:${port}/postgres`;
 
+  const stopAndClean = async (pid: number, child: ChildProcess | undefined) => {
+    await signalAndWait(pid, child);
+    if (options.ephemeral) {
+      rmSync(dataDirectory, { recursive: true, force: true });
+      rmSync(options.baseDir, { recursive: true, force: true });
+    }
+  };
+
   const orphan = runningPostmaster(dataDirectory);
   if (orphan && (await canConnect(adminUrl(orphan.port)))) {
     // Left running by a process that was killed: adopt it instead of failing on the lock file.
     onLog(`adopting running PostgreSQL (pid ${orphan.pid}) on port ${orphan.port}`);
-    return { adminUrl: adminUrl(orphan.port), port: orphan.port, dataDirectory, stop: () => signalAndWait(orphan.pid, undefined) };
+    return { adminUrl: adminUrl(orphan.port), port: orphan.port, dataDirectory, stop: () => stopAndClean(orphan.pid, undefined) };
   }
 
   if (!existsSync(join(dataDirectory, 'PG_VERSION'))) {
@@ -209,12 +217,5 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await sleep(50);
   }
   const pid = child.pid!;
-  const stop = async () => {
-    await signalAndWait(pid, child);
-    if (options.ephemeral) {
-      rmSync(dataDirectory, { recursive: true, force: true });
-      rmSync(options.baseDir, { recursive: true, force: true });
-    }
-  };
-  return { adminUrl: url, port: options.port, dataDirectory, stop };
+  return { adminUrl: url, port: options.port, dataDirectory, stop: () => stopAndClean(pid, child) };
 }

@@ -1,0 +1,26 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { freePort } from '../../../test/support/template.ts';
+import { startEmbeddedPostgres } from './embedded.ts';
+
+it('adopts a cluster left running by a killed process instead of failing on its lock file', async () => {
+  const baseDir = mkdtempSync(join(tmpdir(), 'acci-adopt-'));
+  const first = await startEmbeddedPostgres({ baseDir, port: await freePort(), durability: 'none' });
+  // The owner of `first` "dies" without stopping it: a new start on the same data finds it running.
+  const second = await startEmbeddedPostgres({ baseDir, port: await freePort(), ephemeral: true, durability: 'none' });
+  try {
+    assert.equal(second.port, first.port, 'connected to the running cluster, not a new one');
+    const client = new pg.Client({ connectionString: second.adminUrl });
+    await client.connect();
+    const { rows } = await client.query<{ ok: number }>('SELECT 1 AS ok');
+    await client.end();
+    assert.equal(rows[0]?.ok, 1);
+  } finally {
+    await second.stop();
+  }
+  await assert.rejects(new pg.Client({ connectionString: first.adminUrl, connectionTimeoutMillis: 1000 }).connect(), 'stopping the adopted cluster stops it');
+});
