@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
@@ -82,7 +82,12 @@ describe('acci against an external database (DATABASE_URL)', () => {
 
 describe('acci with the embedded PostgreSQL', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'acci-e2e-'));
-  after(() => rmSync(dataDir, { recursive: true, force: true }));
+  after(() => {
+    // As root the cluster lives outside the data dir (linked from pgdata): remove the real one too.
+    const cluster = join(dataDir, 'pgdata');
+    if (existsSync(cluster)) rmSync(realpathSync(cluster), { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('keeps data across restarts and is ready in under 5 s on the second start', async () => {
     const env = { ACCI_DATA_DIR: dataDir, ACCI_EMBEDDED_PG_PORT: String(await freePort()) };
