@@ -32,6 +32,28 @@ export type ModuleContext = {
    * owns authorization; absent when no module provides it.
    */
   permissionsOf?: (principal: Principal) => readonly string[];
+  /** The permissions every module declared (`AcciModule.permissions`), for the authorization module's catalog. */
+  declaredPermissions: readonly { module: string; permissions: ModulePermissions }[];
+};
+
+/**
+ * Permissions a module adds to the platform's catalog, so its routes and commands can declare them
+ * and tenants can put them in custom roles.
+ *
+ * @example
+ *   permissions: {
+ *     resources: { note: ['create', 'read', 'edit', 'archive'] },
+ *     policy: 'p, admin, *, note:create, any\np, user, *, note:read, any',
+ *   }
+ */
+export type ModulePermissions = {
+  /** resource → actions; permission names are `resource:action`. */
+  resources: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Default grants for the built-in roles, as lines of the policy file (`p, role, *, permission,
+   * any|own`); validated together with the shipped policy, reloaded with it.
+   */
+  policy?: string;
 };
 
 /**
@@ -43,6 +65,8 @@ export type ModuleContext = {
 export type AcciModule = {
   name: string;
   register: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
+  /** Permissions this module's routes and commands declare beyond the platform's own. */
+  permissions?: ModulePermissions;
   /** The authorization module answers `ModuleContext.permissionsOf` with this; at most one does. */
   permissionsOf?: (context: ModuleContext) => (principal: Principal) => readonly string[];
   /** Routes outside `/api/v1` (e.g. `/.well-known/jwks.json`); registered on the root server. */

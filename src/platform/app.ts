@@ -51,7 +51,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const upcasters = createUpcasters(modules.flatMap((m) => m.upcasters ?? []));
   const eventStore = createEventStore({ db: options.db.app, upcasters, inlineProjections: modules.flatMap((m) => m.inlineProjections ?? []), metrics });
   const { setPolicy, ...buses } = createPlatformBuses({ db: options.db.app, logger: options.logger, metrics });
-  const context: ModuleContext = { db: options.db, logger: options.logger, metrics, translations: translations(), eventStore, ...buses };
+  const declaredPermissions = modules.flatMap((m) => (m.permissions ? [{ module: m.name, permissions: m.permissions }] : []));
+  const context: ModuleContext = { db: options.db, logger: options.logger, metrics, translations: translations(), eventStore, ...buses, declaredPermissions };
   setPolicy(resolveBusPolicy(modules, context));
   const permissionProviders = modules.filter((m) => m.permissionsOf);
   if (permissionProviders.length > 1) throw new Error(`only one module may answer permissionsOf: ${permissionProviders.map((m) => m.name).join(', ')}`);

@@ -1,7 +1,6 @@
 import type { Authorize } from '../../framework/cqrs/middleware/index.ts';
 import type { Principal } from '../../framework/http/index.ts';
 import { accessErrors } from './errors.ts';
-import { isPermission, type Permission } from './permissions.ts';
 import type { PolicyEngine, ResourceAttributes } from './policy/engine.ts';
 
 /**
@@ -17,7 +16,7 @@ import type { PolicyEngine, ResourceAttributes } from './policy/engine.ts';
 export function createAuthorize(engine: PolicyEngine): Authorize {
   return (principal, request) => {
     if (request.public) return true;
-    if (!principal || request.permission === undefined || !isPermission(request.permission)) return false;
+    if (!principal || request.permission === undefined || !engine.catalog.has(request.permission)) return false;
     const payload = (request.payload ?? {}) as { userId?: unknown };
     // Without a `userId` the command is not about the caller's own resource: `own` rules do not apply.
     const resource: ResourceAttributes = { tenantId: request.tenantId, ownerId: typeof payload.userId === 'string' ? payload.userId : '' };
@@ -34,7 +33,7 @@ export function createAuthorize(engine: PolicyEngine): Authorize {
  * @example
  *   assertAllowed(engine, request.principal, 'users:read', { tenantId, ownerId: user.id, restricted: user.metadata.restricted === true });
  */
-export function assertAllowed(engine: PolicyEngine, principal: Principal | null, permission: Permission, resource: ResourceAttributes = {}): Principal {
+export function assertAllowed(engine: PolicyEngine, principal: Principal | null, permission: string, resource: ResourceAttributes = {}): Principal {
   if (!principal) throw accessErrors.unauthenticated();
   const decision = engine.decide(principal, permission, resource);
   if (decision === 'allow') return principal;

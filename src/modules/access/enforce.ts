@@ -1,15 +1,15 @@
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import type { HttpServer } from '../../framework/http/index.ts';
 import { assertAllowed } from './authorize.ts';
+import { CORE_CATALOG, type PermissionCatalog } from './catalog.ts';
 import { accessErrors } from './errors.ts';
-import { isPermission, type Permission } from './permissions.ts';
 import type { PolicyEngine, ResourceAttributes } from './policy/engine.ts';
 
 /** A route as the access module saw it at registration (the permission matrix walks these). */
-export type DeclaredRoute = { method: string; url: string; permission?: Permission; public: boolean };
+export type DeclaredRoute = { method: string; url: string; permission?: string; public: boolean };
 
 /** The route's declaration, checked: exactly one of a known permission or `public: true`. */
-export function declarationOf(route: Pick<RouteOptions, 'method' | 'url' | 'config'>): DeclaredRoute[] {
+export function declarationOf(route: Pick<RouteOptions, 'method' | 'url' | 'config'>, catalog: PermissionCatalog = CORE_CATALOG): DeclaredRoute[] {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const config = (route.config ?? {}) as { permission?: string; public?: boolean };
   const where = `${methods.join(',')} ${route.url}`;
@@ -17,8 +17,8 @@ export function declarationOf(route: Pick<RouteOptions, 'method' | 'url' | 'conf
   if (config.public !== true && config.permission === undefined) {
     throw new Error(`route ${where} declares neither config.permission nor config.public: every route must say who may call it`);
   }
-  if (config.permission !== undefined && !isPermission(config.permission)) throw new Error(`route ${where} declares unknown permission "${config.permission}"`);
-  const permission = config.permission as Permission | undefined;
+  if (config.permission !== undefined && !catalog.has(config.permission)) throw new Error(`route ${where} declares unknown permission "${config.permission}"`);
+  const permission = config.permission;
   return methods.map((method) => ({ method, url: route.url, public: config.public === true, ...(permission ? { permission } : {}) }));
 }
 
@@ -46,7 +46,7 @@ export function registerEnforcement(app: HttpServer, engine: PolicyEngine, route
     const problems: string[] = [];
     for (const route of seen.splice(0)) {
       try {
-        routes.push(...declarationOf(route));
+        routes.push(...declarationOf(route, engine.catalog));
       } catch (error) {
         problems.push((error as Error).message);
       }
@@ -60,7 +60,7 @@ export function registerEnforcement(app: HttpServer, engine: PolicyEngine, route
     if (config.public === true) return done();
     const permission = config.permission;
     try {
-      if (permission === undefined || !isPermission(permission)) throw accessErrors.forbidden();
+      if (permission === undefined || !engine.catalog.has(permission)) throw accessErrors.forbidden();
       assertAllowed(engine, request.principal, permission, resourceOf(request));
     } catch (error) {
       return done(error as Error);

@@ -10,7 +10,6 @@ import type { Authorize } from '../../framework/cqrs/middleware/index.ts';
 import type { Principal } from '../../framework/http/index.ts';
 import { createAuthorize } from './authorize.ts';
 import { createAccess } from './module.ts';
-import type { Permission } from './permissions.ts';
 
 export { createAccess, type Access, type AccessOptions } from './module.ts';
 export { PERMISSIONS, BUILT_IN_ROLES, SYSTEM_ADMIN_ROLE, isPermission, isBuiltInRole, statements, type Permission, type BuiltInRole } from './permissions.ts';
@@ -20,13 +19,14 @@ export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './limits.ts';
 export { PLAN_QUOTAS, quotasFor, assertUserQuota, assertStorageQuota, apiCallsThisMonth, type PlanQuotas } from './quotas.ts';
 export type { PolicyEngine, ResourceAttributes, Decision } from './policy/engine.ts';
 export type { DeclaredRoute } from './enforce.ts';
+export { createCatalog, CORE_CATALOG, CatalogError, type PermissionCatalog } from './catalog.ts';
 
 /** The access module of this server (listed in src/platform/modules.ts). */
 export const access = createAccess();
 export const accessModule = access.module;
 
 /** Every permission the principal holds (for `GET /auth/me`). */
-export const effectivePermissions = (principal: Principal): Permission[] => access.effectivePermissions(principal);
+export const effectivePermissions = (principal: Principal): string[] => access.effectivePermissions(principal);
 
 /** The principal's roles: primary plus assigned (`system_admin` for system admins). */
 export const rolesOf = (principal: Principal): string[] => access.rolesOf(principal);

@@ -8,7 +8,7 @@ import { createMemoryStore, createRedisStore, registerRateLimit, type RateLimitS
 import { createAuthorize } from './authorize.ts';
 import { registerEnforcement, type DeclaredRoute } from './enforce.ts';
 import { bucketsFor, commandBuckets, rateLimitsFromEnvironment, type RateLimitSettings } from './limits.ts';
-import type { Permission } from './permissions.ts';
+import { createCatalog } from './catalog.ts';
 import { createPolicyEngine, type PolicyEngine } from './policy/engine.ts';
 import { DEFAULT_POLICY_FILE, MODEL_FILE, watchPolicyFile } from './policy/files.ts';
 import { createApiCallCounter, type ApiCallCounter, type PlanQuotas } from './quotas.ts';
@@ -53,7 +53,7 @@ export type Access = {
   engine: () => PolicyEngine;
   /** Every route seen by the enforcement hook (the permission matrix walks them). */
   routes: readonly DeclaredRoute[];
-  effectivePermissions: (principal: Principal) => Permission[];
+  effectivePermissions: (principal: Principal) => string[];
   rolesOf: (principal: Principal) => string[];
 };
 
@@ -66,9 +66,10 @@ export function createAccess(options: AccessOptions = {}): Access {
   let engine: PolicyEngine | undefined;
   let engineReady: Promise<PolicyEngine> | undefined;
 
-  const ensureEngine = () => (engineReady ??= (async () => {
+  /** One engine per access instance, over the catalog of the modules of the first app that asks. */
+  const ensureEngine = (context: ModuleContext) => (engineReady ??= (async () => {
     const [model, policy] = await Promise.all([readFile(MODEL_FILE, 'utf8'), readFile(policyFile, 'utf8')]);
-    engine = await createPolicyEngine({ model, policy, source: basename(policyFile) });
+    engine = await createPolicyEngine({ model, policy, source: basename(policyFile), catalog: createCatalog(context.declaredPermissions) });
     return engine;
   })());
   const current = (): PolicyEngine => {
@@ -141,7 +142,7 @@ export function createAccess(options: AccessOptions = {}): Access {
       }
     },
     async global(app: HttpServer, context: ModuleContext) {
-      const policy = await ensureEngine();
+      const policy = await ensureEngine(context);
       const settings = settingsOf();
       const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
       const store = redisUrl ? createRedisStore({ url: redisUrl }) : createMemoryStore();
@@ -177,13 +178,13 @@ export function createAccess(options: AccessOptions = {}): Access {
       }
     },
     async register(app, context) {
-      const policy = await ensureEngine();
+      const policy = await ensureEngine(context);
       const roles = createRoleService({ db: context.db.app, engine: policy, bus: context.commandBus });
       const plans = typeof options.quotas === 'object' ? options.quotas.plans : undefined;
       registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, planOf: planOfApp(context), counter: () => apps.get(context)?.counter, ...(plans ? { plans } : {}) });
     },
     async start(context) {
-      const policy = await ensureEngine();
+      const policy = await ensureEngine(context);
       const state: AppState = apps.get(context) ?? { planOf: planOfApp(context), store: createMemoryStore(), counter: undefined };
       running.add(state);
       const tenants = await loadAllTenants(context.db.system, policy);

@@ -30,6 +30,7 @@ export const PERMISSIONS: readonly Permission[] = (Object.keys(statements) as Re
 
 const known: ReadonlySet<string> = new Set(PERMISSIONS);
 
+/** A permission of the platform's own catalog (modules may add more: see catalog.ts). */
 export const isPermission = (value: string): value is Permission => known.has(value);
 
 /** The extra permission a resource flagged `restricted` demands. */

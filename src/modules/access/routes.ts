@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import type { HttpServer } from '../../framework/http/index.ts';
 import type { Database } from '../../framework/db/index.ts';
 import { accessErrors } from './errors.ts';
-import { BUILT_IN_ROLES, PERMISSIONS, isBuiltInRole } from './permissions.ts';
+import { BUILT_IN_ROLES, isBuiltInRole } from './permissions.ts';
 import type { PolicyEngine } from './policy/engine.ts';
 import type { ApiCallCounter } from './quotas.ts';
 import { apiCallsThisMonth, periodOf, quotasFor, type PlanQuotas } from './quotas.ts';
@@ -84,7 +84,7 @@ export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
       response: { 200: Type.Object({ items: Type.Array(Type.Object({ name: Type.String(), resource: Type.String(), action: Type.String() })) }) },
     },
   }, async () => ({
-    items: PERMISSIONS.map((name) => {
+    items: engine.catalog.permissions.map((name) => {
       const [resource = '', action = ''] = name.split(':');
       return { name, resource, action };
     }),

@@ -25,6 +25,16 @@ export type { NoteReceipt, NoteView } from './schemas.ts';
  */
 export const exampleNotesModule: AcciModule = {
   name: 'example-notes',
+  // Added to the access module's catalog: routes and commands may declare them, tenants may put
+  // them in custom roles, and these lines are the built-in roles' defaults (part of the policy).
+  permissions: {
+    resources: { note: ['create', 'read', 'edit', 'archive'] },
+    policy: [
+      'p, admin, *, note:create, any', 'p, admin, *, note:read, any', 'p, admin, *, note:edit, any', 'p, admin, *, note:archive, any',
+      'p, user, *, note:create, any', 'p, user, *, note:read, any', 'p, user, *, note:edit, any',
+      'p, read_only, *, note:read, any',
+    ].join('\n'),
+  },
   // Applied by the platform's event store in the append's transaction: read-your-writes.
   inlineProjections: [notesProjection],
   register(app, ctx) {

@@ -1,6 +1,7 @@
 import { newEnforcer, newModelFromString, type Enforcer } from 'casbin';
 import type { Principal } from '../../../framework/http/index.ts';
-import { PERMISSIONS, RESTRICTED_PERMISSION, SYSTEM_ADMIN_ROLE, type Permission } from '../permissions.ts';
+import { CORE_CATALOG, type PermissionCatalog } from '../catalog.ts';
+import { RESTRICTED_PERMISSION, SYSTEM_ADMIN_ROLE } from '../permissions.ts';
 import { parsePolicy, type PolicyRule, type PolicySet } from './policy-file.ts';
 
 /** What the policy may look at about the resource being touched. */
@@ -16,7 +17,7 @@ export type ResourceAttributes = {
 export type Decision = 'allow' | 'deny' | 'not_found';
 
 /** A tenant's custom role: a name and a set of permissions (unconditional within the tenant). */
-export type CustomRoleDefinition = { name: string; permissions: readonly Permission[] };
+export type CustomRoleDefinition = { name: string; permissions: readonly string[] };
 
 export type TenantPolicy = {
   roles: readonly CustomRoleDefinition[];
@@ -33,9 +34,11 @@ export type TenantPolicy = {
  *   engine.decide(principal, 'users:invite', { tenantId }); // 'allow' | 'deny' | 'not_found'
  */
 export type PolicyEngine = {
-  decide: (principal: Principal, permission: Permission, resource?: ResourceAttributes) => Decision;
+  decide: (principal: Principal, permission: string, resource?: ResourceAttributes) => Decision;
   /** Every permission the principal holds in its own tenant on its own resources. */
-  permissionsOf: (principal: Principal) => Permission[];
+  permissionsOf: (principal: Principal) => string[];
+  /** The permissions routes, commands, policies and custom roles may name. */
+  catalog: PermissionCatalog;
   /** Roles of a principal: primary role plus assigned ones (`system_admin` for system admins). */
   rolesOf: (principal: Principal) => string[];
   /** Validates and swaps in a new base policy; on error the old one stays and the error is thrown. */
@@ -67,10 +70,15 @@ function check(compiled: Compiled, role: string, domain: string, permission: str
   return decision;
 }
 
-/** `cache: false` asks Casbin every time (the benchmark's raw figure); the default caches decisions until the next reload. */
-export async function createPolicyEngine(options: { model: string; policy: string; source?: string; cache?: boolean }): Promise<PolicyEngine> {
+/**
+ * `cache: false` asks Casbin every time (the benchmark's raw figure); the default caches decisions
+ * until the next reload. `catalog` adds modules' permissions and their default grants.
+ */
+export async function createPolicyEngine(options: { model: string; policy: string; source?: string; cache?: boolean; catalog?: PermissionCatalog }): Promise<PolicyEngine> {
   const useCache = options.cache !== false;
-  let baseSet = parsePolicy(options.policy, options.source ?? 'policy');
+  const catalog = options.catalog ?? CORE_CATALOG;
+  const parseBase = (text: string, source: string) => parsePolicy(text, source, catalog, catalog.policies);
+  let baseSet = parseBase(options.policy, options.source ?? 'policy');
   let base = await compile(options.model, baseSet);
   const tenants = new Map<string, TenantState>();
   let version = 1;
@@ -102,16 +110,18 @@ export async function createPolicyEngine(options: { model: string; policy: strin
       if (resource.restricted && !holdsAny(principal, RESTRICTED_PERMISSION, own)) return 'deny';
       return 'allow';
     },
-    permissionsOf: (principal) => PERMISSIONS.filter((permission) => holdsAny(principal, permission, true)),
+    permissionsOf: (principal) => catalog.permissions.filter((permission) => holdsAny(principal, permission, true)),
+    catalog,
     async loadBase(text, source) {
-      const set = parsePolicy(text, source);
+      const set = parseBase(text, source);
       base = await compile(options.model, set);
       baseSet = set;
       version++;
     },
     async setTenant(tenantId, policy) {
-      const lines = policy.roles.flatMap((role) => role.permissions.map((p) => `p, ${role.name}, ${tenantId}, ${p}, any`));
-      const compiled = await compile(options.model, parsePolicy(lines.join('\n'), `tenant ${tenantId}`));
+      // A permission whose module is gone grants nothing (it is no longer in the catalog).
+      const lines = policy.roles.flatMap((role) => role.permissions.filter(catalog.has).map((p) => `p, ${role.name}, ${tenantId}, ${p}, any`));
+      const compiled = await compile(options.model, parsePolicy(lines.join('\n'), `tenant ${tenantId}`, catalog));
       tenants.set(tenantId, { ...compiled, roles: new Set(policy.roles.map((r) => r.name)), assignments: policy.assignments });
     },
     baseRules: () => baseSet.rules,

@@ -1,4 +1,5 @@
-import { CUSTOM_ROLE, PLATFORM_PERMISSIONS, SYSTEM_ADMIN_ROLE, isBuiltInRole, isPermission } from '../permissions.ts';
+import { CORE_CATALOG, type PermissionCatalog } from '../catalog.ts';
+import { CUSTOM_ROLE, SYSTEM_ADMIN_ROLE, isBuiltInRole } from '../permissions.ts';
 
 /** A permission rule: role, domain (`*` or a tenant id), permission (or `*`), condition. */
 export type PolicyRule = [role: string, domain: string, permission: string, condition: Condition];
@@ -20,32 +21,35 @@ export class PolicyValidationError extends Error {
 const CONDITIONS: ReadonlySet<string> = new Set(['any', 'own']);
 const isKnownRole = (role: string): boolean => role === SYSTEM_ADMIN_ROLE || isBuiltInRole(role) || CUSTOM_ROLE.test(role);
 
+export type PolicySource = { text: string; source: string };
+
 /**
- * Parses and validates a policy in Casbin CSV form: syntax, unknown roles, unknown permissions,
- * conflicts (a platform permission granted inside tenants, one rule both conditional and
- * unconditional, wildcards outside the system admin, inheritance cycles).
+ * Parses and validates a policy in Casbin CSV form: syntax, unknown roles, permissions outside the
+ * catalog, conflicts (a platform permission granted inside tenants, one rule both conditional and
+ * unconditional, wildcards outside the system admin, inheritance cycles). Several sources (the
+ * shipped file plus modules' default grants) are validated as one policy.
  *
  * @example
  *   const set = parsePolicy('p, admin, *, users:invite, any', 'default.csv');
  */
-export function parsePolicy(text: string, source: string): PolicySet {
+export function parsePolicy(text: string, source: string, catalog: PermissionCatalog = CORE_CATALOG, more: readonly PolicySource[] = []): PolicySet {
   const problems: string[] = [];
   const rules: PolicyRule[] = [];
   const groupings: GroupingRule[] = [];
   const seen = new Map<string, Condition>();
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
+  const lines = [{ text, source }, ...more].flatMap((part) =>
+    part.text.split(/\r?\n/).map((raw, index) => ({ line: raw.trim(), at: more.length === 0 ? `line ${index + 1}` : `${part.source} line ${index + 1}` })));
+  lines.forEach(({ line, at }) => {
     if (line === '' || line.startsWith('#')) return;
-    const at = `line ${index + 1}`;
     const fields = line.split(',').map((f) => f.trim());
     const [kind, ...rest] = fields;
     if (kind === 'p') {
       if (rest.length !== 4 || rest.some((f) => f === '')) return void problems.push(`${at}: expected "p, role, domain, permission, condition"`);
       const [role, domain, permission, condition] = rest as [string, string, string, string];
       if (!isKnownRole(role)) problems.push(`${at}: unknown role "${role}"`);
-      if (permission === '*' ? role !== SYSTEM_ADMIN_ROLE : !isPermission(permission)) problems.push(`${at}: unknown permission "${permission}"`);
+      if (permission === '*' ? role !== SYSTEM_ADMIN_ROLE : !catalog.has(permission)) problems.push(`${at}: unknown permission "${permission}"`);
       if (!CONDITIONS.has(condition)) problems.push(`${at}: unknown condition "${condition}" (any | own)`);
-      if (role !== SYSTEM_ADMIN_ROLE && PLATFORM_PERMISSIONS.has(permission as never)) {
+      if (role !== SYSTEM_ADMIN_ROLE && catalog.isPlatformOnly(permission)) {
         problems.push(`${at}: conflict: "${permission}" is a platform permission and cannot be granted to "${role}"`);
       }
       const key = `${role}|${domain}|${permission}`;

@@ -1,6 +1,7 @@
 import type { Decider } from '../../../framework/cqrs/decider.ts';
 import { accessErrors } from '../errors.ts';
-import { CUSTOM_ROLE, PLATFORM_PERMISSIONS, isBuiltInRole, isPermission, type Permission } from '../permissions.ts';
+import { CORE_CATALOG, type PermissionCatalog } from '../catalog.ts';
+import { CUSTOM_ROLE, isBuiltInRole } from '../permissions.ts';
 import type { RoleEvent } from './events.ts';
 
 export type RoleCommand =
@@ -10,7 +11,7 @@ export type RoleCommand =
   | { type: 'role.assign'; userId: string; role: string }
   | { type: 'role.unassign'; userId: string; role: string };
 
-export type RoleDefinition = { name: string; description: string; permissions: Permission[] };
+export type RoleDefinition = { name: string; description: string; permissions: string[] };
 
 /** The role set of one tenant: custom roles by name, and the extra roles assigned to each user. */
 export type RoleSetState = {
@@ -19,12 +20,12 @@ export type RoleSetState = {
   assignments: ReadonlyMap<string, ReadonlySet<string>>;
 };
 
-function validPermissions(permissions: readonly string[]): Permission[] {
+function validPermissions(catalog: PermissionCatalog, permissions: readonly string[]): string[] {
   for (const permission of permissions) {
-    if (!isPermission(permission)) throw accessErrors.unknownPermission(permission);
-    if (PLATFORM_PERMISSIONS.has(permission)) throw accessErrors.platformPermission(permission);
+    if (!catalog.has(permission)) throw accessErrors.unknownPermission(permission);
+    if (catalog.isPlatformOnly(permission)) throw accessErrors.platformPermission(permission);
   }
-  return [...new Set(permissions as readonly Permission[])].sort();
+  return [...new Set(permissions)].sort();
 }
 
 function usersWith(state: RoleSetState, role: string): number {
@@ -34,13 +35,14 @@ function usersWith(state: RoleSetState, role: string): number {
 }
 
 /**
- * Custom roles and assignments of a tenant as a pure decider.
+ * Custom roles and assignments of a tenant as a pure decider; roles may only grant permissions of
+ * the catalog (the platform's plus the installed modules').
  *
  * @example
  *   roleSetDecider.decide({ type: 'role.create', name: 'custom:auditor', description: '', permissions: ['audit:read'] }, roleSetDecider.initialState());
  *   // → [{ type: 'role.created', data: { name: 'custom:auditor', description: '', permissions: ['audit:read'] } }]
  */
-export const roleSetDecider: Decider<RoleCommand, RoleEvent, RoleSetState> = {
+export const createRoleSetDecider = (catalog: PermissionCatalog): Decider<RoleCommand, RoleEvent, RoleSetState> => ({
   initialState: () => ({ status: 'active', roles: new Map(), assignments: new Map() }),
   decide(command, state) {
     switch (command.type) {
@@ -48,12 +50,12 @@ export const roleSetDecider: Decider<RoleCommand, RoleEvent, RoleSetState> = {
         if (isBuiltInRole(command.name)) throw accessErrors.builtInRole(command.name);
         if (!CUSTOM_ROLE.test(command.name)) throw accessErrors.invalidRoleName(command.name);
         if (state.roles.has(command.name)) throw accessErrors.roleExists(command.name);
-        return [{ type: 'role.created', data: { name: command.name, description: command.description, permissions: validPermissions(command.permissions) } }];
+        return [{ type: 'role.created', data: { name: command.name, description: command.description, permissions: validPermissions(catalog, command.permissions) } }];
       }
       case 'role.update': {
         const role = state.roles.get(command.name);
         if (!role) throw isBuiltInRole(command.name) ? accessErrors.builtInRole(command.name) : accessErrors.roleNotFound(command.name);
-        const permissions = command.permissions ? validPermissions(command.permissions) : role.permissions;
+        const permissions = command.permissions ? validPermissions(catalog, command.permissions) : role.permissions;
         const description = command.description ?? role.description;
         if (description === role.description && permissions.join() === role.permissions.join()) return [];
         return [{ type: 'role.updated', data: { name: command.name, description, permissions } }];
@@ -108,4 +110,7 @@ export const roleSetDecider: Decider<RoleCommand, RoleEvent, RoleSetState> = {
       }
     }
   },
-};
+});
+
+/** The decider over the platform's own catalog. */
+export const roleSetDecider = createRoleSetDecider(CORE_CATALOG);

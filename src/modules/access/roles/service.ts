@@ -3,7 +3,7 @@ import type { Database } from '../../../framework/db/index.ts';
 import { handleCommand, type Command, type CommandBus } from '../../../framework/cqrs/index.ts';
 import { createEventStore } from '../../../framework/eventstore/index.ts';
 import type { PolicyEngine } from '../policy/engine.ts';
-import { roleSetDecider, type RoleCommand } from './decider.ts';
+import { createRoleSetDecider, type RoleCommand } from './decider.ts';
 import { roleStreamId } from './events.ts';
 import { rolesProjection } from './projection.ts';
 import { reloadTenant } from './store.ts';
@@ -37,6 +37,7 @@ export type RoleService = {
 export function createRoleService(options: { db: Database; engine: PolicyEngine; bus: CommandBus }): RoleService {
   const { db, engine, bus } = options;
   const store = createEventStore({ db, inlineProjections: [rolesProjection] });
+  const decider = createRoleSetDecider(engine.catalog);
   for (const type of Object.keys(Payloads) as RoleCommand['type'][]) {
     if (bus.has(type)) continue;
     bus.register({
@@ -45,7 +46,7 @@ export function createRoleService(options: { db: Database; engine: PolicyEngine;
       permission: PERMISSION[type],
       async handler(command, context) {
         const outcome = await handleCommand({
-          store, decider: roleSetDecider, streamId: roleStreamId(command.tenantId), tenantId: command.tenantId,
+          store, decider, streamId: roleStreamId(command.tenantId), tenantId: command.tenantId,
           command: { type, ...(command.payload as object) } as RoleCommand,
           context: { correlationId: command.correlationId, userId: command.principal?.userId ?? null },
           ...(context.tx ? { tx: context.tx } : { db }),

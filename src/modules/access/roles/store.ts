@@ -1,9 +1,8 @@
 import type { Database } from '../../../framework/db/index.ts';
-import type { Permission } from '../permissions.ts';
 import type { PolicyEngine, TenantPolicy } from '../policy/engine.ts';
 
-export type RoleRow = { name: string; description: string; permissions: Permission[]; createdAt: string; updatedAt: string };
-type RoleRecord = { tenant_id: string; name: string; description: string; permissions: Permission[]; created_at: Date; updated_at: Date };
+export type RoleRow = { name: string; description: string; permissions: string[]; createdAt: string; updatedAt: string };
+type RoleRecord = { tenant_id: string; name: string; description: string; permissions: string[]; created_at: Date; updated_at: Date };
 type AssignmentRecord = { tenant_id: string; user_id: string; role: string };
 
 const toRole = (r: RoleRecord): RoleRow => ({
@@ -11,7 +10,7 @@ const toRole = (r: RoleRecord): RoleRow => ({
 });
 
 function policiesOf(roles: readonly RoleRecord[], assignments: readonly AssignmentRecord[]): Map<string, TenantPolicy> {
-  const byTenant = new Map<string, { roles: { name: string; permissions: Permission[] }[]; assignments: Map<string, string[]> }>();
+  const byTenant = new Map<string, { roles: { name: string; permissions: string[] }[]; assignments: Map<string, string[]> }>();
   const entry = (tenantId: string) => {
     let found = byTenant.get(tenantId);
     if (!found) byTenant.set(tenantId, (found = { roles: [], assignments: new Map() }));
