@@ -10,5 +10,4 @@ access-invalid_role_name = „{ $role }“ ist kein gültiger Rollenname (custom
 access-unknown_permission = Die Berechtigung „{ $permission }“ existiert nicht.
 access-platform_permission = Die Berechtigung „{ $permission }“ gehört Systemadministratoren und kann nicht von einem Mandanten vergeben werden.
 quota-api_calls_exceeded = Dieser Mandant hat alle { $limit } API-Aufrufe seines Tarifs für diesen Monat verbraucht.
-quota-users_exceeded = Dieser Mandant hat die Grenze seines Tarifs von { $limit } Benutzern erreicht.
 quota-storage_exceeded = Dieser Mandant hat die Speichergrenze seines Tarifs erreicht ({ $limit } Bytes).

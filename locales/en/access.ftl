@@ -10,5 +10,4 @@ access-invalid_role_name = "{ $role }" is not a valid role name (custom:<name>, 
 access-unknown_permission = The permission "{ $permission }" does not exist.
 access-platform_permission = The permission "{ $permission }" belongs to system administrators and cannot be granted by a tenant.
 quota-api_calls_exceeded = This tenant has used all { $limit } API calls of its plan for this month.
-quota-users_exceeded = This tenant has reached its plan's limit of { $limit } users.
 quota-storage_exceeded = This tenant has reached its plan's storage limit ({ $limit } bytes).

@@ -10,5 +10,4 @@ access-invalid_role_name = «{ $role }» no es un nombre de rol válido (custom:
 access-unknown_permission = El permiso «{ $permission }» no existe.
 access-platform_permission = El permiso «{ $permission }» pertenece a los administradores del sistema y un inquilino no puede concederlo.
 quota-api_calls_exceeded = Este inquilino ha usado las { $limit } llamadas a la API de su plan para este mes.
-quota-users_exceeded = Este inquilino ha alcanzado el límite de su plan de { $limit } usuarios.
 quota-storage_exceeded = Este inquilino ha alcanzado el límite de almacenamiento de su plan ({ $limit } bytes).

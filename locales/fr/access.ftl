@@ -10,5 +10,4 @@ access-invalid_role_name = « { $role } » n'est pas un nom de rôle valide (cus
 access-unknown_permission = L'autorisation « { $permission } » n'existe pas.
 access-platform_permission = L'autorisation « { $permission } » est réservée aux administrateurs système et ne peut pas être accordée par un locataire.
 quota-api_calls_exceeded = Ce locataire a utilisé les { $limit } appels API de son offre pour ce mois.
-quota-users_exceeded = Ce locataire a atteint la limite de son offre : { $limit } utilisateurs.
 quota-storage_exceeded = Ce locataire a atteint la limite de stockage de son offre ({ $limit } octets).

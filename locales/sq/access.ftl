@@ -10,5 +10,4 @@ access-invalid_role_name = "{ $role }" nuk është emër i vlefshëm roli (custo
 access-unknown_permission = Leja "{ $permission }" nuk ekziston.
 access-platform_permission = Leja "{ $permission }" u përket administratorëve të sistemit dhe nuk mund të jepet nga një qiramarrës.
 quota-api_calls_exceeded = Ky qiramarrës ka përdorur të gjitha { $limit } thirrjet API të planit të tij për këtë muaj.
-quota-users_exceeded = Ky qiramarrës ka arritur kufirin e planit prej { $limit } përdoruesish.
 quota-storage_exceeded = Ky qiramarrës ka arritur kufirin e hapësirës së planit ({ $limit } bajt).

@@ -105,7 +105,7 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
       assertExpected(appendOptions.expectedVersion);
       const ids = events.map((e) => e.eventId ?? uuidv7());
       const { tx } = appendOptions;
-      const needsTransaction = !tx && events.some((e) => inlineTypes.has(e.type));
+      const needsTransaction = !tx && (inlineTypes.has('*') || events.some((e) => inlineTypes.has(e.type)));
       const retryRaces = !tx && readsCurrentVersion(modeOf(appendOptions.expectedVersion));
       for (let attempt = 1; ; attempt++) {
         try {

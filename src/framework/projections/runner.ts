@@ -61,7 +61,7 @@ class CheckpointMoved extends Error {}
 const HELD_BACK_POLL_MS = 20;
 const HELD_BACK_SQL = `SELECT EXISTS (SELECT 1 FROM events
   WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
-    AND (transaction_id, global_position) > ($1::xid8, $2::bigint) AND event_type = ANY($3::text[])) AS held`;
+    AND (transaction_id, global_position) > ($1::xid8, $2::bigint) AND (cardinality($3::text[]) = 0 OR event_type = ANY($3::text[]))) AS held`;
 
 const isUnavailable = (error: unknown) =>
   (isAppError(error) && error.code === 'service.unavailable') ||

@@ -26,9 +26,9 @@ SELECT (SELECT version FROM cp) AS stored_version,
        (SELECT transaction_id::text FROM cp) AS transaction_id,
        (SELECT global_position::text FROM cp) AS global_position,
        (SELECT count(*)::int FROM (SELECT 1 FROM events e, pos WHERE (e.transaction_id, e.global_position) > (pos.t, pos.g)
-           AND e.event_type = ANY($2::text[]) LIMIT 1000000) x) AS lag_events,
+           AND (cardinality($2::text[]) = 0 OR e.event_type = ANY($2::text[])) LIMIT 1000000) x) AS lag_events,
        coalesce((SELECT extract(epoch FROM now() - e.created_at)::float8 FROM events e, pos
-           WHERE (e.transaction_id, e.global_position) > (pos.t, pos.g) AND e.event_type = ANY($2::text[])
+           WHERE (e.transaction_id, e.global_position) > (pos.t, pos.g) AND (cardinality($2::text[]) = 0 OR e.event_type = ANY($2::text[]))
            ORDER BY e.transaction_id, e.global_position LIMIT 1), 0) AS lag_seconds,
        (SELECT count(*)::int FROM projection_parked WHERE projection = $1) AS parked,
        EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted

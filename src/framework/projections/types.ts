@@ -24,7 +24,10 @@ export type Projection = {
   name: string;
   /** Raise it when the handlers change meaning; a runner seeing a new version rebuilds from zero. */
   version: number;
-  /** Event type → handler; only these types are read for the projection. */
+  /**
+   * Event type → handler; only these types are read for the projection. The key `'*'` (alone)
+   * handles every event (metering, auditing).
+   */
   handlers: Readonly<Record<string, ProjectionHandler>>;
   /**
    * Optional: applies several handled events at once (one statement for a whole batch during
@@ -41,18 +44,30 @@ export type Projection = {
 export function defineProjection<P extends Projection>(projection: P): P {
   if (!/^[a-z][a-z0-9_.-]{0,62}$/.test(projection.name)) throw new Error(`invalid projection name: ${projection.name}`);
   if (!Number.isInteger(projection.version) || projection.version < 1) throw new Error(`invalid projection version: ${projection.version}`);
+  const types = Object.keys(projection.handlers);
+  if (types.length === 0 || (types.includes(EVERY_EVENT) && types.length > 1)) {
+    throw new Error(`projection ${projection.name}: handle some event types, or every event with '${EVERY_EVENT}' alone`);
+  }
   return projection;
 }
 
-export const handledTypes = (projection: Projection): string[] => Object.keys(projection.handlers);
+/** The handler key of a projection that sees every event. */
+export const EVERY_EVENT = '*';
+
+/** The event types a projection reads; empty = every type (see `EVERY_EVENT`). */
+export const handledTypes = (projection: Projection): string[] =>
+  Object.hasOwn(projection.handlers, EVERY_EVENT) ? [] : Object.keys(projection.handlers);
+
+const handlerFor = (projection: Projection, type: string): ProjectionHandler | undefined =>
+  Object.hasOwn(projection.handlers, type) ? projection.handlers[type] : projection.handlers[EVERY_EVENT];
 
 /** Applies the events a projection handles, in order, batch-wise when it can. */
 export async function applyToProjection(projection: Projection, events: readonly RecordedEvent[], tx: Transaction): Promise<void> {
-  const relevant = events.filter((e) => Object.hasOwn(projection.handlers, e.type));
+  const relevant = events.filter((e) => handlerFor(projection, e.type) !== undefined);
   if (relevant.length === 0) return;
   if (projection.applyBatch && relevant.length > 1) {
     await projection.applyBatch(relevant, tx);
     return;
   }
-  for (const event of relevant) await projection.handlers[event.type]!(event, tx);
+  for (const event of relevant) await handlerFor(projection, event.type)!(event, tx);
 }

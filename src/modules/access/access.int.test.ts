@@ -53,7 +53,7 @@ before(async () => {
   access = createAccess({
     policyFile,
     rateLimits: { ...DEFAULT_RATE_LIMITS, perTenant: { free: { limit: 1000, windowSeconds: 60 } } },
-    quotas: { flushMs: 50, plans: { free: { apiCallsPerMonth: 1_000_000, users: 5, storageBytes: 10 } } },
+    quotas: { flushMs: 50, plans: { free: { apiCallsPerMonth: 1_000_000, storageBytes: null } } },
     planOf: (tenantId) => (tenantId === T2 ? 'tiny' : 'free'),
   });
   t = await createTestApp({ modules: [access.module, sample, principalFromHeader()] });
@@ -173,7 +173,7 @@ test('tenant quota: API calls per month are counted and refused past the plan; u
   const quotaAccess = createAccess({
     watchPolicy: false,
     rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false },
-    quotas: { flushMs: 20, plans: { free: { apiCallsPerMonth: 5, users: 2, storageBytes: 10 } } },
+    quotas: { flushMs: 20, plans: { free: { apiCallsPerMonth: 5, storageBytes: null } } },
   });
   const q = await createTestApp({ modules: [quotaAccess.module, sample, principalFromHeader()] });
   after(() => q.close());
@@ -200,6 +200,62 @@ test('tenant quota: API calls per month are counted and refused past the plan; u
     await new Promise((r) => setTimeout(r, 20));
   }
   assert.equal(stored, 5);
+});
+
+test('tenant quota: storage is the bytes of a tenant\'s events; writes past the plan are refused, reads and deletes are not', async () => {
+  /** Stores each request body as an event of the caller's tenant. */
+  const writer: AcciModule = {
+    name: 'writer',
+    register(app, context) {
+      const Params = Type.Object({ tenantId: Type.String() });
+      app.post('/tenants/:tenantId/things', {
+        config: { permission: 'users:invite' },
+        schema: { tags: ['sample'], params: Params, body: Type.Object({ text: Type.String() }), response: { 200: Type.Object({ ok: Type.Boolean() }) } },
+      }, async (request) => {
+        const { tenantId } = request.params as { tenantId: string };
+        await context.eventStore.append(`thing-${randomUUID()}`, [{ type: 'sample.thing_stored', data: request.body }], {
+          expectedVersion: 'no_stream', context: { tenantId, correlationId: request.correlationId },
+        });
+        return { ok: true };
+      });
+      app.delete('/tenants/:tenantId/things', {
+        config: { permission: 'users:invite' },
+        schema: { tags: ['sample'], params: Params, response: { 200: Type.Object({ ok: Type.Boolean() }) } },
+      }, async () => ({ ok: true }));
+    },
+  };
+  const storageAccess = createAccess({
+    watchPolicy: false,
+    rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false },
+    quotas: { storageTtlMs: 0, plans: { free: { apiCallsPerMonth: null, storageBytes: 600 } } },
+  });
+  const s = await createTestApp({ modules: [storageAccess.module, writer, principalFromHeader()] });
+  after(() => s.close());
+  const tenantAdmin = as('admin', randomUUID());
+  const url = `/api/v1/tenants/${tenantAdmin.tenantId}/things`;
+  const text = 'x'.repeat(300);
+  const store = () => s.http.inject({ method: 'POST', url, headers: asHeaders(tenantAdmin), payload: { text } });
+  const usage = async () => (await s.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantAdmin.tenantId}/usage`, headers: asHeaders(tenantAdmin) })).json().storageBytes;
+
+  assert.equal((await store()).statusCode, 200);
+  const stored = Buffer.byteLength(JSON.stringify({ text }));
+  const deadline = Date.now() + 5000;
+  let seen = await usage();
+  while (seen.used < stored && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    seen = await usage();
+  }
+  assert.deepEqual(seen, { used: stored, limit: 600 }, 'the projection counted the event');
+
+  const refused = await store();
+  assert.equal(refused.statusCode, 409, refused.body);
+  assert.equal(refused.json().code, 'quota.storage_exceeded');
+  assert.match(refused.json().detail ?? refused.json().title, /600/);
+  assert.equal((await s.http.inject({ method: 'DELETE', url, headers: asHeaders(tenantAdmin) })).statusCode, 200);
+  assert.equal((await s.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantAdmin.tenantId}/usage`, headers: asHeaders(tenantAdmin) })).statusCode, 200);
+  const other = as('admin', randomUUID());
+  assert.equal((await s.http.inject({ method: 'POST', url: `/api/v1/tenants/${other.tenantId}/things`, headers: asHeaders(other), payload: { text } })).statusCode, 200,
+    'another tenant has its own storage');
 });
 
 test('a route without a declaration stops the server from starting', async () => {

@@ -21,6 +21,5 @@ export const accessErrors = {
   platformPermission: (permission: string) => new AppError('access.platform_permission', 400, { permission }),
   apiCallQuotaExceeded: (limit: number, retryAfterSeconds: number) =>
     new AppError('quota.api_calls_exceeded', 429, { limit }, { headers: { 'retry-after': String(retryAfterSeconds) } }),
-  userQuotaExceeded: (limit: number) => new AppError('quota.users_exceeded', 409, { limit }),
   storageQuotaExceeded: (limitBytes: number) => new AppError('quota.storage_exceeded', 409, { limit: limitBytes }),
 };

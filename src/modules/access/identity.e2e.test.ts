@@ -40,7 +40,8 @@ test('limits and quotas follow the tenant plan recorded by the tenants module', 
   assert.equal(plan, 'enterprise');
   const usage = await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}/usage`, headers });
   assert.equal(usage.json().apiCalls.limit, null);
-  assert.equal(usage.json().users.limit, 1_000_000);
+  assert.equal(usage.json().users.limit, 100, 'the seat limit the users module enforces: settings.maxUsers within the plan');
+  assert.equal(usage.json().storageBytes.limit, null);
   assert.equal(usage.json().users.used, 1);
   assert.ok(usage.json().apiCalls.used >= 1);
 });

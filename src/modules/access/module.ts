@@ -11,7 +11,9 @@ import { bucketsFor, commandBuckets, rateLimitsFromEnvironment, type RateLimitSe
 import { createCatalog } from './catalog.ts';
 import { createPolicyEngine, type PolicyEngine } from './policy/engine.ts';
 import { DEFAULT_POLICY_FILE, MODEL_FILE, watchPolicyFile } from './policy/files.ts';
-import { createApiCallCounter, type ApiCallCounter, type PlanQuotas } from './quotas.ts';
+import { assertStorageQuota, createApiCallCounter, quotasFor, type ApiCallCounter, type PlanQuotas } from './quotas.ts';
+import { createStorageLookup, storageProjection } from './storage.ts';
+import type { BackgroundCache } from './background-cache.ts';
 import { registerAccessRoutes } from './routes.ts';
 import { createPlanLookup } from './plans.ts';
 import { createRoleService } from './roles/service.ts';
@@ -26,14 +28,22 @@ export type AccessOptions = {
   redisUrl?: string;
   /** The subscription plan of a tenant; default: the tenants module's record, cached a minute. */
   planOf?: (tenantId: string) => string;
-  /** Count API calls against plan quotas (default true). */
-  quotas?: boolean | { flushMs?: number; plans?: Readonly<Record<string, PlanQuotas>> };
+  /**
+   * Enforce plan quotas (default true): API calls per month (counted), storage (the bytes of a
+   * tenant's events, checked with each write request's body size; `storageTtlMs` how long a
+   * tenant's figure is reused, default 5 s).
+   */
+  quotas?: boolean | { flushMs?: number; storageTtlMs?: number; plans?: Readonly<Record<string, PlanQuotas>> };
 };
+
+/** Requests that store data, checked against the storage quota (DELETE stays open: it frees). */
+const WRITES: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 
 type AppState = {
   planOf: (tenantId: string) => string;
   store: RateLimitStore & { ping?: () => Promise<void> };
   counter: ApiCallCounter | undefined;
+  storage: BackgroundCache<number> | undefined;
   stopListening?: () => void;
   stopWatch?: () => void;
   stopped?: boolean;
@@ -126,6 +136,7 @@ export function createAccess(options: AccessOptions = {}): Access {
 
   const module: AcciModule = {
     name: 'access',
+    projections: [storageProjection],
     authorizer: () => authorize,
     permissionsOf: () => (principal) => current().permissionsOf(principal),
     rateLimiter: (context) => async (principal, command) => {
@@ -153,7 +164,13 @@ export function createAccess(options: AccessOptions = {}): Access {
         ...(typeof quota === 'object' && quota.plans ? { quotas: quota.plans } : {}),
       });
       const planOf = options.planOf ?? createPlanLookup({ db: context.db.app, onError: (error) => context.logger.warn({ err: error }, 'tenant plan lookup failed') });
-      apps.set(context, { planOf, store, counter });
+      const storage = quota === false ? undefined : createStorageLookup({
+        db: context.db.app,
+        ...(typeof quota === 'object' && quota.storageTtlMs !== undefined ? { ttlMs: quota.storageTtlMs } : {}),
+        onError: (error) => context.logger.warn({ err: error }, 'tenant storage lookup failed'),
+      });
+      const plans = typeof quota === 'object' ? quota.plans : undefined;
+      apps.set(context, { planOf, store, counter, storage });
       if (settings.enabled) {
         registerRateLimit(app, {
           store,
@@ -162,13 +179,17 @@ export function createAccess(options: AccessOptions = {}): Access {
         });
       }
       registerEnforcement(app, policy, routes);
-      if (counter) {
+      if (counter || storage) {
         app.addHook('preHandler', (request, _reply, done) => {
           const principal = request.principal;
           if (!principal || principal.tenantId === PLATFORM_TENANT_ID || request.routeOptions.config.public === true) return done();
           let pending: Promise<void> | void;
           try {
-            pending = counter.check(principal.tenantId, planOf(principal.tenantId));
+            const plan = planOf(principal.tenantId);
+            if (storage && WRITES.has(request.method)) {
+              assertStorageQuota(quotasFor(plan, plans), storage.get(principal.tenantId), Number(request.headers['content-length'] ?? 0));
+            }
+            pending = counter?.check(principal.tenantId, plan);
           } catch (error) {
             return done(error as Error);
           }
@@ -181,11 +202,11 @@ export function createAccess(options: AccessOptions = {}): Access {
       const policy = await ensureEngine(context);
       const roles = createRoleService({ db: context.db.app, engine: policy, bus: context.commandBus });
       const plans = typeof options.quotas === 'object' ? options.quotas.plans : undefined;
-      registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, planOf: planOfApp(context), counter: () => apps.get(context)?.counter, ...(plans ? { plans } : {}) });
+      registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, planOf: planOfApp(context), counter: () => apps.get(context)?.counter, storage: () => apps.get(context)?.storage, ...(plans ? { plans } : {}) });
     },
     async start(context) {
       const policy = await ensureEngine(context);
-      const state: AppState = apps.get(context) ?? { planOf: planOfApp(context), store: createMemoryStore(), counter: undefined };
+      const state: AppState = apps.get(context) ?? { planOf: planOfApp(context), store: createMemoryStore(), counter: undefined, storage: undefined };
       running.add(state);
       const tenants = await loadAllTenants(context.db.system, policy);
       context.logger.info({ tenants, version: policy.version() }, 'access policy loaded');

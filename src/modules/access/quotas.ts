@@ -1,18 +1,21 @@
 import type { Database } from '../../framework/db/index.ts';
 import { accessErrors } from './errors.ts';
 
-/** What a plan allows per tenant; `null` = unlimited. */
-export type PlanQuotas = { apiCallsPerMonth: number | null; users: number | null; storageBytes: number | null };
+/**
+ * What a plan allows per tenant; `null` = unlimited. Users are limited by the tenants module
+ * (`settings.maxUsers` capped by the plan's `maxUsers`), enforced where users are registered.
+ */
+export type PlanQuotas = { apiCallsPerMonth: number | null; storageBytes: number | null };
 
 const GB = 1024 ** 3;
 /**
- * Quotas per subscription plan. `free` carries the seed's defaults (10,000 API calls, 1,000 users,
- * 100 GB); custom plans (`custom:<name>`) get the professional quotas unless configured.
+ * Quotas per subscription plan. `free` carries the seed's defaults (10,000 API calls, 100 GB);
+ * custom plans (`custom:<name>`) get the professional quotas unless configured.
  */
 export const PLAN_QUOTAS: Readonly<Record<'free' | 'professional' | 'enterprise', PlanQuotas>> = {
-  free: { apiCallsPerMonth: 10_000, users: 1_000, storageBytes: 100 * GB },
-  professional: { apiCallsPerMonth: 1_000_000, users: 10_000, storageBytes: 1_000 * GB },
-  enterprise: { apiCallsPerMonth: null, users: 1_000_000, storageBytes: null },
+  free: { apiCallsPerMonth: 10_000, storageBytes: 100 * GB },
+  professional: { apiCallsPerMonth: 1_000_000, storageBytes: 1_000 * GB },
+  enterprise: { apiCallsPerMonth: null, storageBytes: null },
 };
 
 /** The quotas of a plan name as stored on the tenant. */
@@ -30,19 +33,14 @@ export function secondsToNextPeriod(at: Date): number {
 }
 
 /**
- * Refuses registering one more user beyond the plan (the users module calls it with its count).
+ * Refuses storing `addingBytes` more when the plan's storage would be exceeded (the access module
+ * checks every write request of a tenant with its body size).
  *
  * @example
- *   assertUserQuota('free', activeUsers); // throws 409 quota.users_exceeded at the limit
+ *   assertStorageQuota(PLAN_QUOTAS.free, usedBytes, 2048); // throws 409 quota.storage_exceeded past 100 GB
  */
-export function assertUserQuota(plan: string, currentUsers: number): void {
-  const limit = quotasFor(plan).users;
-  if (limit !== null && currentUsers >= limit) throw accessErrors.userQuotaExceeded(limit);
-}
-
-/** Refuses storing `addingBytes` more when the plan's storage would be exceeded. */
-export function assertStorageQuota(plan: string, usedBytes: number, addingBytes: number): void {
-  const limit = quotasFor(plan).storageBytes;
+export function assertStorageQuota(quotas: PlanQuotas, usedBytes: number, addingBytes: number): void {
+  const limit = quotas.storageBytes;
   if (limit !== null && usedBytes + addingBytes > limit) throw accessErrors.storageQuotaExceeded(limit);
 }
 
