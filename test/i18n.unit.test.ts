@@ -1,12 +1,13 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { SUPPORTED_LANGUAGES, messageKey, negotiateLanguage } from '../src/framework/i18n/index.ts';
 import { translations } from '../src/platform/app.ts';
+import { REPO_ROOT } from './support/paths.ts';
 import fc from 'fast-check';
 
-const root = resolve(import.meta.dirname, '..');
+const root = REPO_ROOT;
 
 it('every message key exists in all five languages', () => {
   const i18n = translations();

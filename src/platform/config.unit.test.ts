@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { ConfigError, SETTINGS, loadConfig } from './config.ts';
+import { REPO_ROOT } from '../../test/support/paths.ts';
 
 const empty = mkdtempSync(join(tmpdir(), 'acci-config-'));
 
@@ -50,6 +51,6 @@ it('reads a JSON config file and lets the environment win', () => {
 });
 
 it('the README documents every setting', () => {
-  const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+  const readme = readFileSync(resolve(REPO_ROOT, 'README.md'), 'utf8');
   for (const setting of Object.values(SETTINGS)) assert.match(readme, new RegExp(`\`${setting.env}\``), setting.env);
 });

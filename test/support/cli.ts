@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { REPO_ROOT } from './paths.ts';
 
-export const ACCI_BIN = resolve(import.meta.dirname, '../../bin/acci.js');
+export const ACCI_BIN = resolve(REPO_ROOT, 'bin/acci.js');
 
 export type CliResult = { code: number | null; stdout: string; stderr: string; ms: number };
 

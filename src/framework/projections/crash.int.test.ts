@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { createProjectionRunner } from './runner.ts';
 import { crashCounter, CRASH_EVENT } from './testdata/crash-projection.ts';
+import { REPO_ROOT } from '../../../test/support/paths.ts';
 
 let db: TestDatabase;
 before(async () => {
@@ -21,7 +22,7 @@ const stored = async (tenant: string) =>
 
 it('kill -9 during appends and projection work: no acknowledged event lost, none applied twice, the projection catches up', async () => {
   const tenant = randomUUID();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testdata', 'crash-writer.ts'), db.ownerUrl, tenant], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/framework/projections/testdata/crash-writer.ts'), db.ownerUrl, tenant], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const acknowledged: string[] = [];

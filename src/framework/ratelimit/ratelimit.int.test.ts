@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { createHttpServer } from '../http/index.ts';
 import { createLogger, createMetrics } from '../observability/index.ts';
 import { loadTranslations } from '../i18n/index.ts';
 import { createMemoryStore, createRedisStore, registerRateLimit, type RateLimitStore } from './index.ts';
 import { redisForTests } from './services.ts';
+import { REPO_ROOT } from '../../../test/support/paths.ts';
 
 const redis = redisForTests();
 const translations = loadTranslations(new URL('../../../locales', import.meta.url).pathname);
@@ -60,7 +62,7 @@ test('Redis: concurrent takes never overspend one bucket', { skip: redis.skip },
 });
 
 async function startServer(prefix: string, limit: number): Promise<{ child: ChildProcess; port: number }> {
-  const fixture = new URL('./fixtures/server.ts', import.meta.url).pathname;
+  const fixture = join(REPO_ROOT, 'src/framework/ratelimit/fixtures/server.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, redis.url ?? '', prefix, String(limit)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
