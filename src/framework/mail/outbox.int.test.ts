@@ -120,7 +120,7 @@ describe('mail outbox', () => {
   it('retries a failing transport with back-off, then parks the mail with its error', async () => {
     const tenantId = randomUUID();
     const mailer = recordingMailer({ fail: true });
-    const outbox = createMailOutbox({ mailer, translations, logger, maxAttempts: 3, backoffMs: 20, pollMs: 60_000 });
+    const outbox = createMailOutbox({ mailer, translations, logger, maxAttempts: 3, backoffMs: 150, pollMs: 60_000 });
     await db.app.transaction((tx) => outbox.enqueue(tx, invitation(tenantId, 'bounce@example.org')), { tenantId });
     const row = async () => (await db.system.query<{ attempts: number; parked: boolean; last_error: string | null; due_in_ms: number }>(
       `SELECT attempts, parked_at IS NOT NULL AS parked, last_error, extract(epoch FROM next_attempt_at - now()) * 1000 AS due_in_ms
@@ -135,7 +135,7 @@ describe('mail outbox', () => {
       assert.ok((afterFirst?.due_in_ms ?? 0) > 0, 'the retry waits for its back-off');
       await outbox.drain();
       assert.equal((await row())?.attempts, 1, 'not retried before the back-off');
-      for (let i = 0; i < 100 && !(await row())?.parked; i++) {
+      for (let i = 0; i < 200 && !(await row())?.parked; i++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         await outbox.drain();
       }

@@ -125,18 +125,25 @@ export async function readGateAndClaim(
   tx: Transaction,
   tenantId: string,
   claimed: { scope: ClaimScope; value: string; ownerId: string },
-  writes: { ctes: readonly string[]; values: readonly unknown[] } = { ctes: [], values: [] },
+  writes: GateWrites = NO_WRITES,
 ): Promise<{ gate: TenantGateRow | null; claimed: boolean }> {
-  const result = await tx.query<GateSqlRow & { claimed: boolean; name: string | null }>(
-    `WITH gate AS (${GATE_SQL}),
-     claimed AS (${CLAIM_SQL})
-     ${writes.ctes.map((cte) => `, ${cte}`).join('\n')}
-     SELECT gate.*, EXISTS (SELECT 1 FROM claimed) AS claimed FROM (SELECT 1) one LEFT JOIN gate ON true`,
-    [tenantId, claimed.scope, claimed.value, claimed.ownerId, ...writes.values],
-  );
+  let text = gateAndClaimTexts.get(writes.name);
+  if (text === undefined) {
+    text = `WITH gate AS (${GATE_SQL}), claimed AS (${CLAIM_SQL})${writes.ctes.map((cte) => `, ${cte}`).join('')}
+      SELECT gate.*, EXISTS (SELECT 1 FROM claimed) AS claimed FROM (SELECT 1) one LEFT JOIN gate ON true`;
+    gateAndClaimTexts.set(writes.name, text);
+  }
+  const result = await tx.query<GateSqlRow & { claimed: boolean; name: string | null }>({
+    name: writes.name, text, values: [tenantId, claimed.scope, claimed.value, claimed.ownerId, ...writes.values],
+  });
   const row = result.rows[0]!;
   return { gate: row.name === null ? null : toGate(row), claimed: row.claimed };
 }
+
+/** A command's own writes for `readGateAndClaim`; `name` (one per fixed list of CTEs) names the prepared statement. */
+export type GateWrites = { name: string; ctes: readonly string[]; values: readonly unknown[] };
+const NO_WRITES: GateWrites = { name: 'acci_gate_claim', ctes: [], values: [] };
+const gateAndClaimTexts = new Map<string, string>();
 
 /**
  * Locks the gate and every stripe until the transaction ends and returns exact usage. Tenant
@@ -216,7 +223,7 @@ export async function applySeatDelta(tx: Transaction, tenantId: string, delta: S
     if (admins.rowCount === 0) return (await readGate(tx, tenantId)) ? 'last_admin' : 'missing';
   }
   if (delta.seats === 0 && delta.activeMembers === 0) return null;
-  const fast = await tx.query(STRIPE_FAST, [tenantId, delta.seats, delta.activeMembers]);
+  const fast = await tx.query({ name: 'acci_stripe_fast', text: STRIPE_FAST, values: [tenantId, delta.seats, delta.activeMembers] });
   if (fast.rowCount === 1) return null;
   if (delta.seats !== 0 && delta.activeMembers !== 0) {
     // A user's seat and its active membership may have been counted in different stripes

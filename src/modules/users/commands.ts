@@ -101,6 +101,7 @@ export function createUserCommands(deps: UserCommandDeps) {
     const invitation = newInvitation(tenantId);
     const link = `${deps.publicUrl.replace(/\/$/, '')}/invitations/accept?token=${encodeURIComponent(invitation.token)}`;
     return {
+      name: 'acci_register_invited',
       ctes: [
         `invitation AS (${invitationInsert({ tenantId: '$1', tokenHash: '$5', userId: '$4', expiresAt: '$6' })})`,
         `mail AS (${outboxInsert({
