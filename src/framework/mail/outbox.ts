@@ -175,7 +175,7 @@ export function createMailOutbox(options: MailOutboxOptions): MailOutbox {
     async drain() {
       let total = 0;
       for (;;) {
-        await running;
+        if (running) total += await running;
         const n = await run();
         total += n;
         if (n === 0) return total;
