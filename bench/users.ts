@@ -1,8 +1,11 @@
 /**
  * `npm run bench -- users`: user registration (admin invite: events, e-mail claim, seat counter,
- * inline read models, invitation token and .eml mail; no password hashing) through HTTP at c16,
+ * inline read models, invitation token and its mail; no password hashing) through HTTP at c16,
  * against the physical limit measured in the same run: raw single-row INSERTs at c16. The server
- * runs in a child process so autocannon does not share its event loop.
+ * runs in a child process so autocannon does not share its event loop, with its background work
+ * started as `acci start` does: the mail outbox worker sends the invitation mails (.eml files) in
+ * the same process while the load runs; the notes say how many were sent during the run and how
+ * long the rest took.
  *   register_rps     (limit = raw_insert_rps, target ratio ≥ 0.3)
  *   register_p99_ms  (target < 15 ms)
  */
@@ -34,6 +37,7 @@ async function serve(url: string): Promise<void> {
   const mailer = createMailer({ directory: mkdtempSync(join(tmpdir(), 'acci-bench-mail-')), from: 'bench@acci.test', logger });
   const server = await buildApp({ logger, db: { app, system }, modules: [testAuthModule, ...createIdentityModules({ mailer })], logRequests: false });
   await server.http.listen({ port: 0, host: '127.0.0.1' });
+  await server.startBackground();
   const address = server.http.server.address();
   const headers = serverHeaders();
   const created = await server.http.inject({
@@ -41,15 +45,21 @@ async function serve(url: string): Promise<void> {
     payload: { name: 'Bench Tenant', subscriptionPlan: 'enterprise', adminEmail: 'admin@bench.test', settings: { allowedAuthMethods: ['password'], maxUsers: 1_000_000 } },
   });
   process.send?.({ port: typeof address === 'object' && address ? address.port : 0, tenantId: (created.json() as { tenantId: string }).tenantId, headers });
+  // The parent asks for the server's CPU time around the measured load (user + system, µs).
+  process.on('message', (m) => { if (m === 'cpu') { const u = process.cpuUsage(); process.send?.({ cpuUs: u.user + u.system }); } });
   process.on('disconnect', () => {
-    void server.http.close().then(() => Promise.allSettled([app.close(), system.close()])).then(() => process.exit(0));
+    void server.http.close().then(() => server.stopBackground()).then(() => Promise.allSettled([app.close(), system.close()])).then(() => process.exit(0));
   });
 }
 
 async function measure(): Promise<void> {
   const bench = await benchDatabase('users');
   const system = createDatabase({ connectionString: bench.url, max: 20, applicationName: 'bench-system' });
-  const child = fork(import.meta.filename, ['--serve', bench.url], { execArgv: ['--import', 'tsx'] });
+  const registeredCount = async (tenantId: string) =>
+    (await system.query<{ n: number }>('SELECT count(*)::int AS n FROM user_profiles WHERE tenant_id = $1', [tenantId])).rows[0]?.n ?? 0;
+  // BENCH_CPU_PROF_DIR=<dir>: the server process writes a V8 CPU profile there (for diagnosis only).
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = fork(import.meta.filename, ['--serve', bench.url], { execArgv: ['--import', 'tsx', ...profile] });
   try {
     await system.query('CREATE TABLE bench_raw_users (tenant_id uuid NOT NULL, user_id uuid NOT NULL, email text NOT NULL, PRIMARY KEY (tenant_id, user_id))');
     const tenant = randomUUID();
@@ -69,12 +79,29 @@ async function measure(): Promise<void> {
       headers,
       setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ email: `user${counter++}@bench.test`, role: 'user' }) }),
     };
+    const serverCpuUs = () => new Promise<number>((resolve) => {
+      child.once('message', (m) => resolve((m as { cpuUs: number }).cpuUs));
+      child.send('cpu');
+    });
     await load({ url: `http://127.0.0.1:${port}`, requests: [request], duration: 1 });
+    const before = await registeredCount(tenantId);
+    const cpuBefore = await serverCpuUs();
     const run = await load({ url: `http://127.0.0.1:${port}`, requests: [request], duration: DURATION_S });
+    const cpuDuring = await serverCpuUs() - cpuBefore;
     if (run.non2xx > 0 || run.errors > 0) throw new Error(`registration answered ${run.non2xx} non-2xx and ${run.errors} errors`);
-    const registered = await system.query<{ n: number }>('SELECT count(*)::int AS n FROM user_profiles WHERE tenant_id = $1', [tenantId]);
+    const users = await registeredCount(tenantId);
+    const queued = async () => (await system.query<{ n: number }>('SELECT count(*)::int AS n FROM mail_outbox WHERE tenant_id = $1', [tenantId])).rows[0]?.n ?? 0;
+    const unsentAtEnd = await queued();
+    const drainStart = performance.now();
+    while ((await queued()) > 0 && performance.now() - drainStart < 60_000) await new Promise((r) => setTimeout(r, 50));
+    const drainMs = performance.now() - drainStart;
+    const unsent = await queued();
+    if (unsent > 0) throw new Error(`${unsent} invitation mails still unsent a minute after the load`);
 
-    const notes = `c16, ${DURATION_S}s, ${run.non2xx} non-2xx, ${run.errors} errors, ${registered.rows[0]?.n ?? 0} users registered, server in its own process`;
+    const during = users - before;
+    const notes = `c16, ${DURATION_S}s, ${run.non2xx} non-2xx, ${run.errors} errors, ${users} users registered, server in its own process `
+      + `(${(cpuDuring / 1000 / during).toFixed(2)} ms server CPU per registration during the load, background work included); `
+      + `invitation mails: ${unsentAtEnd} still queued when the load ended, all sent ${Math.round(drainMs)} ms later`;
     report('users', [
       result('raw_insert_rps', raw.opsPerSecond, 'ops/s', { notes: `single-row INSERT at c16, p99 ${percentile(raw.latenciesMs, 99).toFixed(2)} ms` }),
       result('register_rps', run.rps, 'req/s', { limit: raw.opsPerSecond, notes }),

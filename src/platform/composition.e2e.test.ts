@@ -1,6 +1,6 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
@@ -28,14 +28,18 @@ after(() => t.close());
 const call = async (options: InjectOptions) => t.http.inject(options);
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-function invitationToken(to: string): string {
+/** The invitation mail's token; the mail outbox sends it just after the inviting request commits. */
+async function invitationToken(to: string): Promise<string> {
   const dir = join(dataDir, 'mail');
-  for (const file of readdirSync(dir)) {
-    const text = readFileSync(join(dir, file), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-    if (text.includes(to)) {
-      const token = /token=([A-Za-z0-9._~%-]+)/.exec(text)?.[1];
-      if (token) return decodeURIComponent(token);
+  for (let attempt = 0; attempt < 250; attempt++) {
+    for (const file of existsSync(dir) ? readdirSync(dir) : []) {
+      const text = readFileSync(join(dir, file), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+      if (text.includes(to)) {
+        const token = /token=([A-Za-z0-9._~%-]+)/.exec(text)?.[1];
+        if (token) return decodeURIComponent(token);
+      }
     }
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`no invitation mail to ${to}`);
 }
@@ -52,7 +56,7 @@ it('system admin → tenant → invited admin with a custom role → /auth/me li
   assert.equal(tenant.statusCode, 201, tenant.body);
   const tenantId = tenant.json().tenantId as string;
 
-  const accepted = await call({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token: invitationToken('boss@composition.test'), password: PASSWORD } });
+  const accepted = await call({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token: await invitationToken('boss@composition.test'), password: PASSWORD } });
   assert.equal(accepted.statusCode, 200, accepted.body);
   const boss = await call({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenantId, email: 'boss@composition.test', password: PASSWORD } });
   assert.equal(boss.statusCode, 200, boss.body);
@@ -62,7 +66,7 @@ it('system admin → tenant → invited admin with a custom role → /auth/me li
   const invited = await call({ method: 'POST', url: `/api/v1/tenants/${tenantId}/users`, headers: bearer(bossToken), payload: { email: 'clerk@composition.test', role: 'user' } });
   assert.equal(invited.statusCode, 201, invited.body);
   const clerkId = invited.json().userId as string;
-  assert.equal((await call({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token: invitationToken('clerk@composition.test'), password: PASSWORD } })).statusCode, 200);
+  assert.equal((await call({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token: await invitationToken('clerk@composition.test'), password: PASSWORD } })).statusCode, 200);
   const clerk = await call({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenantId, email: 'clerk@composition.test', password: PASSWORD } });
   const clerkToken = clerk.json().token as string;
   const before = await call({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(clerkToken) });

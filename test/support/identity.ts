@@ -15,8 +15,8 @@ export type IdentityTestApp = TestApp & {
   mailDir: string;
   /** The shared write side of this app (commands, mailer). */
   services: () => IdentityServices;
-  /** Every `.eml` written so far, oldest first. */
-  mails: () => string[];
+  /** Every `.eml` written so far, oldest first, once the mail outbox has sent everything queued. */
+  mails: () => Promise<string[]>;
   /** Creates a tenant through the API as system admin; returns its id and admin user id. */
   createTenant: (overrides?: Record<string, unknown>) => Promise<{ tenantId: string; adminUserId: string; body: Record<string, unknown> }>;
 };
@@ -27,7 +27,10 @@ export async function createIdentityTestApp(): Promise<IdentityTestApp> {
   const mailDir = mkdtempSync(join(tmpdir(), 'acci-mail-'));
   const mailer = createMailer({ directory: mailDir, from: 'ACCI <no-reply@acci.test>', logger: createLogger({ level: 'silent', format: 'json' }) });
   const t = await createTestApp({ modules: [testAuthModule, ...createIdentityModules({ mailer, publicUrl: 'https://acci.test' })] });
-  const mails = () => readdirSync(mailDir).filter((f) => f.endsWith('.eml')).sort().map((f) => readFileSync(join(mailDir, f), 'utf8'));
+  const mails = async () => {
+    await identityServices(t.context).outbox.drain();
+    return readdirSync(mailDir).filter((f) => f.endsWith('.eml')).sort().map((f) => readFileSync(join(mailDir, f), 'utf8'));
+  };
   return {
     ...t,
     mailDir,

@@ -16,7 +16,8 @@ export type Actor = { userId: string | null; correlationId: string };
 
 /**
  * Registers a new tenant's admin user inside the tenant-creation transaction (the users module
- * provides it). `afterCommit` sends the invitation once the transaction has committed.
+ * provides it; the invitation mail is queued in that transaction). Call `afterCommit` once it has
+ * committed: it wakes the mail outbox.
  */
 export type ProvisionAdmin = (
   tx: Transaction,
@@ -142,7 +143,7 @@ export function createTenantCommands(deps: { db: Database; store: EventStore; pr
       return db.transaction(async (tx) => {
         const before = await loadTenantState(store, tx, tenantId);
         const outcome = await run(tx, tenantId, { type: 'purge', now }, actor, async (_result, innerTx) => {
-          for (const table of ['unique_claims', 'tenant_seat_stripes', 'tenant_gates', 'user_invitations']) {
+          for (const table of ['unique_claims', 'tenant_seat_stripes', 'tenant_gates', 'user_invitations', 'mail_outbox']) {
             await innerTx.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
           }
           if (before.status !== 'deleted') return;

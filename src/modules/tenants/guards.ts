@@ -28,14 +28,13 @@ export async function asTenant<T>(tx: Transaction, tenantId: string, work: () =>
  *   if (!(await claim(tx, tenantId, 'user.email', email.toLowerCase(), userId))) throw userErrors.emailTaken();
  */
 export async function claim(tx: Transaction, tenantId: string, scope: ClaimScope, value: string, ownerId: string): Promise<boolean> {
-  const result = await tx.query<{ owner_id: string }>(
-    `INSERT INTO unique_claims AS c (tenant_id, scope, value, owner_id) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (tenant_id, scope, value) DO UPDATE SET owner_id = c.owner_id WHERE c.owner_id = $4
-     RETURNING owner_id`,
-    [tenantId, scope, value, ownerId],
-  );
+  const result = await tx.query(CLAIM_SQL, [tenantId, scope, value, ownerId]);
   return result.rowCount === 1;
 }
+
+/** Claims $3 in scope $2 of tenant $1 for owner $4; a row comes back when the owner holds it. */
+const CLAIM_SQL = `INSERT INTO unique_claims AS c (tenant_id, scope, value, owner_id) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (tenant_id, scope, value) DO UPDATE SET owner_id = c.owner_id WHERE c.owner_id = $4 RETURNING 1`;
 
 export async function release(tx: Transaction, tenantId: string, scope: ClaimScope, value: string, ownerId: string): Promise<void> {
   await tx.query('DELETE FROM unique_claims WHERE tenant_id = $1 AND scope = $2 AND value = $3 AND owner_id = $4', [tenantId, scope, value, ownerId]);
@@ -101,17 +100,50 @@ export async function createGate(tx: Transaction, tenantId: string, facts: GateF
   );
 }
 
-/** The gate as it is now, without locks: for early refusals; the final guard is `applySeatDelta`. */
-export async function readGate(tx: Transaction, tenantId: string): Promise<TenantGateRow | null> {
-  const result = await tx.query<GateSqlRow>(
-    `SELECT g.name, g.status, g.seat_limit, g.self_service, g.admins,
+const GATE_SQL = `SELECT g.name, g.status, g.seat_limit, g.self_service, g.admins,
             coalesce(sum(s.used), 0)::int AS seats, coalesce(sum(s.active_members), 0)::int AS active_members, now() AS at
        FROM tenant_gates g LEFT JOIN tenant_seat_stripes s ON s.tenant_id = g.tenant_id
-      WHERE g.tenant_id = $1 GROUP BY g.tenant_id`,
-    [tenantId],
-  );
+      WHERE g.tenant_id = $1 GROUP BY g.tenant_id`;
+
+/** The gate as it is now, without locks: for early refusals; the final guard is `applySeatDelta`. */
+export async function readGate(tx: Transaction, tenantId: string): Promise<TenantGateRow | null> {
+  const result = await tx.query<GateSqlRow>(GATE_SQL, [tenantId]);
   return result.rows[0] ? toGate(result.rows[0]) : null;
 }
+
+/**
+ * `readGate` and `claim` in one round trip, with the caller's own writes of the same command folded
+ * into the statement as data-modifying CTEs (`writes`: `name AS (INSERT ...)`, parameters from $5
+ * on; they may read the `gate` CTE). The claim behaves exactly as `claim` (a concurrent claim of the
+ * same value waits for the first transaction). Everything runs whatever the outcome: a caller that
+ * refuses (gate facts, `claimed` false) throws and its transaction rolls the writes back.
+ *
+ * @example
+ *   const { gate, claimed } = await readGateAndClaim(tx, tenantId, { scope: 'user.email', value, ownerId: userId });
+ */
+export async function readGateAndClaim(
+  tx: Transaction,
+  tenantId: string,
+  claimed: { scope: ClaimScope; value: string; ownerId: string },
+  writes: GateWrites = NO_WRITES,
+): Promise<{ gate: TenantGateRow | null; claimed: boolean }> {
+  let text = gateAndClaimTexts.get(writes.name);
+  if (text === undefined) {
+    text = `WITH gate AS (${GATE_SQL}), claimed AS (${CLAIM_SQL})${writes.ctes.map((cte) => `, ${cte}`).join('')}
+      SELECT gate.*, EXISTS (SELECT 1 FROM claimed) AS claimed FROM (SELECT 1) one LEFT JOIN gate ON true`;
+    gateAndClaimTexts.set(writes.name, text);
+  }
+  const result = await tx.query<GateSqlRow & { claimed: boolean; name: string | null }>({
+    name: writes.name, text, values: [tenantId, claimed.scope, claimed.value, claimed.ownerId, ...writes.values],
+  });
+  const row = result.rows[0]!;
+  return { gate: row.name === null ? null : toGate(row), claimed: row.claimed };
+}
+
+/** A command's own writes for `readGateAndClaim`; `name` (one per fixed list of CTEs) names the prepared statement. */
+export type GateWrites = { name: string; ctes: readonly string[]; values: readonly unknown[] };
+const NO_WRITES: GateWrites = { name: 'acci_gate_claim', ctes: [], values: [] };
+const gateAndClaimTexts = new Map<string, string>();
 
 /**
  * Locks the gate and every stripe until the transaction ends and returns exact usage. Tenant
@@ -191,7 +223,7 @@ export async function applySeatDelta(tx: Transaction, tenantId: string, delta: S
     if (admins.rowCount === 0) return (await readGate(tx, tenantId)) ? 'last_admin' : 'missing';
   }
   if (delta.seats === 0 && delta.activeMembers === 0) return null;
-  const fast = await tx.query(STRIPE_FAST, [tenantId, delta.seats, delta.activeMembers]);
+  const fast = await tx.query({ name: 'acci_stripe_fast', text: STRIPE_FAST, values: [tenantId, delta.seats, delta.activeMembers] });
   if (fast.rowCount === 1) return null;
   if (delta.seats !== 0 && delta.activeMembers !== 0) {
     // A user's seat and its active membership may have been counted in different stripes

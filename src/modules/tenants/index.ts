@@ -9,7 +9,7 @@ export {
 } from './validators.ts';
 export { tenantDecider, type TenantCommand, type TenantState, type TenantData, type TenantUsage } from './decider.ts';
 export { tenantStreamId, type TenantEvent } from './events.ts';
-export { tenantGateForUserCommand, loadTenantState, type TenantGate } from './store.ts';
+export { tenantGateForUserCommand, tenantGateAndClaim, loadTenantState, type TenantGate } from './store.ts';
 export { claim, release, claimOwner, asTenant, applySeatDelta, createGate, SEAT_STRIPES, type SeatDelta, type GateRefusal } from './guards.ts';
 export { tenantMetricsProjection, tenantDetailsProjection } from './projections.ts';
 export { createTenantCommands, type Actor, type ProvisionAdmin, type CreateTenantInput, type TenantCommands } from './commands.ts';

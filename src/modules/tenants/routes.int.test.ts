@@ -13,7 +13,7 @@ const post = (payload: unknown, headers: Record<string, string> = sys) => t.http
 
 describe('POST /tenants', () => {
   it('creates a tenant, registers its invited admin and mails a localized invitation', async () => {
-    const before = t.mails().length;
+    const before = (await t.mails()).length;
     const res = await t.http.inject({
       method: 'POST', url: '/api/v1/tenants?lang=de', headers: sys,
       payload: { name: 'Müller & Söhne', subscriptionPlan: 'professional', adminEmail: 'Chef@Mueller.test', metadata: { crm: 42 }, settings },
@@ -33,7 +33,7 @@ describe('POST /tenants', () => {
     assert.equal(users.total, 1);
     assert.equal(users.items[0].role, 'admin');
     assert.equal(users.items[0].status, 'invited');
-    const mail = mailText(t.mails().slice(before).find((m) => m.includes('Chef@Mueller.test')) ?? '');
+    const mail = mailText((await t.mails()).slice(before).find((m) => m.includes('Chef@Mueller.test')) ?? '');
     assert.match(mail, /Subject: Einladung zu M/);
     assert.match(mail, /https:\/\/acci\.test\/invitations\/accept\?token=[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}/);
   });

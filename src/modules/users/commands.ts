@@ -2,18 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { PLATFORM_TENANT_ID, type Database } from '../../framework/db/index.ts';
 import type { EventStore, Transaction } from '../../framework/eventstore/index.ts';
 import { handleCommand } from '../../framework/cqrs/handle-command.ts';
-import type { Language, Translations } from '../../framework/i18n/index.ts';
-import { renderMail, type Mailer } from '../../framework/mail/index.ts';
-import type { Logger } from '../../framework/observability/index.ts';
+import type { Language } from '../../framework/i18n/index.ts';
+import { outboxInsert, type MailOutbox } from '../../framework/mail/index.ts';
 import {
-  applySeatDelta, claim, claimOwner, release, tenantErrors, tenantGateForUserCommand, type Actor, type GateRefusal, type ProvisionAdmin,
-  type TenantGate,
+  applySeatDelta, claim, claimOwner, release, tenantErrors, tenantGateAndClaim, tenantGateForUserCommand, type Actor, type GateRefusal,
+  type ProvisionAdmin, type TenantGate,
 } from '../tenants/index.ts';
 import { userCounts, userDecider, type TenantContext, type UserCommand, type UserState } from './decider.ts';
 import type { RegistrationSource, User } from './domain.ts';
 import { userErrors } from './errors.ts';
 import { userStreamId, type UserEvent } from './events.ts';
-import { consumeInvitation, createInvitation, invitationTenant, revokeInvitations } from './invitations.ts';
+import { consumeInvitation, invitationInsert, invitationTenant, newInvitation, revokeInvitations } from './invitations.ts';
 import { normalizeEmail } from './validators.ts';
 import { readUser } from './queries.ts';
 
@@ -21,9 +20,8 @@ export type UserCommandDeps = {
   db: Database;
   /** The platform's event store; `userProfilesProjection` must be among its inline projections. */
   store: EventStore;
-  mailer: Mailer;
-  translations: Translations;
-  logger: Logger;
+  /** Invitation mails are queued in the registration's transaction and sent by the outbox worker. */
+  outbox: MailOutbox;
   /** Base URL of links in mails (PUBLIC_URL). */
   publicUrl: string;
 };
@@ -32,12 +30,12 @@ type Outcome = { events: UserEvent[]; state: UserState; user: User | null; gate:
 type AfterCommit = () => Promise<void>;
 
 /**
- * The user command handlers. Every command of a tenant first locks the tenant's counter row, so
- * `maxUsers` and the last-admin rule hold under concurrency; e-mails are claimed (case-insensitive)
- * in the same transaction as the append.
+ * The user command handlers. Every command reads the tenant's gate and ends with `applySeatDelta`,
+ * so `maxUsers` and the last-admin rule hold under concurrency; e-mails are claimed
+ * (case-insensitive) in the same transaction as the append.
  *
  * @example
- *   const users = createUserCommands({ db, store: ctx.eventStore, mailer, translations, logger, publicUrl });
+ *   const users = createUserCommands({ db, store: ctx.eventStore, outbox, publicUrl });
  *   const { userId } = await users.register({ tenantId, email, role: 'user', registrationSource: 'admin_invite', language: 'de' }, actor);
  */
 export function createUserCommands(deps: UserCommandDeps) {
@@ -56,7 +54,7 @@ export function createUserCommands(deps: UserCommandDeps) {
     }
   }
 
-  /** Claims, then the seat/admin guard last, so the contended rows are locked as briefly as possible. */
+  /** Claims (registrations claim in their first statement), then the seat/admin guard last, so the contended rows are locked as briefly as possible. */
   async function guard(tx: Transaction, tenantId: string, userId: string, before: UserState, after: UserState, events: UserEvent[], gate: TenantGate, registered?: User) {
     if (!registered) for (const event of events) await guardEvent(tx, event, before);
     const user = registered ?? await readUser(tx, tenantId, userId);
@@ -67,30 +65,11 @@ export function createUserCommands(deps: UserCommandDeps) {
     return user;
   }
 
-  /**
-   * One user command in the caller's transaction: tenant facts from the write-side gate, decide,
-   * append, claims, usage guard. `fresh` (a new random user id): the stream cannot exist, so it is
-   * not read, the append expects no stream, and the e-mail is claimed first (duplicates fail fast).
-   */
-  async function execute(
-    tx: Transaction,
-    tenantId: string,
-    userId: string,
-    make: (tenant: TenantContext) => UserCommand,
-    actor: Actor,
-    fresh = false,
-  ): Promise<Outcome> {
+  /** One user command on an existing user in the caller's transaction: tenant facts from the write-side gate, decide, append, claims, usage guard. */
+  async function execute(tx: Transaction, tenantId: string, userId: string, make: (tenant: TenantContext) => UserCommand, actor: Actor): Promise<Outcome> {
     const gate = await tenantGateForUserCommand(tx, tenantId);
-    const tenant: TenantContext = { status: gate.status, allowsSelfService: gate.allowsSelfService, seatLimit: gate.seatLimit, seats: gate.seats, admins: gate.admins };
+    const tenant = tenantContext(gate);
     const context = { correlationId: actor.correlationId, userId: actor.userId };
-    if (fresh) {
-      const before = userDecider.initialState();
-      const events = userDecider.decide(make(tenant), before);
-      for (const event of events) await guardEvent(tx, event, before);
-      await store.append(userStreamId(userId), events.map((e) => ({ type: e.type, data: e.data })), { expectedVersion: 'no_stream', context: { ...context, tenantId }, tx });
-      const state = events.reduce(userDecider.evolve, before);
-      return { events, state, gate, user: await guard(tx, tenantId, userId, before, state, events, gate, registeredUser(events, gate.at)) };
-    }
     let before: UserState = userDecider.initialState();
     let user: User | null = null;
     const decider = { ...userDecider, decide: (command: UserCommand, state: UserState) => { before = state; return userDecider.decide(command, state); } };
@@ -103,9 +82,7 @@ export function createUserCommands(deps: UserCommandDeps) {
 
   async function guardEvent(tx: Transaction, event: UserEvent, before: UserState): Promise<void> {
     const { tenantId, userId } = event.data;
-    if (event.type === 'user.registered') {
-      if (!(await claim(tx, tenantId, 'user.email', normalizeEmail(event.data.email), userId))) throw userErrors.emailTaken();
-    } else if (event.type === 'user.profile_updated' && event.data.email !== undefined) {
+    if (event.type === 'user.profile_updated' && event.data.email !== undefined) {
       if (!(await claim(tx, tenantId, 'user.email', normalizeEmail(event.data.email), userId))) throw userErrors.emailTaken();
       if (before.status !== 'none') {
         const old = normalizeEmail(before.user.email);
@@ -116,15 +93,23 @@ export function createUserCommands(deps: UserCommandDeps) {
     }
   }
 
-  function invitationMail(email: string, token: string, tenantName: string, language: Language): AfterCommit {
-    return async () => {
-      const link = `${deps.publicUrl.replace(/\/$/, '')}/invitations/accept?token=${encodeURIComponent(token)}`;
-      const mail = renderMail(deps.translations, language, 'invitation', { tenant: tenantName, link, email });
-      try {
-        await deps.mailer.send({ to: email, ...mail, language });
-      } catch (error) {
-        deps.logger.error({ err: error, to: email }, 'invitation mail could not be sent');
-      }
+  /**
+   * The invitation and its mail as writes of the registration's first statement ($1 tenant, $4 user;
+   * the tenant's name comes from the `gate` read in the same statement).
+   */
+  function invitationWrites(tenantId: string, email: string, language: Language) {
+    const invitation = newInvitation(tenantId);
+    const link = `${deps.publicUrl.replace(/\/$/, '')}/invitations/accept?token=${encodeURIComponent(invitation.token)}`;
+    return {
+      name: 'acci_register_invited',
+      ctes: [
+        `invitation AS (${invitationInsert({ tenantId: '$1', tokenHash: '$5', userId: '$4', expiresAt: '$6' })})`,
+        `mail AS (${outboxInsert({
+          tenantId: '$1', template: `'invitation'`, language: '$7', to: '$8::text',
+          params: `jsonb_build_object('tenant', coalesce((SELECT name FROM gate), 'ACCI'), 'link', $9::text, 'email', $8::text)`,
+        })})`,
+      ],
+      values: [invitation.tokenHash, invitation.expiresAt, language, email, link],
     };
   }
 
@@ -138,17 +123,31 @@ export function createUserCommands(deps: UserCommandDeps) {
     language: Language;
   };
 
+  /**
+   * A registration in the caller's transaction. The user id is new and random, so the stream is not
+   * read and the append expects no stream. One statement reads the tenant's gate, claims the e-mail
+   * (a concurrent registration of the same address waits here, then fails) and, for invitations,
+   * writes the invitation and queues its mail; then decide, append (with the inline read model) and
+   * the seat guard last. `afterCommit` wakes the mail outbox.
+   */
   async function registerIn(tx: Transaction, input: RegisterInput, actor: Actor, options: { allowSystemRole?: boolean } = {}) {
     const userId = randomUUID();
-    const invitation = input.registrationSource === 'admin_invite' ? await createInvitation(tx, input.tenantId, userId) : null;
-    const { gate, user } = await execute(tx, input.tenantId, userId, (tenant) => ({
-      type: 'register', userId, tenantId: input.tenantId, email: input.email, role: input.role,
-      displayName: input.displayName ?? null, metadata: input.metadata ?? {}, registrationSource: input.registrationSource, tenant,
+    const { tenantId } = input;
+    const invited = input.registrationSource === 'admin_invite';
+    const { gate, claimed } = await tenantGateAndClaim(tx, tenantId, { scope: 'user.email', value: normalizeEmail(input.email), ownerId: userId },
+      invited ? invitationWrites(tenantId, input.email.trim(), input.language) : undefined);
+    const before = userDecider.initialState();
+    const events = userDecider.decide({
+      type: 'register', userId, tenantId, email: input.email, role: input.role, displayName: input.displayName ?? null,
+      metadata: input.metadata ?? {}, registrationSource: input.registrationSource, tenant: tenantContext(gate),
       ...(options.allowSystemRole ? { allowSystemRole: true } : {}),
-    }), actor, true);
-    const afterCommit: AfterCommit = invitation
-      ? invitationMail(input.email.trim(), invitation.token, gate.name ?? 'ACCI', input.language)
-      : async () => undefined;
+    }, before);
+    if (!claimed) throw userErrors.emailTaken();
+    const context = { correlationId: actor.correlationId, userId: actor.userId, tenantId };
+    await store.append(userStreamId(userId), events.map((e) => ({ type: e.type, data: e.data })), { expectedVersion: 'no_stream', context, tx });
+    const state = events.reduce(userDecider.evolve, before);
+    const user = await guard(tx, tenantId, userId, before, state, events, gate, registeredUser(events, gate.at));
+    const afterCommit: AfterCommit = async () => { if (invited) deps.outbox.wake(); };
     return { userId, user, afterCommit };
   }
 
@@ -163,7 +162,7 @@ export function createUserCommands(deps: UserCommandDeps) {
     /** For the tenants module: registers a new tenant's admin (role admin, invited) in its creation transaction. */
     provisionAdmin,
 
-    /** Registers a user; `admin_invite` users start `invited` and get an invitation mail after commit. */
+    /** Registers a user; `admin_invite` users start `invited`; their invitation mail is sent by the outbox after commit. */
     async register(input: RegisterInput, actor: Actor): Promise<{ userId: string; user: User | null }> {
       const result = await db.transaction((tx) => registerIn(tx, input, actor), { tenantId: input.tenantId });
       await result.afterCommit();
@@ -219,6 +218,9 @@ export function createUserCommands(deps: UserCommandDeps) {
 }
 
 export type UserCommands = ReturnType<typeof createUserCommands>;
+
+const tenantContext = (gate: TenantGate): TenantContext =>
+  ({ status: gate.status, allowsSelfService: gate.allowsSelfService, seatLimit: gate.seatLimit, seats: gate.seats, admins: gate.admins });
 
 /** The profile a registration creates, as the read model stores it (timestamps = the transaction's). */
 function registeredUser(events: UserEvent[], at: Date): User | undefined {

@@ -10,12 +10,17 @@ const hash = (token: string): Buffer => createHash('sha256').update(token).diges
  * stored; a token works once and expires after seven days. The tenant id prefix lets the token be
  * checked inside its tenant's row-level-security scope.
  */
-export async function createInvitation(tx: Transaction, tenantId: string, userId: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+export function newInvitation(tenantId: string, now = new Date()): { token: string; tokenHash: Buffer; expiresAt: Date } {
   const token = `${tenantId}.${randomBytes(32).toString('base64url')}`;
-  const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
-  await tx.query('INSERT INTO user_invitations (tenant_id, token_hash, user_id, expires_at) VALUES ($1, $2, $3, $4)', [tenantId, hash(token), userId, expiresAt]);
-  return { token, expiresAt };
+  return { token, tokenHash: hash(token), expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) };
 }
+
+/**
+ * The INSERT of an invitation from SQL expressions (tenant, token hash, user, expiry), for the
+ * registration statement that folds it in as a data-modifying CTE.
+ */
+export const invitationInsert = (sql: { tenantId: string; tokenHash: string; userId: string; expiresAt: string }): string =>
+  `INSERT INTO user_invitations (tenant_id, token_hash, user_id, expires_at) VALUES (${sql.tenantId}, ${sql.tokenHash}, ${sql.userId}, ${sql.expiresAt})`;
 
 /** The tenant a token belongs to, or null when it is malformed. */
 export function invitationTenant(token: string): string | null {

@@ -1,4 +1,5 @@
 import type { AcciModule } from '../../framework/module.ts';
+import type { MailOutbox } from '../../framework/mail/index.ts';
 import { registerIdempotency } from '../../framework/http/idempotency.ts';
 import { registerTenantRoutes, tenantDetailsProjection, tenantMetricsProjection } from '../tenants/index.ts';
 import { userProfilesProjection } from './projections.ts';
@@ -16,6 +17,7 @@ import { runDueWork } from './due.ts';
 export function createIdentityModules(options: IdentityOptions & { dueWorkIntervalMs?: number } = {}): AcciModule[] {
   let dueTimer: NodeJS.Timeout | undefined;
   let dueRun: Promise<unknown> | undefined;
+  let outbox: MailOutbox | undefined;
   const tenants: AcciModule = {
     name: 'tenants',
     /** Tenant details change in the append's transaction; tenant metrics follow asynchronously (the platform runs the runner). */
@@ -35,9 +37,14 @@ export function createIdentityModules(options: IdentityOptions & { dueWorkInterv
       registerIdempotency(app, { db: context.db.app });
       registerUserRoutes(app, { db: context.db.app, commands: services.users });
     },
-    /** Reactivates users whose date has come and purges tenants past retention, once a minute (until the jobs module takes over). */
+    /**
+     * Sends queued invitation mails (the outbox worker, on the owner pool), and reactivates users whose
+     * date has come and purges tenants past retention, once a minute (until the jobs module takes over).
+     */
     start(context) {
       const services = identityServices(context, options);
+      services.outbox.start(context.db.system);
+      outbox = services.outbox;
       dueTimer = setInterval(() => {
         dueRun ??= runDueWork({ system: context.db.system, users: services.users, tenants: services.tenants, logger: context.logger })
           .catch((error: unknown) => context.logger.error({ err: error }, 'due work failed'))
@@ -48,7 +55,8 @@ export function createIdentityModules(options: IdentityOptions & { dueWorkInterv
     async stop() {
       clearInterval(dueTimer);
       dueTimer = undefined;
-      await dueRun;
+      await Promise.all([dueRun, outbox?.stop()]);
+      outbox = undefined;
     },
   };
   return [tenants, users];

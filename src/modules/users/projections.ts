@@ -4,7 +4,9 @@ import type { UserEvent } from './events.ts';
 
 type DataOf<T extends UserEvent['type']> = Extract<UserEvent, { type: T }>['data'];
 const data = <T extends UserEvent['type']>(event: RecordedEvent, _type: T): DataOf<T> => event.data as DataOf<T>;
-const run = (tx: Transaction, text: string, values: unknown[]) => tx.query(text, values).then(() => undefined);
+/** `name`: a prepared statement, for statements run on every registration (parsed and planned once per connection). */
+const run = (tx: Transaction, text: string, values: unknown[], name?: string) =>
+  tx.query(name ? { name, text, values } : { text, values }).then(() => undefined);
 const stamp = (event: RecordedEvent) => [event.metadata.tenantId, (event.data as { userId: string }).userId, event.metadata.timestamp, event.metadata.streamVersion];
 
 /**
@@ -21,7 +23,8 @@ export const userProfilesProjection = defineProjection({
       return run(tx, `INSERT INTO user_profiles (tenant_id, user_id, email, email_lower, display_name, role, status, metadata,
           registration_source, email_confirmed, created_at, updated_at, version)
         VALUES ($1, $2, $5, lower($5), $6, $7, $8, $9, $10, $11, $3, $3, $4) ON CONFLICT (tenant_id, user_id) DO NOTHING`,
-      [...stamp(event), d.email, d.displayName, d.role, d.status, d.metadata, d.registrationSource, d.registrationSource !== 'self_service']);
+      [...stamp(event), d.email, d.displayName, d.role, d.status, d.metadata, d.registrationSource, d.registrationSource !== 'self_service'],
+      'acci_user_profiles_registered');
     },
     'user.profile_updated': (event, tx) => {
       const d = data(event, 'user.profile_updated');

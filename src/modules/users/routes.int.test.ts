@@ -29,7 +29,7 @@ describe('POST /tenants/{tenantId}/users', () => {
     assert.equal(user.tenantId, tenantId);
     assert.equal(res.headers.location, `${users()}/${user.userId}`);
     assert.deepEqual((await t.http.inject({ method: 'GET', url: `${users()}/${user.userId}`, headers: admin })).json(), user, 'the 201 body is the stored profile');
-    const mail = mailText(t.mails().find((m) => m.includes('Grace@') || m.includes('grace@')) ?? '');
+    const mail = mailText((await t.mails()).find((m) => m.includes('Grace@') || m.includes('grace@')) ?? '');
     assert.match(mail, /Subject: Invitation à rejoindre/);
     assert.match(mail, /token=/);
   });
@@ -63,6 +63,26 @@ describe('POST /tenants/{tenantId}/users', () => {
     const full = await invite({ email: 'two@q.test', role: 'user' }, headers, url);
     assert.equal(full.statusCode, 409);
     assert.equal(full.json().code, 'user.quota_exceeded');
+    const mails = await t.mails();
+    assert.ok(mails.some((m) => m.includes('one@q.test')), 'the accepted invitation is mailed');
+    assert.ok(!mails.some((m) => m.includes('two@q.test')), 'a refused invitation queues no mail');
+    const queued = await t.db.system.query('SELECT count(*)::int AS n FROM mail_outbox WHERE tenant_id = $1', [small.tenantId]);
+    assert.equal(queued.rows[0]?.n, 0);
+  });
+
+  it('queues the invitation mail with the registration, so it is sent even when the sender stops right after commit', async () => {
+    const { outbox } = t.services();
+    await outbox.stop();
+    try {
+      const res = await invite({ email: 'after-crash@example.org', role: 'user' });
+      assert.equal(res.statusCode, 201, res.body);
+      const queued = await t.db.system.query<{ recipient: string; template: string }>('SELECT recipient, template FROM mail_outbox WHERE tenant_id = $1', [tenantId]);
+      assert.deepEqual(queued.rows, [{ recipient: 'after-crash@example.org', template: 'invitation' }]);
+    } finally {
+      outbox.start(t.db.system);
+    }
+    const mail = (await t.mails()).find((m) => m.includes('after-crash@example.org'));
+    assert.ok(mail && tokenOf(mail).startsWith(`${tenantId}.`), 'sent once a worker runs again');
   });
 });
 
@@ -149,7 +169,7 @@ describe('POST .../deactivate and .../reactivate', () => {
     for (let i = 0; i < 8; i++) {
       const email = `accepted${i}@example.org`;
       const created = (await invite({ email, role: 'user' })).json();
-      const mail = t.mails().find((m) => mailText(m).includes(email));
+      const mail = (await t.mails()).find((m) => mailText(m).includes(email));
       await identity(t.context).acceptInvitation(tokenOf(mailText(mail ?? '')));
       const done = await t.http.inject({ method: 'POST', url: `${users()}/${created.userId}/deactivate`, headers: admin, payload: { reason: 'admin_action', deactivationType: 'permanent' } });
       assert.equal(done.statusCode, 200, done.body);
@@ -181,9 +201,9 @@ describe('POST .../deactivate and .../reactivate', () => {
   });
 
   it('keeps permanent deactivation permanent and voids open invitations', async () => {
-    const before = t.mails().length;
+    const before = (await t.mails()).length;
     const created = (await invite({ email: 'perm@example.org', role: 'user' })).json();
-    const token = tokenOf(t.mails().slice(before).find((m) => m.includes('perm@')) ?? '');
+    const token = tokenOf((await t.mails()).slice(before).find((m) => m.includes('perm@')) ?? '');
     const url = `${users()}/${created.userId}`;
     assert.equal((await t.http.inject({ method: 'POST', url: `${url}/deactivate`, headers: admin, payload: { reason: 'security_violation', deactivationType: 'permanent' } })).statusCode, 200);
     assert.equal((await t.http.inject({ method: 'POST', url: `${url}/reactivate`, headers: admin })).json().code, 'user.permanently_deactivated');
@@ -200,9 +220,9 @@ describe('POST .../deactivate and .../reactivate', () => {
 
 describe('identity API (for the auth module)', () => {
   it('accepts an invitation once: invited → active', async () => {
-    const before = t.mails().length;
+    const before = (await t.mails()).length;
     const created = (await invite({ email: 'accept@example.org', role: 'user' })).json();
-    const token = tokenOf(t.mails().slice(before).find((m) => m.includes('accept@')) ?? '');
+    const token = tokenOf((await t.mails()).slice(before).find((m) => m.includes('accept@')) ?? '');
     const id = identity(t.context);
     assert.deepEqual(await id.acceptInvitation(token), { tenantId, userId: created.userId });
     assert.equal((await id.getUser(tenantId, created.userId))?.status, 'active');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../framework/db/index.ts';
 import type { Translations } from '../../framework/i18n/index.ts';
-import { mailerFromEnvironment, type Mailer } from '../../framework/mail/index.ts';
+import { createMailOutbox, mailerFromEnvironment, type MailOutbox, type MailOutboxOptions, type Mailer } from '../../framework/mail/index.ts';
 import type { Logger } from '../../framework/observability/index.ts';
 import type { EventStore } from '../../framework/eventstore/index.ts';
 import { createTenantCommands, findTenant, type TenantCommands } from '../tenants/index.ts';
@@ -13,12 +13,21 @@ export type IdentityOptions = {
   mailer?: Mailer;
   /** Base URL of links in mails (default PUBLIC_URL, else http://localhost:8080). */
   publicUrl?: string;
+  /** Retries, back-off and polling of the mail outbox worker (defaults in outbox.ts). */
+  outbox?: Omit<MailOutboxOptions, 'mailer' | 'translations' | 'logger'>;
 };
 
 /** What the services need from the module context (the platform's event store carries the inline read models). */
 export type IdentityContext = { db: { app: Database; system?: Database }; logger: Logger; translations: Translations; eventStore: EventStore };
 
-export type IdentityServices = { db: Database; tenants: TenantCommands; users: UserCommands; mailer: Mailer };
+export type IdentityServices = {
+  db: Database;
+  tenants: TenantCommands;
+  users: UserCommands;
+  mailer: Mailer;
+  /** Invitation mails: queued in the registering transaction, sent by the worker the users module starts. */
+  outbox: MailOutbox;
+};
 
 const cache = new WeakMap<Database, IdentityServices>();
 
@@ -32,12 +41,10 @@ export function identityServices(context: IdentityContext, options: IdentityOpti
   if (existing) return existing;
   const mailer = options.mailer ?? mailerFromEnvironment(context.logger);
   const store = context.eventStore;
-  const users = createUserCommands({
-    db, store, mailer, translations: context.translations, logger: context.logger,
-    publicUrl: options.publicUrl ?? process.env.PUBLIC_URL ?? 'http://localhost:8080',
-  });
+  const outbox = createMailOutbox({ ...options.outbox, mailer, translations: context.translations, logger: context.logger });
+  const users = createUserCommands({ db, store, outbox, publicUrl: options.publicUrl ?? process.env.PUBLIC_URL ?? 'http://localhost:8080' });
   const tenants = createTenantCommands({ db, store, provisionAdmin: users.provisionAdmin });
-  const services = { db, tenants, users, mailer };
+  const services = { db, tenants, users, mailer, outbox };
   cache.set(db, services);
   return services;
 }
