@@ -183,7 +183,7 @@ describe('tenant isolation', () => {
       await assert.rejects(db.app.transaction((tx) => tx.query(statement), { tenantId: t1 }), /permission denied/);
     }
     await assert.rejects(db.app.transaction((tx) => tx.query(
-      `INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, data, metadata) VALUES ($1, 'x', 1, gen_random_uuid(), 'x', '{}', '{}')`, [t2]), { tenantId: t1 }),
+      `INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, data, correlation_id) VALUES ($1, 'x', 1, gen_random_uuid(), 'x', '{}', 'c')`, [t2]), { tenantId: t1 }),
     /row-level security/);
     const all = (await readUntil(system, 2, START, { types: ['iso.one'] })).seen;
     assert.ok(all.some((e) => e.metadata.tenantId === t1) && all.some((e) => e.metadata.tenantId === t2));
