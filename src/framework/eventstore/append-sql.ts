@@ -43,12 +43,15 @@ const cache = new Map<string, string>();
 type Shape = { mode: AppendMode; batch: boolean; inCallerTransaction: boolean; withTimestamp: boolean };
 
 function statementText({ mode, batch, inCallerTransaction, withTimestamp }: Shape): string {
-  // $1 tenant, $2 stream, $3 correlation, $4 causation, $5 user, then the events, then (exact
-  // mode) the expected version.
+  // $1 tenant, $2 stream, $3 correlation, $4 causation, $5 user, $6-$9 the events (ids, types,
+  // schema versions, data), $10 the expected version (exact mode).
+  // A batch arrives as three arrays and one JSON array of the data, zipped by ROWS FROM: cheaper in
+  // PostgreSQL than jsonb_to_recordset over one document of whole events (measured ~2.7 µs less per
+  // event), and no costlier in Node.
   const source = batch
-    ? 'ROWS FROM (jsonb_to_recordset($6::jsonb) AS (id uuid, type text, v int, data jsonb)) WITH ORDINALITY AS x(id, type, v, data, ord)'
+    ? 'ROWS FROM (unnest($6::uuid[]), unnest($7::text[]), unnest($8::int[]), jsonb_array_elements($9::jsonb)) WITH ORDINALITY AS x(id, type, v, data, ord)'
     : '(SELECT 1::bigint AS ord, $6::uuid AS id, $7::text AS type, $8::int AS v, $9::jsonb AS data) x';
-  const expected = batch ? '$7::bigint' : '$10::bigint';
+  const expected = '$10::bigint';
   const sameStream = 'e.tenant_id = $1::uuid AND e.stream_id = $2::text AND scope.ok';
   const base = {
     no_stream: 'SELECT 0::bigint AS v',
@@ -76,11 +79,12 @@ function statementText({ mode, batch, inCallerTransaction, withTimestamp }: Shap
    WHERE ${precondition}
    ORDER BY x.ord`;
   const timestamp = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-  // One result row either way (none when nothing was appended): no per-event parsing in Node.
+  // One result row either way (none when nothing was appended): no per-event parsing in Node. The
+  // rows' transaction_id is their default, pg_current_xact_id() of this very transaction.
   return batch
-    ? `WITH ins AS (${insert} RETURNING stream_version, global_position, transaction_id${withTimestamp ? ', created_at' : ''})
+    ? `WITH ins AS (${insert} RETURNING stream_version, global_position${withTimestamp ? ', created_at' : ''})
        SELECT max(stream_version)::int4 AS v, array_agg(global_position::text ORDER BY stream_version) AS p,
-              (array_agg(transaction_id))[1]::text AS t${withTimestamp ? `, (array_agg(${timestamp}))[1] AS created_at` : ''}
+              pg_current_xact_id()::text AS t${withTimestamp ? `, (array_agg(${timestamp}))[1] AS created_at` : ''}
          FROM ins HAVING count(*) > 0`
     : `${insert} RETURNING stream_version::int4 AS v, global_position::text AS p, transaction_id::text AS t${withTimestamp ? `, ${timestamp} AS created_at` : ''}`;
 }
@@ -96,7 +100,8 @@ export function appendStatement(input: AppendInput): AppendStatement {
   }
   const values: unknown[] = [input.tenantId, input.streamId, input.correlationId, input.causationId, input.userId];
   if (shape.batch) {
-    values.push(JSON.stringify(input.events));
+    const { events } = input;
+    values.push(events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.v), JSON.stringify(events.map((e) => e.data)));
   } else {
     const e = input.events[0]!;
     values.push(e.id, e.type, e.v, JSON.stringify(e.data));

@@ -286,4 +286,22 @@ describe('inline projections', () => {
     assert.equal(await n(), 2);
     assert.equal(await inlineStore.streamVersion(stream, { tenantId: t }), 3);
   });
+
+  it('hands inline projections the same metadata every read path returns, for single and batch appends', async () => {
+    const applied: RecordedEvent[] = [];
+    const capture = defineProjection({
+      name: 'inline_capture',
+      version: 1,
+      handlers: { 'inline.seen': async (event) => { applied.push(event); } },
+      reset: async () => undefined,
+    });
+    const inlineStore = createEventStore({ db: db.app, inlineProjections: [capture] });
+    const stream = `inline-meta-${randomUUID()}`;
+    const context = { tenantId: tenantA, correlationId: randomUUID(), causationId: randomUUID(), userId: randomUUID() };
+    await inlineStore.append(stream, [ev('inline.seen', { n: 1 })], { expectedVersion: 'no_stream', context });
+    await inlineStore.append(stream, [ev('inline.seen', { n: 2 }), ev('inline.seen', { n: 3 })], { expectedVersion: 1, context });
+    const stored = await store.readStream(stream, { tenantId: tenantA });
+    assert.equal(stored.length, 3);
+    assert.deepEqual(applied, stored);
+  });
 });
