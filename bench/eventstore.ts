@@ -39,9 +39,8 @@ const context = { tenantId, correlationId: randomUUID() };
 
 const data = { amount: 42, currency: 'EUR', note: 'x'.repeat(160) };
 const payload = JSON.stringify(data);
-const metadata = JSON.stringify({ correlationId: context.correlationId, causationId: null, userId: null });
 /** The same rows written straight into the events table (owner, no store logic): what the schema itself costs. */
-const EVENT_INSERT = 'INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata)';
+const EVENT_INSERT = 'INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data, correlation_id, causation_id, user_id)';
 const batchOf = (type: string) => Array.from({ length: 100 }, () => ({ type, data }));
 
 try {
@@ -69,7 +68,7 @@ try {
   log('a/b: single-event appends at c16 (raw INSERT, ACCI, Emmett) ...');
   const single = await interleaved({
     raw: () => raw.query({ name: 'raw1', text: 'INSERT INTO bench_raw (data) VALUES ($1)', values: [payload] }),
-    table: () => raw.query({ name: 'table1', text: `${EVENT_INSERT} VALUES ($1, $2, 1, $3, 'bench.table', 1, $4, $5)`, values: [tenantId, randomUUID(), uuidv7(), payload, metadata] }),
+    table: () => raw.query({ name: 'table1', text: `${EVENT_INSERT} VALUES ($1, $2, 1, $3, 'bench.table', 1, $4, $5, NULL, NULL)`, values: [tenantId, randomUUID(), uuidv7(), payload, context.correlationId] }),
     acci: () => store.append(randomUUID(), [{ type: 'bench.single', data }], { expectedVersion: 'no_stream', context }),
     emmett: () => emmett.appendToStream(`single-${randomUUID()}`, [{ type: 'bench.single', data }], { expectedStreamVersion: STREAM_DOES_NOT_EXIST }),
   }, 1);
@@ -80,8 +79,8 @@ try {
     raw: () => raw.query({ name: 'raw100', text: 'INSERT INTO bench_raw (data) SELECT unnest($1::jsonb[])', values: [rawRows] }),
     table: () => raw.query({
       name: 'table100',
-      text: `${EVENT_INSERT} SELECT $1, $2, x.ord, x.id, 'bench.table', 1, x.data, $3 FROM unnest($4::uuid[], $5::jsonb[]) WITH ORDINALITY AS x(id, data, ord)`,
-      values: [tenantId, randomUUID(), metadata, Array.from({ length: 100 }, () => uuidv7()), rawRows],
+      text: `${EVENT_INSERT} SELECT $1, $2, x.ord, x.id, 'bench.table', 1, x.data, $3, NULL, NULL FROM unnest($4::uuid[], $5::jsonb[]) WITH ORDINALITY AS x(id, data, ord)`,
+      values: [tenantId, randomUUID(), context.correlationId, Array.from({ length: 100 }, () => uuidv7()), rawRows],
     }),
     acci: () => store.append(randomUUID(), batchOf('bench.batch'), { expectedVersion: 'no_stream', context }),
     emmett: () => emmett.appendToStream(`batch-${randomUUID()}`, batchOf('bench.batch'), { expectedStreamVersion: STREAM_DOES_NOT_EXIST }),
@@ -151,7 +150,7 @@ try {
 
   const results = [
     result('raw_insert_c16', single.raw!, 'rows/s', { notes: 'single-row INSERT transactions, same jsonb payload, pg, c16' }),
-    result('events_table_insert_c16', single.table!, 'rows/s', { limit: single.raw!, notes: 'bare INSERT of one event row into the events table (4 indexes), owner: the schema\'s own cost' }),
+    result('events_table_insert_c16', single.table!, 'rows/s', { limit: single.raw!, notes: 'bare INSERT of one event row into the events table (3 indexes), owner: the schema\'s own cost' }),
     result('append_single_c16', single.acci!, 'events/s', { limit: single.raw!, peers: { emmett: single.emmett! }, notes: 'one event per append, new stream each (no_stream), runtime role with RLS' }),
     result('raw_insert_batch100', batch.raw!, 'rows/s', { notes: '100-row INSERT statements, c16' }),
     result('events_table_insert_batch100', batch.table!, 'rows/s', { limit: batch.raw!, notes: 'bare 100-row INSERT into the events table, owner' }),

@@ -2,7 +2,7 @@ import type { ExpectedVersion } from './types.ts';
 
 /**
  * The append statement: one INSERT per append (one prepared statement, one round trip), one text
- * per (expected-version mode, single/batch event, own/caller transaction).
+ * per (expected-version mode, single/batch event, own/caller transaction, timestamp returned or not).
  *
  * The primary key (tenant_id, stream_id, stream_version) is the concurrency guard: the statement
  * writes versions base+1..base+n, where base is the expected version (`no_stream`: 0, exact: n,
@@ -21,8 +21,12 @@ export type AppendInput = {
   streamId: string;
   expected: ExpectedVersion;
   events: readonly { id: string; type: string; v: number; data: unknown }[];
-  metadata: string;
+  correlationId: string;
+  causationId: string | null;
+  userId: string | null;
   inCallerTransaction: boolean;
+  /** Also return the events' timestamp (inline projections need it for their RecordedEvents). */
+  withTimestamp: boolean;
 };
 
 export const modeOf = (expected: ExpectedVersion): AppendMode =>
@@ -36,12 +40,18 @@ export const STREAM_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtextextended($1
 
 const cache = new Map<string, string>();
 
-function statementText(mode: AppendMode, batch: boolean, inCallerTransaction: boolean): string {
-  // $1 tenant, $2 stream, $3 metadata, then the events, then (exact mode) the expected version.
+type Shape = { mode: AppendMode; batch: boolean; inCallerTransaction: boolean; withTimestamp: boolean };
+
+function statementText({ mode, batch, inCallerTransaction, withTimestamp }: Shape): string {
+  // $1 tenant, $2 stream, $3 correlation, $4 causation, $5 user, $6-$9 the events (ids, types,
+  // schema versions, data), $10 the expected version (exact mode).
+  // A batch arrives as three arrays and one JSON array of the data, zipped by ROWS FROM: cheaper in
+  // PostgreSQL than jsonb_to_recordset over one document of whole events (measured ~2.7 µs less per
+  // event), and no costlier in Node.
   const source = batch
-    ? 'ROWS FROM (jsonb_to_recordset($4::jsonb) AS (id uuid, type text, v int, data jsonb)) WITH ORDINALITY AS x(id, type, v, data, ord)'
-    : '(SELECT 1::bigint AS ord, $4::uuid AS id, $5::text AS type, $6::int AS v, $7::jsonb AS data) x';
-  const expected = batch ? '$5::bigint' : '$8::bigint';
+    ? 'ROWS FROM (unnest($6::uuid[]), unnest($7::text[]), unnest($8::int[]), jsonb_array_elements($9::jsonb)) WITH ORDINALITY AS x(id, type, v, data, ord)'
+    : '(SELECT 1::bigint AS ord, $6::uuid AS id, $7::text AS type, $8::int AS v, $9::jsonb AS data) x';
+  const expected = '$10::bigint';
   const sameStream = 'e.tenant_id = $1::uuid AND e.stream_id = $2::text AND scope.ok';
   const base = {
     no_stream: 'SELECT 0::bigint AS v',
@@ -52,48 +62,50 @@ function statementText(mode: AppendMode, batch: boolean, inCallerTransaction: bo
   const precondition = mode === 'stream_exists' ? 'base.v > 0' : 'true';
   // OFFSET 0 keeps `scope` a separate plan node, computed before anything that references it.
   const scope = inCallerTransaction ? 'SELECT true AS ok' : `SELECT set_config('app.tenant_id', $1::text, true) IS NOT NULL AS ok OFFSET 0`;
-  const columns = 'INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata)';
+  const columns = 'INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data, correlation_id, causation_id, user_id)';
+  const context = '$3::text, $4::text, $5::text';
   // `no_stream` reads nothing, so the tenant can be set while the row is formed (set_config returns
   // it), before row-level security checks the row: the plainest statement for the commonest append.
   const tenant = inCallerTransaction ? '$1::uuid' : `set_config('app.tenant_id', $1::text, true)::uuid`;
   const insert = mode === 'no_stream'
     ? batch
-      ? `${columns} SELECT ${tenant}, $2::text, x.ord, x.id, x.type, x.v, x.data, $3::jsonb FROM ${source} ORDER BY x.ord`
-      : `${columns} VALUES (${tenant}, $2::text, 1, $4::uuid, $5::text, $6::int, $7::jsonb, $3::jsonb)`
+      ? `${columns} SELECT ${tenant}, $2::text, x.ord, x.id, x.type, x.v, x.data, ${context} FROM ${source} ORDER BY x.ord`
+      : `${columns} VALUES (${tenant}, $2::text, 1, $6::uuid, $7::text, $8::int, $9::jsonb, ${context})`
     : `${columns}
-  SELECT $1::uuid, $2::text, base.v + x.ord, x.id, x.type, x.v, x.data, $3::jsonb
+  SELECT $1::uuid, $2::text, base.v + x.ord, x.id, x.type, x.v, x.data, ${context}
     FROM (${scope}) scope
    CROSS JOIN LATERAL (${base}) base
    CROSS JOIN ${source}
    WHERE ${precondition}
    ORDER BY x.ord`;
   const timestamp = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-  // One result row either way (none when nothing was appended): no per-event parsing in Node.
+  // One result row either way (none when nothing was appended): no per-event parsing in Node. The
+  // rows' transaction_id is their default, pg_current_xact_id() of this very transaction.
   return batch
-    ? `WITH ins AS (${insert} RETURNING stream_version, global_position, transaction_id, created_at)
+    ? `WITH ins AS (${insert} RETURNING stream_version, global_position${withTimestamp ? ', created_at' : ''})
        SELECT max(stream_version)::int4 AS v, array_agg(global_position::text ORDER BY stream_version) AS p,
-              (array_agg(transaction_id))[1]::text AS t, (array_agg(${timestamp}))[1] AS created_at
+              pg_current_xact_id()::text AS t${withTimestamp ? `, (array_agg(${timestamp}))[1] AS created_at` : ''}
          FROM ins HAVING count(*) > 0`
-    : `${insert} RETURNING stream_version::int4 AS v, ARRAY[global_position::text] AS p, transaction_id::text AS t, ${timestamp} AS created_at`;
+    : `${insert} RETURNING stream_version::int4 AS v, global_position::text AS p, transaction_id::text AS t${withTimestamp ? `, ${timestamp} AS created_at` : ''}`;
 }
 
 /** The statement and its values for one append. */
 export function appendStatement(input: AppendInput): AppendStatement {
-  const mode = modeOf(input.expected);
-  const batch = input.events.length > 1;
-  const name = `acci_append_${mode}_${batch ? 'n' : '1'}_${input.inCallerTransaction ? 'tx' : 'own'}`;
+  const shape: Shape = { mode: modeOf(input.expected), batch: input.events.length > 1, inCallerTransaction: input.inCallerTransaction, withTimestamp: input.withTimestamp };
+  const name = `acci_append_${shape.mode}_${shape.batch ? 'n' : '1'}_${shape.inCallerTransaction ? 'tx' : 'own'}${shape.withTimestamp ? '_ts' : ''}`;
   let text = cache.get(name);
   if (!text) {
-    text = statementText(mode, batch, input.inCallerTransaction);
+    text = statementText(shape);
     cache.set(name, text);
   }
-  const values: unknown[] = [input.tenantId, input.streamId, input.metadata];
-  if (batch) {
-    values.push(JSON.stringify(input.events));
+  const values: unknown[] = [input.tenantId, input.streamId, input.correlationId, input.causationId, input.userId];
+  if (shape.batch) {
+    const { events } = input;
+    values.push(events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.v), JSON.stringify(events.map((e) => e.data)));
   } else {
     const e = input.events[0]!;
     values.push(e.id, e.type, e.v, JSON.stringify(e.data));
   }
-  if (mode === 'exact') values.push(input.expected);
+  if (shape.mode === 'exact') values.push(input.expected);
   return { name, text, values };
 }

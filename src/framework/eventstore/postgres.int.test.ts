@@ -183,7 +183,7 @@ describe('tenant isolation', () => {
       await assert.rejects(db.app.transaction((tx) => tx.query(statement), { tenantId: t1 }), /permission denied/);
     }
     await assert.rejects(db.app.transaction((tx) => tx.query(
-      `INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, data, metadata) VALUES ($1, 'x', 1, gen_random_uuid(), 'x', '{}', '{}')`, [t2]), { tenantId: t1 }),
+      `INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, data, correlation_id) VALUES ($1, 'x', 1, gen_random_uuid(), 'x', '{}', 'c')`, [t2]), { tenantId: t1 }),
     /row-level security/);
     const all = (await readUntil(system, 2, START, { types: ['iso.one'] })).seen;
     assert.ok(all.some((e) => e.metadata.tenantId === t1) && all.some((e) => e.metadata.tenantId === t2));
@@ -285,5 +285,23 @@ describe('inline projections', () => {
     await assert.rejects(inlineStore.append(stream, [ev('inline.counted', { fail: true })], { expectedVersion: 3, context: ctx(t) }), /inline handler failed/);
     assert.equal(await n(), 2);
     assert.equal(await inlineStore.streamVersion(stream, { tenantId: t }), 3);
+  });
+
+  it('hands inline projections the same metadata every read path returns, for single and batch appends', async () => {
+    const applied: RecordedEvent[] = [];
+    const capture = defineProjection({
+      name: 'inline_capture',
+      version: 1,
+      handlers: { 'inline.seen': async (event) => { applied.push(event); } },
+      reset: async () => undefined,
+    });
+    const inlineStore = createEventStore({ db: db.app, inlineProjections: [capture] });
+    const stream = `inline-meta-${randomUUID()}`;
+    const context = { tenantId: tenantA, correlationId: randomUUID(), causationId: randomUUID(), userId: randomUUID() };
+    await inlineStore.append(stream, [ev('inline.seen', { n: 1 })], { expectedVersion: 'no_stream', context });
+    await inlineStore.append(stream, [ev('inline.seen', { n: 2 }), ev('inline.seen', { n: 3 })], { expectedVersion: 1, context });
+    const stored = await store.readStream(stream, { tenantId: tenantA });
+    assert.equal(stored.length, 3);
+    assert.deepEqual(applied, stored);
   });
 });

@@ -32,7 +32,8 @@ export type EventStoreOptions = {
 
 export type PostgresEventStore = EventStore & { upcasters: Upcasters };
 
-type AppendRow = { v: number; p: string[]; t: string; created_at: string };
+/** Single-event statements return the position as text, batches as an array (see append-sql.ts). */
+type AppendRow = { v: number; p: string | string[]; t: string; created_at?: string };
 
 function assertExpected(expected: ExpectedVersion): void {
   if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
@@ -74,27 +75,32 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
     if (inCallerTransaction && readsCurrentVersion(modeOf(appendOptions.expectedVersion))) {
       await q.query({ name: 'acci_stream_lock', text: STREAM_LOCK_SQL, values: [context.tenantId, streamId] });
     }
-    const metadata = { correlationId: context.correlationId, causationId: context.causationId ?? null, userId: context.userId ?? null };
+    const correlationId = context.correlationId;
+    const causationId = context.causationId ?? null;
+    const userId = context.userId ?? null;
+    const withTimestamp = inline.length > 0;
     const result = await q.query<AppendRow>(appendStatement({
       tenantId: context.tenantId,
       streamId,
       expected: appendOptions.expectedVersion,
       events: events.map((e, i) => ({ id: ids[i]!, type: e.type, v: e.schemaVersion ?? 1, data: e.data ?? null })),
-      metadata: JSON.stringify(metadata),
+      correlationId, causationId, userId,
       inCallerTransaction,
+      withTimestamp,
     }));
     const row = result.rows[0];
     if (!row) throw new NothingAppended();
-    if (inline.length > 0) {
+    const positions = typeof row.p === 'string' ? [row.p] : row.p;
+    if (withTimestamp) {
       const first = row.v - events.length + 1;
       const recorded: RecordedEvent[] = events.map((e, i) => toRecorded({
-        tenant_id: context.tenantId, stream_id: streamId, stream_version: first + i, global_position: row.p[i]!, transaction_id: row.t,
+        tenant_id: context.tenantId, stream_id: streamId, stream_version: first + i, global_position: positions[i]!, transaction_id: row.t,
         event_id: ids[i]!, event_type: e.type, schema_version: e.schemaVersion ?? 1, data: e.data ?? null,
-        correlation_id: metadata.correlationId, causation_id: metadata.causationId, user_id: metadata.userId, created_at: row.created_at,
+        correlation_id: correlationId, causation_id: causationId, user_id: userId, created_at: row.created_at!,
       }));
       for (const projection of inline) await applyToProjection(projection, recorded, q);
     }
-    return { nextExpectedVersion: row.v, globalPositions: row.p, transactionId: row.t };
+    return { nextExpectedVersion: row.v, globalPositions: positions, transactionId: row.t };
   }
 
   return {

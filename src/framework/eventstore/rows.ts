@@ -5,7 +5,7 @@ import type { Upcasters } from './upcasters.ts';
 /** Everything but `data` arrives as text, formatted by PostgreSQL: no JSON or date parsing per row in Node. */
 export const EVENT_COLUMNS = `tenant_id, stream_id, stream_version::int4 AS stream_version, global_position::text AS global_position,
   transaction_id::text AS transaction_id, event_id, event_type, schema_version, data,
-  metadata->>'correlationId' AS correlation_id, metadata->>'causationId' AS causation_id, metadata->>'userId' AS user_id,
+  correlation_id, causation_id, user_id,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at`;
 
 export type EventRow = {
