@@ -10,6 +10,7 @@ tenant-invalid_settings = Die Einstellung „{ $field }“ hat einen unzulässig
 tenant-metadata_too_large = Die Metadaten sind zu groß (höchstens { $limit } Bytes).
 tenant-invalid_email = Die E-Mail-Adresse des Administrators ist ungültig.
 tenant-plan_limit_exceeded = Der Tarif { $plan } erlaubt { $limit } Benutzer, der Mandant hat aber { $usage }.
+tenant-plan_storage_exceeded = Der Tarif { $plan } erlaubt { $limit } Bytes Speicher, der Mandant belegt aber { $usage }.
 tenant-nothing_to_update = Nichts zu ändern: Senden Sie mindestens ein Feld.
 tenant-deleted = Der Mandant wurde gelöscht und nimmt keine Änderungen mehr an.
 tenant-suspended = Der Mandant ist gesperrt.

@@ -10,6 +10,7 @@ tenant-invalid_settings = El ajuste «{ $field }» tiene un valor no permitido.
 tenant-metadata_too_large = Los metadatos son demasiado grandes (como máximo { $limit } bytes).
 tenant-invalid_email = La dirección de correo del administrador no es válida.
 tenant-plan_limit_exceeded = El plan { $plan } permite { $limit } usuarios, pero el inquilino tiene { $usage }.
+tenant-plan_storage_exceeded = El plan { $plan } permite { $limit } bytes de almacenamiento, pero el inquilino ocupa { $usage }.
 tenant-nothing_to_update = Nada que cambiar: envíe al menos un campo.
 tenant-deleted = El inquilino se ha eliminado y ya no acepta cambios.
 tenant-suspended = El inquilino está suspendido.

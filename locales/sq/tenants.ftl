@@ -10,6 +10,7 @@ tenant-invalid_settings = Cilësimi "{ $field }" ka një vlerë të palejuar.
 tenant-metadata_too_large = Meta të dhënat janë shumë të mëdha (më së shumti { $limit } bajt).
 tenant-invalid_email = Adresa e-mail e administratorit nuk është e vlefshme.
 tenant-plan_limit_exceeded = Plani { $plan } lejon { $limit } përdorues, por qiramarrësi ka { $usage }.
+tenant-plan_storage_exceeded = Plani { $plan } lejon { $limit } bajt hapësirë, por qiramarrësi zë { $usage }.
 tenant-nothing_to_update = Asgjë për të ndryshuar: dërgoni të paktën një fushë.
 tenant-deleted = Qiramarrësi është fshirë dhe nuk pranon më ndryshime.
 tenant-suspended = Qiramarrësi është pezulluar.

@@ -14,6 +14,7 @@ import { createAccess, type Access } from './module.ts';
 import { DEFAULT_RATE_LIMITS } from './limits.ts';
 import { DEFAULT_POLICY_FILE } from './policy/files.ts';
 import { asHeaders, principalFromHeader } from './test-support.ts';
+import { tenantStorageProjection } from '../tenants/index.ts';
 
 const T1 = randomUUID();
 const T2 = randomUUID();
@@ -202,7 +203,7 @@ test('tenant quota: API calls per month are counted and refused past the plan; u
   assert.equal(stored, 5);
 });
 
-test('tenant quota: storage is the bytes of a tenant\'s events; writes past the plan are refused, reads and deletes are not', async () => {
+test('tenant quota: storage is the bytes of a tenant\'s events (tenant metrics); writes past the plan are refused, reads and deletes are not', async () => {
   /** Stores each request body as an event of the caller's tenant. */
   const writer: AcciModule = {
     name: 'writer',
@@ -229,7 +230,9 @@ test('tenant quota: storage is the bytes of a tenant\'s events; writes past the 
     rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false },
     quotas: { storageTtlMs: 0, plans: { free: { apiCallsPerMonth: null, storageBytes: 600 } } },
   });
-  const s = await createTestApp({ modules: [storageAccess.module, writer, principalFromHeader()] });
+  // The tenants module's storage projection counts the bytes (here without the rest of that module).
+  const counting: AcciModule = { name: 'tenant-storage', projections: [tenantStorageProjection], register: () => undefined };
+  const s = await createTestApp({ modules: [storageAccess.module, writer, counting, principalFromHeader()] });
   after(() => s.close());
   const tenantAdmin = as('admin', randomUUID());
   const url = `/api/v1/tenants/${tenantAdmin.tenantId}/things`;

@@ -16,7 +16,7 @@ export { PERMISSIONS, BUILT_IN_ROLES, SYSTEM_ADMIN_ROLE, isPermission, isBuiltIn
 export { createAuthorize, assertAllowed } from './authorize.ts';
 export { accessErrors } from './errors.ts';
 export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './limits.ts';
-export { PLAN_QUOTAS, quotasFor, assertStorageQuota, apiCallsThisMonth, type PlanQuotas } from './quotas.ts';
+export { quotasFor, assertStorageQuota, apiCallsThisMonth, type PlanQuotas } from './quotas.ts';
 export type { PolicyEngine, ResourceAttributes, Decision } from './policy/engine.ts';
 export type { DeclaredRoute } from './enforce.ts';
 export { createCatalog, CORE_CATALOG, CatalogError, type PermissionCatalog } from './catalog.ts';

@@ -12,7 +12,7 @@ import { createCatalog } from './catalog.ts';
 import { createPolicyEngine, type PolicyEngine } from './policy/engine.ts';
 import { DEFAULT_POLICY_FILE, MODEL_FILE, watchPolicyFile } from './policy/files.ts';
 import { assertStorageQuota, createApiCallCounter, quotasFor, type ApiCallCounter, type PlanQuotas } from './quotas.ts';
-import { createStorageLookup, storageProjection } from './storage.ts';
+import { createStorageLookup } from './storage.ts';
 import type { BackgroundCache } from './background-cache.ts';
 import { registerAccessRoutes } from './routes.ts';
 import { createPlanLookup } from './plans.ts';
@@ -136,7 +136,6 @@ export function createAccess(options: AccessOptions = {}): Access {
 
   const module: AcciModule = {
     name: 'access',
-    projections: [storageProjection],
     authorizer: () => authorize,
     permissionsOf: () => (principal) => current().permissionsOf(principal),
     rateLimiter: (context) => async (principal, command) => {

@@ -1,26 +1,17 @@
 import type { Database } from '../../framework/db/index.ts';
+import { planLimits, type PlanLimits } from '../tenants/index.ts';
 import { accessErrors } from './errors.ts';
 
 /**
- * What a plan allows per tenant; `null` = unlimited. Users are limited by the tenants module
- * (`settings.maxUsers` capped by the plan's `maxUsers`), enforced where users are registered.
+ * The quotas the access module enforces, from the plan's limits (tenants module, `PLAN_LIMITS`;
+ * `null` = unlimited). Users are limited where they are registered (the tenants module's seat
+ * limit), not here.
  */
-export type PlanQuotas = { apiCallsPerMonth: number | null; storageBytes: number | null };
+export type PlanQuotas = Pick<PlanLimits, 'apiCallsPerMonth' | 'storageBytes'>;
 
-const GB = 1024 ** 3;
-/**
- * Quotas per subscription plan. `free` carries the seed's defaults (10,000 API calls, 100 GB);
- * custom plans (`custom:<name>`) get the professional quotas unless configured.
- */
-export const PLAN_QUOTAS: Readonly<Record<'free' | 'professional' | 'enterprise', PlanQuotas>> = {
-  free: { apiCallsPerMonth: 10_000, storageBytes: 100 * GB },
-  professional: { apiCallsPerMonth: 1_000_000, storageBytes: 1_000 * GB },
-  enterprise: { apiCallsPerMonth: null, storageBytes: null },
-};
-
-/** The quotas of a plan name as stored on the tenant. */
-export function quotasFor(plan: string, table: Readonly<Record<string, PlanQuotas>> = PLAN_QUOTAS): PlanQuotas {
-  return table[plan] ?? (plan.startsWith('custom:') ? PLAN_QUOTAS.professional : PLAN_QUOTAS.free);
+/** The quotas of a plan name as stored on the tenant; `table` overrides plans by name (tests, operators). */
+export function quotasFor(plan: string, table?: Readonly<Record<string, PlanQuotas>>): PlanQuotas {
+  return table?.[plan] ?? planLimits(plan as Parameters<typeof planLimits>[0]) ?? planLimits('free');
 }
 
 /** Calendar month (UTC) a call is counted in, e.g. `2026-11`. */

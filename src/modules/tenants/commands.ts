@@ -3,7 +3,7 @@ import type { Database } from '../../framework/db/index.ts';
 import type { EventStore, Transaction } from '../../framework/eventstore/index.ts';
 import { handleCommand, type CommandOutcome } from '../../framework/cqrs/handle-command.ts';
 import type { Language } from '../../framework/i18n/index.ts';
-import { tenantDecider, type TenantCommand, type TenantState } from './decider.ts';
+import { tenantDecider, type TenantCommand, type TenantState, type TenantUsage } from './decider.ts';
 import { tenantStreamId, type TenantEvent } from './events.ts';
 import { allowsSelfService, seatLimit, type TenantSettings } from './domain.ts';
 import { tenantErrors } from './errors.ts';
@@ -56,10 +56,11 @@ export function createTenantCommands(deps: { db: Database; store: EventStore; pr
       ...(inTransaction ? { inTransaction } : {}),
     });
 
-  /** Exact usage under the gate lock, which stays held until the command commits. */
-  async function usage(tx: Transaction, tenantId: string) {
+  /** Exact user counts under the gate lock, which stays held until the command commits; stored bytes as last counted. */
+  async function usage(tx: Transaction, tenantId: string): Promise<TenantUsage> {
     const gate = await lockGate(tx, tenantId);
-    return { users: gate?.seats ?? 0, activeNonAdminUsers: gate?.activeMembers ?? 0 };
+    const stored = await tx.query<{ bytes: string }>('SELECT bytes FROM tenant_storage WHERE tenant_id = $1', [tenantId]);
+    return { users: gate?.seats ?? 0, activeNonAdminUsers: gate?.activeMembers ?? 0, storageBytes: Number(stored.rows[0]?.bytes ?? 0) };
   }
 
   /** Keeps the write-side gate in step with the tenant's state, in the command's transaction. */

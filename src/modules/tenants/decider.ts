@@ -16,7 +16,8 @@ export type TenantState =
   | { status: 'purged'; tenantId: string };
 
 /** Usage figures read under lock by the handler, so limits hold under concurrency. */
-export type TenantUsage = { users: number; activeNonAdminUsers: number };
+/** `storageBytes`: what the tenant_storage projection last counted (asynchronous, may lag the newest events). */
+export type TenantUsage = { users: number; activeNonAdminUsers: number; storageBytes: number };
 
 export type TenantCommand =
   | {
@@ -68,8 +69,9 @@ function decideUpdate(command: Extract<TenantCommand, { type: 'update' }>, tenan
   }
   const plan = changes.subscriptionPlan !== undefined ? validatePlan(changes.subscriptionPlan) : tenant.subscriptionPlan;
   if (plan !== tenant.subscriptionPlan) {
-    const limit = planLimits(plan).maxUsers;
-    if (usage.users > limit) throw tenantErrors.planLimitExceeded(plan, limit, usage.users);
+    const limits = planLimits(plan);
+    if (usage.users > limits.maxUsers) throw tenantErrors.planLimitExceeded(plan, limits.maxUsers, usage.users);
+    if (limits.storageBytes !== null && usage.storageBytes > limits.storageBytes) throw tenantErrors.planStorageExceeded(plan, limits.storageBytes, usage.storageBytes);
     data.subscriptionPlan = plan;
     fields.push('subscriptionPlan');
   }

@@ -13,7 +13,7 @@ const created: TenantEvent = {
   type: 'tenant.created',
   data: { tenantId: TENANT, name: 'Acme', slug: 'acme', subscriptionPlan: 'enterprise', adminEmail: 'a@acme.test', metadata: {}, settings },
 };
-const usage = { users: 3, activeNonAdminUsers: 0 };
+const usage = { users: 3, activeNonAdminUsers: 0, storageBytes: 0 };
 const now = new Date('2026-01-01T00:00:00Z');
 
 /** given events / when command / then events or error code. */
@@ -63,11 +63,17 @@ describe('tenant decider: update', () => {
   it('emits nothing when nothing changes', () => given([created], update({ name: 'Acme' })).then([]));
   it('refuses an empty update', () => given([created], update({})).thenThrows('tenant.nothing_to_update'));
   it('allows a downgrade within the new plan limits', () =>
-    given([created], update({ subscriptionPlan: 'free' }, { users: 10, activeNonAdminUsers: 0 })).then([
+    given([created], update({ subscriptionPlan: 'free' }, { users: 10, activeNonAdminUsers: 0, storageBytes: 0 })).then([
       { type: 'tenant.updated', data: { tenantId: TENANT, subscriptionPlan: 'free', updatedFields: ['subscriptionPlan'] } },
     ]));
   it('refuses a downgrade while usage exceeds the new plan', () =>
-    given([created], update({ subscriptionPlan: 'free' }, { users: 11, activeNonAdminUsers: 5 })).thenThrows('tenant.plan_limit_exceeded'));
+    given([created], update({ subscriptionPlan: 'free' }, { users: 11, activeNonAdminUsers: 5, storageBytes: 0 })).thenThrows('tenant.plan_limit_exceeded'));
+  it('refuses a downgrade while the tenant stores more than the new plan allows', () =>
+    given([created], update({ subscriptionPlan: 'free' }, { users: 1, activeNonAdminUsers: 0, storageBytes: 100 * 1024 ** 3 + 1 })).thenThrows('tenant.plan_storage_exceeded'));
+  it('allows a downgrade whose storage fits exactly', () =>
+    given([created], update({ subscriptionPlan: 'free' }, { users: 1, activeNonAdminUsers: 0, storageBytes: 100 * 1024 ** 3 })).then([
+      { type: 'tenant.updated', data: { tenantId: TENANT, subscriptionPlan: 'free', updatedFields: ['subscriptionPlan'] } },
+    ]));
   it('refuses maxUsers below current usage', () =>
     given([created], update({ settings: { ...settings, maxUsers: 2 } })).thenThrows('tenant.invalid_settings'));
   it('refuses an update on a deleted tenant', () => given([created, deleted], update({ name: 'Again' })).thenThrows('tenant.deleted'));
@@ -100,7 +106,7 @@ describe('tenant decider: delete, purge', () => {
     given([created], del('inactive', 'PT24H')).thenThrows('tenant.invalid_retention_period');
   });
   it('refuses while non-admin users are active', () =>
-    given([created], del('inactive', 'P30D', { users: 5, activeNonAdminUsers: 1 })).thenThrows('tenant.has_active_users'));
+    given([created], del('inactive', 'P30D', { users: 5, activeNonAdminUsers: 1, storageBytes: 0 })).thenThrows('tenant.has_active_users'));
   it('refuses a second delete (no command on a deleted tenant)', () => given([created, deleted], del('inactive')).thenThrows('tenant.deleted'));
   it('purges only after the retention period', () => {
     given([created, deleted], { type: 'purge', now }).thenThrows('tenant.retention_not_elapsed');

@@ -27,17 +27,22 @@ export type TenantSettings = {
   securityPolicy: SecurityPolicy;
 };
 
-/** What a plan allows; a plan change is refused while current usage exceeds the new plan's limits. */
-export type PlanLimits = { maxUsers: number };
+/**
+ * What a plan allows (`null` = unlimited); a plan change is refused while current usage exceeds
+ * the new plan's limits. Users are enforced where they are registered, API calls and storage by
+ * the access module's quotas.
+ */
+export type PlanLimits = { maxUsers: number; apiCallsPerMonth: number | null; storageBytes: number | null };
 
+const GB = 1024 ** 3;
 export const PLAN_LIMITS: Readonly<Record<'free' | 'professional' | 'enterprise' | 'custom', PlanLimits>> = {
-  free: { maxUsers: 10 },
-  professional: { maxUsers: 250 },
-  enterprise: { maxUsers: 1_000_000 },
-  custom: { maxUsers: 1_000_000 },
+  free: { maxUsers: 10, apiCallsPerMonth: 10_000, storageBytes: 100 * GB },
+  professional: { maxUsers: 250, apiCallsPerMonth: 1_000_000, storageBytes: 1_000 * GB },
+  enterprise: { maxUsers: 1_000_000, apiCallsPerMonth: null, storageBytes: null },
+  custom: { maxUsers: 1_000_000, apiCallsPerMonth: 1_000_000, storageBytes: 1_000 * GB },
 };
 
-/** @example planLimits('custom:gold') // { maxUsers: 1000000 } */
+/** @example planLimits('custom:gold').maxUsers // 1000000 */
 export function planLimits(plan: SubscriptionPlan): PlanLimits {
   return plan.startsWith('custom:') ? PLAN_LIMITS.custom : PLAN_LIMITS[plan as 'free' | 'professional' | 'enterprise'];
 }

@@ -39,6 +39,8 @@ export const tenantErrors = {
   invalidEmail: () => new AppError('tenant.invalid_email', 400),
   planLimitExceeded: (plan: string, limit: number, usage: number) =>
     new AppError('tenant.plan_limit_exceeded', 409, { plan, limit, usage }),
+  planStorageExceeded: (plan: string, limit: number, usage: number) =>
+    new AppError('tenant.plan_storage_exceeded', 409, { plan, limit, usage }),
   nothingToUpdate: () => new AppError('tenant.nothing_to_update', 400),
   deleted: () => new AppError('tenant.deleted', 409),
   suspended: () => new AppError('tenant.suspended', 409),

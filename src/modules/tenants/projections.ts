@@ -1,5 +1,5 @@
 import type { RecordedEvent, Transaction } from '../../framework/eventstore/index.ts';
-import { defineProjection } from '../../framework/projections/types.ts';
+import { EVERY_EVENT, defineProjection } from '../../framework/projections/types.ts';
 import type { TenantEvent } from './events.ts';
 
 type DataOf<T extends TenantEvent['type']> = Extract<TenantEvent, { type: T }>['data'];
@@ -79,4 +79,37 @@ export const tenantMetricsProjection = defineProjection({
     'user.reactivated': (event, tx) => touch(event, tx, (event.data as { status: string }).status === 'active' ? 1 : 0),
   },
   reset: (tx) => run(tx, 'DELETE FROM tenant_metrics', []),
+});
+
+/** What one event occupies: its data as stored (JSON, UTF-8). Deterministic, so a rebuild agrees. */
+export const storedBytes = (event: RecordedEvent): number => Buffer.byteLength(JSON.stringify(event.data ?? null), 'utf8');
+
+async function addStorage(events: readonly RecordedEvent[], tx: Transaction): Promise<void> {
+  const perTenant = new Map<string, { bytes: number; events: number }>();
+  for (const event of events) {
+    const entry = perTenant.get(event.metadata.tenantId) ?? { bytes: 0, events: 0 };
+    entry.bytes += storedBytes(event);
+    entry.events += 1;
+    perTenant.set(event.metadata.tenantId, entry);
+  }
+  const tenants = [...perTenant.keys()];
+  await run(tx, `INSERT INTO tenant_storage (tenant_id, bytes, events, updated_at)
+       SELECT t, b, n, now() FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS x(t, b, n)
+     ON CONFLICT (tenant_id) DO UPDATE
+       SET bytes = tenant_storage.bytes + EXCLUDED.bytes, events = tenant_storage.events + EXCLUDED.events, updated_at = now()`,
+  [tenants, tenants.map((t) => perTenant.get(t)!.bytes), tenants.map((t) => perTenant.get(t)!.events)]);
+}
+
+/**
+ * Read model "tenant.storage" (table `tenant_storage`): the bytes of every event a tenant
+ * appended, counted asynchronously (one upsert per tenant per batch). Part of the tenant's
+ * metrics; the access module's storage quota and the plan-downgrade rule read it.
+ */
+export const tenantStorageProjection = defineProjection({
+  name: 'tenant_storage',
+  version: 1,
+  tables: ['tenant_storage'],
+  handlers: { [EVERY_EVENT]: (event, tx) => addStorage([event], tx) },
+  applyBatch: addStorage,
+  reset: (tx) => run(tx, 'DELETE FROM tenant_storage', []),
 });

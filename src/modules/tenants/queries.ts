@@ -89,12 +89,21 @@ async function countTenants(db: Database, filter: string, values: unknown[]): Pr
   return Number(result.rows[0]?.n ?? 0);
 }
 
-export type TenantMetrics = { tenantId: string; totalUsers: number; activeUsers: number; lastActivity: string | null };
+/** Users and activity (projection tenant_metrics) and stored bytes (projection tenant_storage). */
+export type TenantMetrics = { tenantId: string; totalUsers: number; activeUsers: number; lastActivity: string | null; storageBytes: number };
+
+type MetricsRow = { total_users: number | null; active_users: number | null; last_activity: Date | null; storage_bytes: string | null };
 
 export async function getTenantMetrics(db: Database, tenantId: string): Promise<TenantMetrics | null> {
-  const result = await db.transaction((tx) => tx.query<{ total_users: number; active_users: number; last_activity: Date | null }>(
-    'SELECT total_users, active_users, last_activity FROM tenant_metrics WHERE tenant_id = $1', [tenantId],
+  const result = await db.transaction((tx) => tx.query<MetricsRow>(
+    `SELECT m.total_users, m.active_users, m.last_activity, s.bytes AS storage_bytes
+       FROM (SELECT $1::uuid AS tenant_id) t
+       LEFT JOIN tenant_metrics m ON m.tenant_id = t.tenant_id
+       LEFT JOIN tenant_storage s ON s.tenant_id = t.tenant_id
+      WHERE m.tenant_id IS NOT NULL OR s.tenant_id IS NOT NULL`, [tenantId],
   ), { tenantId });
   const row = result.rows[0];
-  return row ? { tenantId, totalUsers: row.total_users, activeUsers: row.active_users, lastActivity: row.last_activity?.toISOString() ?? null } : null;
+  return row
+    ? { tenantId, totalUsers: row.total_users ?? 0, activeUsers: row.active_users ?? 0, lastActivity: row.last_activity?.toISOString() ?? null, storageBytes: Number(row.storage_bytes ?? 0) }
+    : null;
 }

@@ -25,9 +25,12 @@ describe('POST /tenants', () => {
     assert.equal(body.settings.securityPolicy.passwordMinLength, 12);
     const metrics = await eventually(async () => {
       const detail = (await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${body.tenantId}`, headers: sys })).json();
-      return detail.metrics.totalUsers === 1 ? detail.metrics : null;
+      return detail.metrics.totalUsers === 1 && detail.metrics.storageBytes > 0 ? detail.metrics : null;
     });
-    assert.deepEqual(metrics, { totalUsers: 1, activeUsers: 0, lastActivity: body.createdAt });
+    // Storage: the bytes of the tenant's events (tenant created, admin registered, ...) as JSON.
+    const events = await t.db.system.query<{ data: unknown }>('SELECT data FROM events WHERE tenant_id = $1', [body.tenantId]);
+    const stored = events.rows.reduce((sum, row) => sum + Buffer.byteLength(JSON.stringify(row.data)), 0);
+    assert.deepEqual(metrics, { totalUsers: 1, activeUsers: 0, lastActivity: body.createdAt, storageBytes: stored });
     assert.equal(res.headers.location, `/api/v1/tenants/${body.tenantId}`);
     const users = (await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${body.tenantId}/users`, headers: sys })).json();
     assert.equal(users.total, 1);

@@ -28,7 +28,7 @@ export function registerTenantRoutes(app: HttpServer, deps: { db: Database; comm
     const tenant = await getTenant(db, tenantId);
     if (!tenant) throw tenantErrors.notFound();
     const metrics = await getTenantMetrics(db, tenantId);
-    return { ...tenant, metrics: { totalUsers: metrics?.totalUsers ?? 0, activeUsers: metrics?.activeUsers ?? 0, lastActivity: metrics?.lastActivity ?? null } };
+    return { ...tenant, metrics: { totalUsers: metrics?.totalUsers ?? 0, activeUsers: metrics?.activeUsers ?? 0, lastActivity: metrics?.lastActivity ?? null, storageBytes: metrics?.storageBytes ?? 0 } };
   }
 
   app.post('/tenants', {

@@ -47,7 +47,11 @@ export const TenantSchema = Type.Object({
 
 export const TenantDetailSchema = Type.Object({
   ...TenantSchema.properties,
-  metrics: Type.Object({ totalUsers: Type.Integer(), activeUsers: Type.Integer(), lastActivity: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }),
+  metrics: Type.Object({
+    totalUsers: Type.Integer(), activeUsers: Type.Integer(), lastActivity: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    /** Bytes of the tenant's events (counted asynchronously), what the plan's storage quota limits. */
+    storageBytes: Type.Integer(),
+  }),
 });
 
 export const CreateTenantBody = Type.Object({

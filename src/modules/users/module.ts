@@ -1,7 +1,7 @@
 import type { AcciModule } from '../../framework/module.ts';
 import type { MailOutbox } from '../../framework/mail/index.ts';
 import { registerIdempotency } from '../../framework/http/idempotency.ts';
-import { registerTenantRoutes, tenantDetailsProjection, tenantMetricsProjection } from '../tenants/index.ts';
+import { registerTenantRoutes, tenantDetailsProjection, tenantMetricsProjection, tenantStorageProjection } from '../tenants/index.ts';
 import { userProfilesProjection } from './projections.ts';
 import { registerUserRoutes } from './routes.ts';
 import { identityServices, type IdentityOptions } from './service.ts';
@@ -20,9 +20,9 @@ export function createIdentityModules(options: IdentityOptions & { dueWorkInterv
   let outbox: MailOutbox | undefined;
   const tenants: AcciModule = {
     name: 'tenants',
-    /** Tenant details change in the append's transaction; tenant metrics follow asynchronously (the platform runs the runner). */
+    /** Tenant details change in the append's transaction; metrics and storage follow asynchronously (the platform runs the runners). */
     inlineProjections: [tenantDetailsProjection],
-    projections: [tenantMetricsProjection],
+    projections: [tenantMetricsProjection, tenantStorageProjection],
     register(app, context) {
       const services = identityServices(context, options);
       registerIdempotency(app, { db: context.db.app });
