@@ -139,7 +139,9 @@ async function measure(): Promise<void> {
     const sessions = await Promise.all(emails.map(signIn));
     // Prebuilt requests (one per session, cycled): autocannon does no per-request work the bare route's load does not do.
     const meRequests = sessions.map((s) => ({ method: 'GET' as const, path: '/api/v1/auth/me', headers: { authorization: `Bearer ${s.token}` } }));
-    log(`GET /auth/me vs a bare Fastify route, ${ROUNDS} alternating rounds`);
+    log(`GET /auth/me vs a bare Fastify route, ${ROUNDS} alternating rounds (after a 1 s warm-up of each)`);
+    await load({ url: `${bareUrl}/bare`, connections: CONNECTIONS, duration: 1 });
+    await load({ url: acciUrl, connections: CONNECTIONS, duration: 1, requests: meRequests });
     const bares: LoadResult[] = [];
     const mes: LoadResult[] = [];
     for (let round = 0; round < ROUNDS; round++) {
