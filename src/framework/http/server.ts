@@ -72,6 +72,7 @@ export type HttpServer = FastifyInstance<
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { metrics, translations } = options;
   let requestCounter = 0;
+  const requestIdPrefix = `${process.pid.toString(36)}-`;
   const app = Fastify({
     loggerInstance: options.logger,
     logController: new RequestLog(options.logRequests !== false, options.logger),
@@ -80,9 +81,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     genReqId(raw: RawWithCorrelation) {
       raw[correlationOf] = correlationIdFor(raw.headers['x-correlation-id']);
       requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
-      return `${process.pid.toString(36)}-${requestCounter.toString(36)}`;
+      return requestIdPrefix + requestCounter.toString(36);
     },
     childLoggerFactory(logger, bindings, childOptions, raw: RawWithCorrelation) {
+      // A new literal: adding the property to Fastify's computed-key bindings object instead was
+      // slower per request in an A/B of this chain (the logger then spreads and serializes it).
       return lazyChildLogger(logger, { ...bindings, correlationId: raw[correlationOf] }, childOptions);
     },
     ajv: {

@@ -103,10 +103,7 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
 
   const key = { tenantId, subject: email, ip: input.ip };
   const user = await deps.directory.findUserByEmail(tenantId, email);
-  const { throttle: throttled, passwordHash } = await deps.db.transaction(
-    (tx) => throttleAndCredentials(tx, key, user?.userId ?? PLATFORM_TENANT_ID, deps.throttle),
-    { tenantId },
-  );
+  const { throttle: throttled, passwordHash } = await throttleAndCredentials(deps.db, key, user?.userId ?? PLATFORM_TENANT_ID, deps.throttle);
   if (throttled.ipRetryAfter !== null) {
     await fail(tenantId, user?.userId ?? null, 'too_many_attempts');
     throw authErrors.tooManyAttempts(throttled.ipRetryAfter);

@@ -11,7 +11,7 @@ after(() => db.drop());
 const settings = { ...DEFAULT_THROTTLE, lockoutBaseSeconds: 1, lockoutMaxSeconds: 4, ipMaxFailures: 5, ipWindowSeconds: 2 };
 const fail = (key: { tenantId: string; subject: string; ip: string }, max: number) =>
   db.app.transaction((tx) => recordFailure(tx, key, max, settings), { tenantId: key.tenantId });
-const state = (key: { tenantId: string; subject: string; ip: string }) => db.app.transaction((tx) => throttleState(tx, key, settings), { tenantId: key.tenantId });
+const state = (key: { tenantId: string; subject: string; ip: string }) => throttleState(db.app, key, settings);
 
 describe('brute-force throttling', () => {
   it('locks an account after maxLoginAttempts with a growing back-off and unlocks by itself', async () => {

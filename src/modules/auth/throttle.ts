@@ -1,4 +1,4 @@
-import type { Queryable } from '../../framework/db/index.ts';
+import type { Database, Queryable } from '../../framework/db/index.ts';
 
 /**
  * Brute-force protection in PostgreSQL (survives restarts, shared by every process):
@@ -20,37 +20,35 @@ export const DEFAULT_THROTTLE: ThrottleSettings = {
   ipWindowSeconds: 300,
 };
 
+/** Who is throttled: the account (tenant + normalized e-mail) and the client IP. */
+export type ThrottleKey = { tenantId: string; subject: string; ip: string };
+
 export type ThrottleState = { ipRetryAfter: number | null; accountRetryAfter: number | null; hasFailures: boolean };
 
 /**
  * Both checks in one round trip; each `retryAfter` is in whole seconds, null when not throttled.
  *
  * @example
- *   const state = await throttleState(tx, { tenantId, subject: email, ip }, DEFAULT_THROTTLE);
+ *   const state = await throttleState(db, { tenantId, subject: email, ip }, DEFAULT_THROTTLE);
  */
-export async function throttleState(tx: Queryable, key: { tenantId: string; subject: string; ip: string }, settings: ThrottleSettings): Promise<ThrottleState> {
-  return (await throttleAndCredentials(tx, key, null, settings)).throttle;
+export async function throttleState(db: Pick<Database, 'query'>, key: ThrottleKey, settings: ThrottleSettings): Promise<ThrottleState> {
+  return (await throttleAndCredentials(db, key, null, settings)).throttle;
 }
 
 /**
- * The throttle state and the user's password hash in one round trip (sign-in's only read before
- * the argon2id verification). `userId` null reads no credentials.
+ * The throttle state and the user's password hash (sign-in's only read before the argon2id
+ * verification): one call of `auth_sign_in_state` (migration 0025), one round trip, its own
+ * transaction under the tenant's row-level security. `userId` null reads no credentials.
  */
 export async function throttleAndCredentials(
-  tx: Queryable,
-  key: { tenantId: string; subject: string; ip: string },
+  db: Pick<Database, 'query'>,
+  key: ThrottleKey,
   userId: string | null,
   settings: ThrottleSettings,
 ): Promise<{ throttle: ThrottleState; passwordHash: string | null }> {
-  const { rows } = await tx.query<{ ip_wait: number | null; account_wait: number | null; has_failures: boolean; password_hash: string | null }>(
-    `SELECT
-       (SELECT ceil(extract(epoch FROM window_start + make_interval(secs => $4::float8) - now()))::int
-          FROM auth_ip_failures WHERE ip_address = $3 AND failures >= $5::int AND window_start + make_interval(secs => $4::float8) > now()) AS ip_wait,
-       (SELECT ceil(extract(epoch FROM locked_until - now()))::int
-          FROM auth_login_failures WHERE tenant_id = $1 AND subject = $2 AND locked_until > now()) AS account_wait,
-       EXISTS (SELECT 1 FROM auth_login_failures WHERE tenant_id = $1 AND subject = $2) AS has_failures,
-       (SELECT password_hash FROM auth_credentials WHERE tenant_id = $1 AND user_id = $6::uuid) AS password_hash`,
-    [key.tenantId, key.subject, key.ip, settings.ipWindowSeconds, settings.ipMaxFailures, userId],
+  const { rows } = await db.query<{ ip_wait: number | null; account_wait: number | null; has_failures: boolean; password_hash: string | null }>(
+    'SELECT * FROM auth_sign_in_state($1, $2, $3, $4, $5, $6)',
+    [key.tenantId, key.subject, key.ip, userId, settings.ipWindowSeconds, settings.ipMaxFailures],
   );
   const row = rows[0];
   return {
@@ -64,7 +62,7 @@ const positive = (value: number | null | undefined) => (value === null || value 
 /** Counts a failure for the IP and (when lockout is on) the account; returns the new lock, if any. */
 export async function recordFailure(
   tx: Queryable,
-  key: { tenantId: string; subject: string; ip: string },
+  key: ThrottleKey,
   maxLoginAttempts: number,
   settings: ThrottleSettings,
 ): Promise<{ lockedForSeconds: number | null }> {

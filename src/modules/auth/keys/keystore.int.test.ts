@@ -43,6 +43,7 @@ describe('signing keys', () => {
     assert.ok(expiresAt.getTime() - Date.now() <= 120_000);
     const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), { issuer: ISSUER, audience: AUDIENCE });
     assert.equal(protectedHeader.alg, 'EdDSA');
+    assert.equal(protectedHeader.typ, 'at+jwt');
     assert.equal(protectedHeader.kid, keys.currentKid());
     assert.deepEqual({ sub: payload.sub, tenant: payload.tenant, role: payload.role, sid: payload.sid }, input);
     const verified = await keys.verify(token);

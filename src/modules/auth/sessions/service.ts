@@ -24,8 +24,8 @@ export async function refresh(deps: AuthDeps, refreshToken: string, request: Req
   const { tenantId, hash } = parsed;
   // The rotation commits without waiting for the WAL flush (see rotateRefreshToken): a crash can
   // lose the last fraction of a second of rotations; their clients sign in again, and no token
-  // becomes valid that was not valid before.
-  const outcome = await deps.db.transaction((tx) => rotateRefreshToken(tx, tenantId, hash), { tenantId });
+  // becomes valid that was not valid before (docs/security/authentication.md).
+  const outcome = await rotateRefreshToken(deps.db, tenantId, hash);
   switch (outcome.kind) {
     case 'unknown':
       throw authErrors.invalidRefreshToken();

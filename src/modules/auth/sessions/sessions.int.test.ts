@@ -16,7 +16,7 @@ const open = (tenantId: string, userId = randomUUID(), idleTimeoutSeconds = 3_60
   db.app.transaction((tx) => openSession(tx, { tenantId, userId, role: 'user', ipAddress: '127.0.0.1', userAgent: 'test', idleTimeoutSeconds }), { tenantId });
 const rotate = (token: string) => {
   const parsed = parseToken(token)!;
-  return db.app.transaction((tx) => rotateRefreshToken(tx, parsed.tenantId, parsed.hash), { tenantId: parsed.tenantId });
+  return rotateRefreshToken(db.app, parsed.tenantId, parsed.hash);
 };
 
 describe('refresh token families', () => {
@@ -34,8 +34,9 @@ describe('refresh token families', () => {
     assert.equal(second.kind, 'rotated');
     if (second.kind !== 'rotated') return;
     const parsed = parseToken(second.refreshToken)!;
+    // Inside a transaction block only so the setting can be read back before the commit.
     const relaxed = await db.app.transaction(async (tx) => {
-      await rotateRefreshToken(tx, parsed.tenantId, parsed.hash);
+      await rotateRefreshToken({ query: (text, values) => tx.query(text, values) }, parsed.tenantId, parsed.hash);
       return (await tx.query<{ s: string }>(`SELECT current_setting('synchronous_commit') AS s`)).rows[0]?.s;
     }, { tenantId });
     assert.equal(relaxed, 'off', 'a rotation does not wait for the WAL flush');
@@ -61,8 +62,18 @@ describe('refresh token families', () => {
     assert.equal((await rotate(expired.refreshToken)).kind, 'unknown');
     const other = await open(randomUUID());
     const hash = parseToken(other.refreshToken)!.hash;
-    const crossTenant = await db.app.transaction((tx) => rotateRefreshToken(tx, tenantId, hash), { tenantId });
+    const crossTenant = await rotateRefreshToken(db.app, tenantId, hash);
     assert.equal(crossTenant.kind, 'unknown');
+  });
+
+  it('spends a live token of a session that ended without revoking its tokens', async () => {
+    const tenantId = randomUUID();
+    const session = await open(tenantId);
+    await db.system.query('UPDATE auth_sessions SET revoked_at = now() WHERE session_id = $1', [session.sessionId]);
+    assert.equal((await rotate(session.refreshToken)).kind, 'session_ended');
+    const { rows } = await db.system.query(`SELECT count(*)::int AS n FROM auth_refresh_tokens WHERE session_id = $1`, [session.sessionId]);
+    assert.equal(rows[0]?.n, 1, 'no new token for an ended session');
+    assert.equal((await rotate(session.refreshToken)).kind, 'reused');
   });
 
   it('slides the session expiry by the idle timeout and lists active sessions per user', async () => {

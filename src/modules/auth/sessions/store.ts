@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../../../framework/db/index.ts';
+import type { Database, Queryable } from '../../../framework/db/index.ts';
 import { mintToken } from '../tokens/opaque.ts';
 
 /** One sign-in on one device; also the family of its refresh tokens. */
@@ -56,15 +56,17 @@ export type NewSession = {
 export async function openSession(tx: Queryable, input: NewSession): Promise<{ sessionId: string; refreshToken: string; expiresAt: Date }> {
   const sessionId = randomUUID();
   const refresh = mintToken(input.tenantId);
-  const { rows } = await tx.query<{ expires_at: Date }>(
-    `WITH s AS (
+  // Named: prepared once per connection, so its plan is not rebuilt on every sign-in.
+  const { rows } = await tx.query<{ expires_at: Date }>({
+    name: 'auth_open_session',
+    text: `WITH s AS (
        INSERT INTO auth_sessions (tenant_id, session_id, user_id, role, ip_address, user_agent, expires_at, idle_timeout_seconds)
        VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7::float8), $7)
        RETURNING expires_at)
      INSERT INTO auth_refresh_tokens (tenant_id, token_hash, session_id, expires_at)
      SELECT $1, $8, $2, expires_at FROM s RETURNING expires_at`,
-    [input.tenantId, sessionId, input.userId, input.role, input.ipAddress, input.userAgent, input.idleTimeoutSeconds, refresh.hash],
-  );
+    values: [input.tenantId, sessionId, input.userId, input.role, input.ipAddress, input.userAgent, input.idleTimeoutSeconds, refresh.hash],
+  });
   return { sessionId, refreshToken: refresh.token, expiresAt: rows[0]!.expires_at };
 }
 
@@ -75,45 +77,29 @@ export type RotationOutcome =
   | { kind: 'reused'; sessionId: string; userId: string; rotatedMsAgo: number };
 
 /**
- * Rotates a refresh token in one statement: the token must still be active, so of two concurrent
- * uses exactly one wins (the row lock serializes them; the loser sees `rotated`). The session's
- * expiry slides by its idle timeout.
+ * Rotates a refresh token: one call of `auth_rotate_refresh_token` (migration 0025), one round
+ * trip, its own transaction, so call it outside any. The token must still be active, so of two
+ * concurrent uses exactly one wins (the row lock serializes them; the loser sees `reused`). The
+ * session's expiry slides by its idle timeout. The commit does not wait for the WAL flush.
+ *
+ * @example
+ *   const outcome = await rotateRefreshToken(deps.db, tenantId, hash);
  */
-export async function rotateRefreshToken(tx: Queryable, tenantId: string, hash: Buffer): Promise<RotationOutcome> {
+export async function rotateRefreshToken(db: Pick<Database, 'query'>, tenantId: string, hash: Buffer): Promise<RotationOutcome> {
   const next = mintToken(tenantId);
-  const { rows } = await tx.query<{ used: boolean; session_id: string | null; user_id: string | null; role: string | null; expires_at: Date | null }>(
-    `WITH used AS (
-       UPDATE auth_refresh_tokens SET status = 'rotated', rotated_at = now()
-        WHERE tenant_id = $1 AND token_hash = $2 AND status = 'active' AND expires_at > now()
-        RETURNING session_id),
-     s AS (
-       UPDATE auth_sessions s SET last_activity = now(), expires_at = now() + make_interval(secs => s.idle_timeout_seconds)
-         FROM used
-        WHERE s.tenant_id = $1 AND s.session_id = used.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
-        RETURNING s.session_id, s.user_id, s.role, s.expires_at),
-     fresh AS (
-       INSERT INTO auth_refresh_tokens (tenant_id, token_hash, session_id, expires_at)
-       SELECT $1, $3, session_id, expires_at FROM s RETURNING 1),
-     -- No event and no audit fact ride on a rotation: its commit need not wait for the WAL flush.
-     relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS v)
-     SELECT EXISTS (SELECT 1 FROM used) AS used, s.session_id, s.user_id, s.role, s.expires_at
-       FROM relaxed CROSS JOIN (SELECT 1) one LEFT JOIN s ON true`,
-    [tenantId, hash, next.hash],
-  );
-  const row = rows[0]!;
-  if (row.session_id && row.user_id && row.role && row.expires_at) {
-    return { kind: 'rotated', session: { sessionId: row.session_id, userId: row.user_id, role: row.role, expiresAt: row.expires_at }, refreshToken: next.token };
+  const { rows } = await db.query<{
+    outcome: 'rotated' | 'session_ended' | 'reused'; family: string; owner: string | null; owner_role: string | null;
+    family_expires_at: Date | null; rotated_ms_ago: number | null;
+  }>('SELECT * FROM auth_rotate_refresh_token($1, $2, $3)', [tenantId, hash, next.hash]);
+  const row = rows[0];
+  if (!row) return { kind: 'unknown' };
+  if (row.outcome === 'rotated' && row.owner && row.owner_role && row.family_expires_at) {
+    return { kind: 'rotated', session: { sessionId: row.family, userId: row.owner, role: row.owner_role, expiresAt: row.family_expires_at }, refreshToken: next.token };
   }
-  if (row.used) return { kind: 'session_ended' };
-  const previous = await tx.query<{ status: string; session_id: string; user_id: string; ms: number }>(
-    `SELECT t.status, t.session_id, s.user_id, (extract(epoch FROM now() - t.rotated_at) * 1000)::float8 AS ms
-       FROM auth_refresh_tokens t JOIN auth_sessions s ON s.tenant_id = t.tenant_id AND s.session_id = t.session_id
-      WHERE t.tenant_id = $1 AND t.token_hash = $2`,
-    [tenantId, hash],
-  );
-  const old = previous.rows[0];
-  if (!old || old.status !== 'rotated') return { kind: 'unknown' };
-  return { kind: 'reused', sessionId: old.session_id, userId: old.user_id, rotatedMsAgo: old.ms };
+  if (row.outcome === 'reused' && row.owner && row.rotated_ms_ago !== null) {
+    return { kind: 'reused', sessionId: row.family, userId: row.owner, rotatedMsAgo: row.rotated_ms_ago };
+  }
+  return { kind: 'session_ended' };
 }
 
 /**
