@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign as cryptoSign, type KeyObject } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { SignJWT, errors as joseErrors, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type { Database, Queryable } from '../../../framework/db/index.ts';
 import { authErrors } from '../errors.ts';
 import { open, seal } from './master-key.ts';
@@ -15,7 +15,7 @@ const VERIFIED_CACHE_SIZE = 50_000;
 export type AccessClaims = { sub: string; tenant: string; role: string; sid: string; exp: number };
 
 type PublicKeyEntry = { kid: string; publicKey: KeyObject; jwk: JWK; createdAt: number; expiresAt: number | null };
-type SigningKey = { kid: string; privateKey: KeyObject; createdAt: number; header?: string };
+type SigningKey = { kid: string; privateKey: KeyObject; createdAt: number };
 
 /**
  * The JWT signing keys of the platform (Ed25519). Private keys are sealed under the master key in
@@ -49,20 +49,6 @@ export type KeyStoreOptions = {
   /** A signing key older than this is replaced on start (default 30 days). */
   rotationAfterSeconds?: number;
 };
-
-/**
- * JWS compact serialization (RFC 7515 §7.1) of an EdDSA/Ed25519 JWT, signed synchronously with
- * node:crypto: jose signs through WebCrypto, which hands every signature to the libuv pool (where it
- * queues behind argon2id verifications) and costs several times the CPU. Verification stays with
- * jose (`jwtVerify`), and the tests verify these tokens with it.
- */
-function signCompact(key: SigningKey, payload: Record<string, unknown>): string {
-  const header = (key.header ??= base64url(JSON.stringify({ alg: ALGORITHM, kid: key.kid, typ: 'at+jwt' })));
-  const input = `${header}.${base64url(JSON.stringify(payload))}`;
-  return `${input}.${cryptoSign(null, Buffer.from(input), key.privateKey).toString('base64url')}`;
-}
-
-const base64url = (text: string) => Buffer.from(text).toString('base64url');
 
 type KeyRow = { kid: string; public_jwk: JWK; created_at: Date; retired_at: Date | null; expires_at: Date | null };
 
@@ -165,8 +151,15 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
       if (!signing) throw new Error('no signing key: call ensureActive() first');
       const now = Math.floor(Date.now() / 1000);
       const exp = now + Math.max(1, Math.floor(ttlSeconds));
-      const payload = { tenant: claims.tenant, role: claims.role, sid: claims.sid, sub: claims.sub, iss: ISSUER, aud: AUDIENCE, iat: now, exp };
-      return { token: signCompact(signing, payload), expiresAt: new Date(exp * 1000) };
+      const token = await new SignJWT({ tenant: claims.tenant, role: claims.role, sid: claims.sid })
+        .setProtectedHeader({ alg: ALGORITHM, kid: signing.kid, typ: 'at+jwt' })
+        .setSubject(claims.sub)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt(now)
+        .setExpirationTime(exp)
+        .sign(signing.privateKey);
+      return { token, expiresAt: new Date(exp * 1000) };
     },
     async verify(token) {
       const seen = verified.get(token);
