@@ -12,6 +12,7 @@ import type { AcciModule } from '../../framework/module.ts';
 import type { Principal } from '../../framework/http/index.ts';
 import { createAccess, type Access } from './module.ts';
 import { DEFAULT_RATE_LIMITS } from './limits.ts';
+import { createApiCallCounter } from './quotas.ts';
 import { DEFAULT_POLICY_FILE } from './policy/files.ts';
 import { asHeaders, principalFromHeader } from './test-support.ts';
 import { tenantStorageProjection } from '../tenants/index.ts';
@@ -259,6 +260,28 @@ test('tenant quota: storage is the bytes of a tenant\'s events (tenant metrics);
   const other = as('admin', randomUUID());
   assert.equal((await s.http.inject({ method: 'POST', url: `/api/v1/tenants/${other.tenantId}/things`, headers: asHeaders(other), payload: { text } })).statusCode, 200,
     'another tenant has its own storage');
+});
+
+test('API-call counter: calls being flushed still count, so the quota never reopens during a flush', async () => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  const system = t.db.system;
+  // The flush's INSERT waits until released: the window in which the counts are neither pending nor stored.
+  const slow = { ...system, query: async (text: string, values?: unknown[]) => {
+    if (text.includes('INSERT INTO access_usage')) await held;
+    return system.query(text, values);
+  } } as unknown as typeof system;
+  const counter = createApiCallCounter({ db: slow, flushMs: 3_600_000, quotas: { free: { apiCallsPerMonth: 3, storageBytes: null } } });
+  const tenant = randomUUID();
+  for (let i = 0; i < 3; i++) await counter.check(tenant, 'free');
+  const flushing = counter.flush();
+  assert.equal(await counter.used(tenant), 3);
+  await assert.rejects(async () => counter.check(tenant, 'free'), { code: 'quota.api_calls_exceeded' });
+  release();
+  await flushing;
+  assert.equal(await counter.used(tenant), 3);
+  await assert.rejects(async () => counter.check(tenant, 'free'), { code: 'quota.api_calls_exceeded' });
+  await counter.stop();
 });
 
 test('a route without a declaration stops the server from starting', async () => {

@@ -89,10 +89,15 @@ export function createApiCallCounter(options: { db: Database; flushMs?: number; 
     return known;
   };
 
+  /** Calls being written by the flush under way: still counted until the write has returned. */
+  const inFlight = new Map<string, number>();
+  const unflushed = (k: string) => (pending.get(k) ?? 0) + (inFlight.get(k) ?? 0);
+
   const flush = async () => {
     if (pending.size === 0) return;
     const batch = [...pending];
     pending.clear();
+    for (const [k, n] of batch) inFlight.set(k, n);
     const tenants = batch.map(([k]) => k.split('|')[0]);
     const periods = batch.map(([k]) => k.split('|')[1]);
     const counts = batch.map(([, n]) => n);
@@ -108,6 +113,8 @@ export function createApiCallCounter(options: { db: Database; flushMs?: number; 
     } catch (error) {
       for (const [k, n] of batch) pending.set(k, (pending.get(k) ?? 0) + n);
       throw error;
+    } finally {
+      inFlight.clear();
     }
   };
 
@@ -117,9 +124,9 @@ export function createApiCallCounter(options: { db: Database; flushMs?: number; 
   }, options.flushMs ?? 1000);
   timer.unref();
 
-  const used = async (tenantId: string, period: string) => (await total(tenantId, period)) + (pending.get(key(tenantId, period)) ?? 0);
+  const used = async (tenantId: string, period: string) => (await total(tenantId, period)) + unflushed(key(tenantId, period));
   const admit = (k: string, flushed: number, limit: number, ms: number) => {
-    if (flushed + (pending.get(k) ?? 0) >= limit) throw accessErrors.apiCallQuotaExceeded(limit, secondsToNextPeriod(new Date(ms)));
+    if (flushed + unflushed(k) >= limit) throw accessErrors.apiCallQuotaExceeded(limit, secondsToNextPeriod(new Date(ms)));
     pending.set(k, (pending.get(k) ?? 0) + 1);
   };
 
