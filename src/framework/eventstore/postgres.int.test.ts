@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/dat
 import { AppError } from '../errors/index.ts';
 import { defineProjection } from '../projections/types.ts';
 import { createEventStore, type PostgresEventStore } from './postgres.ts';
+import { EVENTS_CHANNEL, notifiedTypes } from './notifier.ts';
 import { START, type Checkpoint, type NewEvent, type RecordedEvent } from './types.ts';
 
 let db: TestDatabase;
@@ -303,5 +304,26 @@ describe('inline projections', () => {
     const stored = await store.readStream(stream, { tenantId: tenantA });
     assert.equal(stored.length, 3);
     assert.deepEqual(applied, stored);
+  });
+});
+
+describe('notifications', () => {
+  it('NOTIFY after appends names the appended types, so subscribers can skip what they do not handle', async () => {
+    const listener = await db.system.pool.connect();
+    try {
+      const payloads: string[] = [];
+      listener.on('notification', (message) => { if (message.channel === EVENTS_CHANNEL) payloads.push(message.payload ?? ''); });
+      await listener.query(`LISTEN ${EVENTS_CHANNEL}`);
+      const tenantId = randomUUID();
+      await store.append(`n-${randomUUID()}`, [{ type: 'n.first', data: {} }, { type: 'n.second', data: {} }], { expectedVersion: 'no_stream', context: { tenantId, correlationId: 'c' } });
+      const deadline = Date.now() + 5_000;
+      while (!payloads.some((p) => p.includes('n.second')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const types = new Set(payloads.flatMap((p) => notifiedTypes(p) ?? []));
+      assert.ok(types.has('n.first') && types.has('n.second'), payloads.join(' | '));
+      assert.equal(notifiedTypes(''), undefined, 'an empty payload means: anything may have been appended');
+    } finally {
+      await listener.query(`UNLISTEN ${EVENTS_CHANNEL}`);
+      listener.release();
+    }
   });
 });

@@ -121,7 +121,7 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
               ? await db.transaction((own) => appendWith(own, streamId, events, appendOptions, ids), { tenantId: appendOptions.context.tenantId })
               : await appendWith(db.pool, streamId, events, appendOptions, ids);
           appended?.inc(events.length);
-          notifier?.appended();
+          notifier?.appended(events.map((e) => e.type));
           return result;
         } catch (error) {
           if (retryRaces && isVersionCollision(error) && attempt < MAX_APPEND_ATTEMPTS) {

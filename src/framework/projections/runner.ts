@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from '../db/index.ts';
 import { isAppError } from '../errors/index.ts';
-import { EVENTS_CHANNEL } from '../eventstore/notifier.ts';
+import { EVENTS_CHANNEL, notifiedTypes } from '../eventstore/notifier.ts';
 import { readEventsAfter } from '../eventstore/read.ts';
 import type { Checkpoint, RecordedEvent } from '../eventstore/types.ts';
 import { createUpcasters, type Upcasters } from '../eventstore/upcasters.ts';
@@ -76,6 +76,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   const name = projection.name;
   const upcasters = options.upcasters ?? createUpcasters();
   const types = handledTypes(projection);
+  const handles: ReadonlySet<string> = new Set(types);
   const batchSize = options.batchSize ?? 500;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const maxAttempts = options.maxAttempts ?? 5;
@@ -129,7 +130,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         await candidate.end();
         return false;
       }
-      candidate.on('notification', () => {
+      candidate.on('notification', (message) => {
+        // Appends of types this projection does not handle bring it nothing to do.
+        const appended = notifiedTypes(message.payload);
+        if (appended && types.length > 0 && !appended.some((type) => handles.has(type))) return;
         notified = true;
         interrupt();
       });
