@@ -96,6 +96,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return config as Config;
 }
 
+/**
+ * Makes the configuration file's settings visible to the modules, which read theirs from the
+ * environment (auth: ACCI_SECRET_KEY, PUBLIC_URL; mail: SMTP_URL; access: REDIS_URL, ...): every
+ * setting the file changed from its default is exported under its variable name unless the
+ * environment already sets it (the environment wins, as in loadConfig). `acci start` calls it
+ * before it loads the server.
+ *
+ * @example
+ *   exportToEnvironment(loadConfig()); // acci.config.json {"PUBLIC_URL": "https://id.example"} → process.env.PUBLIC_URL
+ */
+export function exportToEnvironment(config: Config, env: NodeJS.ProcessEnv = process.env): void {
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    const value = config[key as keyof Config];
+    if ((env[setting.env] === undefined || env[setting.env] === '') && value !== undefined && value !== setting.default) env[setting.env] = String(value);
+  }
+}
+
 function readConfigFile(explicit: string | undefined, cwd: string): Record<string, unknown> {
   const path = explicit ? resolve(cwd, explicit) : resolve(cwd, 'acci.config.json');
   if (!existsSync(path)) {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { ConfigError, SETTINGS, loadConfig } from './config.ts';
+import { ConfigError, SETTINGS, exportToEnvironment, loadConfig } from './config.ts';
 import { REPO_ROOT } from '../../test/support/paths.ts';
 
 const empty = mkdtempSync(join(tmpdir(), 'acci-config-'));
@@ -53,4 +53,17 @@ it('reads a JSON config file and lets the environment win', () => {
 it('the README documents every setting', () => {
   const readme = readFileSync(resolve(REPO_ROOT, 'README.md'), 'utf8');
   for (const setting of Object.values(SETTINGS)) assert.match(readme, new RegExp(`\`${setting.env}\``), setting.env);
+});
+
+it('exports the file\'s settings to the environment the modules read, never over the environment', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'acci-config-'));
+  const key = 'a'.repeat(64);
+  writeFileSync(join(dir, 'acci.config.json'), JSON.stringify({ PUBLIC_URL: 'https://id.example', ACCI_SECRET_KEY: key, REDIS_URL: 'redis://file:6379', PORT: 9000 }));
+  const env: NodeJS.ProcessEnv = { REDIS_URL: 'redis://env:6379' };
+  exportToEnvironment(loadConfig(env, dir), env);
+  assert.equal(env.PUBLIC_URL, 'https://id.example');
+  assert.equal(env.ACCI_SECRET_KEY, key);
+  assert.equal(env.REDIS_URL, 'redis://env:6379', 'the environment wins');
+  assert.equal(env.PORT, '9000');
+  assert.equal(env.LOG_LEVEL, undefined, 'defaults are not exported');
 });

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import type { Config } from '../config.ts';
+import { exportToEnvironment, type Config } from '../config.ts';
 
 export function startCommand(config: () => Config): Command {
   return new Command('start')
     .description('Start the server (embedded PostgreSQL unless DATABASE_URL is set); SIGTERM drains and exits 0')
     .action(async () => {
       const settings = config();
+      exportToEnvironment(settings);
       // Loaded on demand so `--help` and configuration errors answer without loading the server.
       const { loggerFor, startServer } = await import('../server.ts');
       const logger = loggerFor(settings);
