@@ -132,6 +132,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
       }
       candidate.on('notification', (message) => {
         // Appends of types this projection does not handle bring it nothing to do.
+        if (projection.wakeOnAppend === false) return;
         const appended = notifiedTypes(message.payload);
         if (appended && types.length > 0 && !appended.some((type) => handles.has(type))) return;
         notified = true;
@@ -251,6 +252,11 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         }
         notified = false;
         const count = await drainOnce();
+        if (projection.wakeOnAppend === false) {
+          // Polling only: catch up in full batches, then look again at the next poll.
+          if (count < batchSize) await waitFor(pollIntervalMs);
+          continue;
+        }
         if (count > 0 || notified) {
           idleDelay = 2;
           continue;

@@ -38,6 +38,11 @@ export type Projection = {
   reset: (tx: Transaction) => Promise<void>;
   /** The tables it owns (shown by `acci projections status`). */
   tables?: readonly string[];
+  /**
+   * Wake on every append's NOTIFY (default true). `false`: follow by polling only, for read models
+   * where a second of lag is fine and a wake-up per append is not (metering every event).
+   */
+  wakeOnAppend?: boolean;
 };
 
 /** Identity with type checking, so projection files read as declarations. */

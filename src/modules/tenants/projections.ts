@@ -102,7 +102,8 @@ async function addStorage(events: readonly RecordedEvent[], tx: Transaction): Pr
 
 /**
  * Read model "tenant.storage" (table `tenant_storage`): the bytes of every event a tenant
- * appended, counted asynchronously (one upsert per tenant per batch). Part of the tenant's
+ * appended, counted asynchronously by polling (about a second behind; one upsert per tenant per
+ * batch). Part of the tenant's
  * metrics; the access module's storage quota and the plan-downgrade rule read it.
  */
 export const tenantStorageProjection = defineProjection({
@@ -111,5 +112,7 @@ export const tenantStorageProjection = defineProjection({
   tables: ['tenant_storage'],
   handlers: { [EVERY_EVENT]: (event, tx) => addStorage([event], tx) },
   applyBatch: addStorage,
+  // Every append would wake it: polling (each second, a whole batch per read) is enough for a quota.
+  wakeOnAppend: false,
   reset: (tx) => run(tx, 'DELETE FROM tenant_storage', []),
 });
