@@ -72,3 +72,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * Runs `work` on a dedicated client (not from a pool), e.g. to migrate or LISTEN, and closes it.
+ *
+ * @example
+ *   await withClient(db.ownerUrl, (client) => migrateUp(client));
+ */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

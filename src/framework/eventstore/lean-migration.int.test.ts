@@ -2,7 +2,7 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
+import { createTestDatabase, withClient, type TestDatabase } from '../../../test/support/database.ts';
 import { migrateUp, readMigrations } from '../../platform/database/migrate.ts';
 import { createEventStore } from './postgres.ts';
 import { START } from './types.ts';
@@ -11,15 +11,7 @@ let db: TestDatabase;
 before(async () => { db = await createTestDatabase(); });
 after(() => db.drop());
 
-async function withOwner<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: db.ownerUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const withOwner = <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => withClient(db.ownerUrl, work);
 
 it('0005 converts events written with the metadata jsonb in place, every read path keeps their metadata', async () => {
   const tenantId = randomUUID();

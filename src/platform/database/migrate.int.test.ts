@@ -4,22 +4,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
+import { createTestDatabase, withClient as withClientAt, type TestDatabase } from '../../../test/support/database.ts';
 import { MigrationError, migrateUp, migrationStatus, readMigrations } from './migrate.ts';
 
 let db: TestDatabase;
 before(async () => { db = await createTestDatabase(); });
 after(() => db.drop());
 
-async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: db.ownerUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const withClient = <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => withClientAt(db.ownerUrl, work);
 
 function migrationsDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'acci-migrations-'));
