@@ -1,5 +1,5 @@
 import type { FastifyRequest, RouteOptions } from 'fastify';
-import type { HttpServer } from '../../framework/http/index.ts';
+import type { HttpServer, Principal } from '../../framework/http/index.ts';
 import { assertAllowed } from './authorize.ts';
 import { CORE_CATALOG, type PermissionCatalog } from './catalog.ts';
 import { accessErrors } from './errors.ts';
@@ -36,7 +36,13 @@ export function resourceOf(request: FastifyRequest): ResourceAttributes {
  * (`ready()` fails otherwise, naming each route, so the server cannot start with an unguarded
  * route), and every request is checked before its body is even parsed.
  */
-export function registerEnforcement(app: HttpServer, engine: PolicyEngine, routes: DeclaredRoute[]): void {
+export function registerEnforcement(
+  app: HttpServer,
+  engine: PolicyEngine,
+  routes: DeclaredRoute[],
+  /** Runs once a guarded request is allowed (quotas); may throw or return a promise. */
+  afterAllowed?: (request: FastifyRequest, principal: Principal) => Promise<void> | void,
+): void {
   // Checked once every onRoute hook has run (a plugin may still complete a route's config).
   const seen: Pick<RouteOptions, 'method' | 'url' | 'config'>[] = [];
   app.addHook('onRoute', (route) => {
@@ -59,12 +65,15 @@ export function registerEnforcement(app: HttpServer, engine: PolicyEngine, route
     const config = request.routeOptions.config;
     if (config.public === true) return done();
     const permission = config.permission;
+    let pending: Promise<void> | void;
     try {
       if (permission === undefined || !engine.catalog.has(permission)) throw accessErrors.forbidden();
-      assertAllowed(engine, request.principal, permission, resourceOf(request));
+      const principal = assertAllowed(engine, request.principal, permission, resourceOf(request));
+      pending = afterAllowed?.(request, principal);
     } catch (error) {
       return done(error as Error);
     }
-    return done();
+    if (pending) pending.then(() => done(), done);
+    else done();
   });
 }

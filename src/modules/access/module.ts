@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { AcciModule, ModuleContext } from '../../framework/module.ts';
@@ -177,25 +178,18 @@ export function createAccess(options: AccessOptions = {}): Access {
           onStoreError: (error, request) => request.log.warn({ err: error }, 'rate limit store unavailable; request allowed'),
         });
       }
-      registerEnforcement(app, policy, routes);
-      if (counter || storage) {
-        app.addHook('preHandler', (request, _reply, done) => {
-          const principal = request.principal;
-          if (!principal || principal.tenantId === PLATFORM_TENANT_ID || request.routeOptions.config.public === true) return done();
-          let pending: Promise<void> | void;
-          try {
-            const plan = planOf(principal.tenantId);
-            if (storage && WRITES.has(request.method)) {
-              assertStorageQuota(quotasFor(plan, plans), storage.get(principal.tenantId), Number(request.headers['content-length'] ?? 0));
-            }
-            pending = counter?.check(principal.tenantId, plan);
-          } catch (error) {
-            return done(error as Error);
+      // Quotas are checked in the enforcement hook, once the request is allowed: one hook, not two.
+      const quotas = counter || storage
+        ? (request: FastifyRequest, principal: Principal): Promise<void> | void => {
+          if (principal.tenantId === PLATFORM_TENANT_ID) return undefined;
+          const plan = planOf(principal.tenantId);
+          if (storage && WRITES.has(request.method)) {
+            assertStorageQuota(quotasFor(plan, plans), storage.get(principal.tenantId), Number(request.headers['content-length'] ?? 0));
           }
-          if (pending) pending.then(() => done(), done);
-          else done();
-        });
-      }
+          return counter?.check(principal.tenantId, plan);
+        }
+        : undefined;
+      registerEnforcement(app, policy, routes, quotas);
     },
     async register(app, context) {
       const policy = await ensureEngine(context);
