@@ -60,13 +60,24 @@ export function createApiCallCounter(options: { db: Database; flushMs?: number; 
   const now = options.now ?? Date.now;
   const pending = new Map<string, number>();
   const totals = new Map<string, Promise<number> | number>();
-  const key = (tenantId: string, period: string) => `${tenantId}|${period}`;
   let current = { period: '', from: 0, until: 0 };
+  /**
+   * `tenant|period`, the maps' key. The current period's keys are kept: joining the strings anew
+   * on every request, and hashing the result, was most of the check's cost.
+   */
+  let currentKeys = new Map<string, string>();
+  const key = (tenantId: string, period: string): string => {
+    if (period !== current.period) return `${tenantId}|${period}`;
+    let k = currentKeys.get(tenantId);
+    if (k === undefined) currentKeys.set(tenantId, (k = `${tenantId}|${period}`));
+    return k;
+  };
   /** The period of `ms`, recomputed only when a month boundary is crossed (hot path). */
   const periodAt = (ms: number): string => {
     if (ms < current.from || ms >= current.until) {
       const at = new Date(ms);
       current = { period: periodOf(at), from: Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1), until: Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1) };
+      currentKeys = new Map();
     }
     return current.period;
   };

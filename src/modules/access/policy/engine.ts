@@ -51,22 +51,36 @@ export type PolicyEngine = {
   version: () => number;
 };
 
-type Compiled = { enforcer: Enforcer; cache: Map<string, boolean> };
+/**
+ * Decisions by domain → role → permission, one tree for the caller's own resources and one for
+ * others'. Nested maps, not one joined key: joining four strings per request and hashing the
+ * result cost ~0.8 µs, more than everything else a decision does.
+ */
+type DecisionCache = Map<string, Map<string, Map<string, boolean>>>;
+type Compiled = { enforcer: Enforcer; cache: readonly [others: DecisionCache, own: DecisionCache] };
 type TenantState = Compiled & { roles: ReadonlySet<string>; assignments: ReadonlyMap<string, readonly string[]> };
 
 async function compile(model: string, set: PolicySet): Promise<Compiled> {
   const enforcer = await newEnforcer(newModelFromString(model));
   if (set.rules.length > 0) await enforcer.addPolicies(set.rules.map((r) => [...r]));
   if (set.groupings.length > 0) await enforcer.addGroupingPolicies(set.groupings.map((g) => [...g]));
-  return { enforcer, cache: new Map() };
+  return { enforcer, cache: [new Map(), new Map()] };
 }
 
+const enforce = (compiled: Compiled, role: string, domain: string, permission: string, own: boolean): boolean =>
+  compiled.enforcer.enforceSync({ role, userId: 'caller' }, domain, permission, { ownerId: own ? 'caller' : 'other' });
+
 function check(compiled: Compiled, role: string, domain: string, permission: string, own: boolean, useCache: boolean): boolean {
-  const key = `${role}\u0000${domain}\u0000${permission}\u0000${own ? 1 : 0}`;
-  const cached = useCache ? compiled.cache.get(key) : undefined;
+  if (!useCache) return enforce(compiled, role, domain, permission, own);
+  const byDomain = compiled.cache[own ? 1 : 0];
+  let byRole = byDomain.get(domain);
+  if (!byRole) byDomain.set(domain, (byRole = new Map()));
+  let byPermission = byRole.get(role);
+  if (!byPermission) byRole.set(role, (byPermission = new Map()));
+  const cached = byPermission.get(permission);
   if (cached !== undefined) return cached;
-  const decision = compiled.enforcer.enforceSync({ role, userId: 'caller' }, domain, permission, { ownerId: own ? 'caller' : 'other' });
-  if (useCache) compiled.cache.set(key, decision);
+  const decision = enforce(compiled, role, domain, permission, own);
+  byPermission.set(permission, decision);
   return decision;
 }
 
