@@ -17,12 +17,16 @@ export type BenchResult = {
 
 export const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
-/** A figure next to its limit, with the ratio computed once here. */
-export function result(metric: string, value: number, unit: string, extra: { limit?: number; peers?: Record<string, number>; notes?: string } = {}): BenchResult {
+/**
+ * A figure next to its limit, with the ratio computed once here. `pairedRatio`: the median of the
+ * ratios of back-to-back pairs instead of value / limit (robust to a machine whose speed drifts
+ * between rounds; the notes must say so).
+ */
+export function result(metric: string, value: number, unit: string, extra: { limit?: number; pairedRatio?: number; peers?: Record<string, number>; notes?: string } = {}): BenchResult {
   const entry: BenchResult = { metric, value: round(value), unit };
   if (extra.limit !== undefined) {
     entry.limit = round(extra.limit);
-    entry.ratio = round(value / extra.limit, 3);
+    entry.ratio = round(extra.pairedRatio ?? value / extra.limit, 3);
   }
   if (extra.peers) entry.peers = Object.fromEntries(Object.entries(extra.peers).map(([k, v]) => [k, round(v)]));
   if (extra.notes) entry.notes = extra.notes;
