@@ -9,7 +9,7 @@ import {
   type ProvisionAdmin, type TenantGate,
 } from '../tenants/index.ts';
 import { userCounts, userDecider, type TenantContext, type UserCommand, type UserState } from './decider.ts';
-import type { RegistrationSource, User } from './domain.ts';
+import type { User } from './domain.ts';
 import { userErrors } from './errors.ts';
 import { userStreamId, type UserEvent } from './events.ts';
 import { consumeInvitation, invitationInsert, invitationTenant, newInvitation, revokeInvitations } from './invitations.ts';
@@ -113,15 +113,8 @@ export function createUserCommands(deps: UserCommandDeps) {
     };
   }
 
-  type RegisterInput = {
-    tenantId: string;
-    email: string;
-    role: string;
-    displayName?: string | null;
-    metadata?: Record<string, unknown>;
-    registrationSource: RegistrationSource;
-    language: Language;
-  };
+  /** The register command as callers give it: the decider's fields, less what the handler adds, plus the mail's language. */
+  type RegisterInput = Omit<Extract<UserCommand, { type: 'register' }>, 'type' | 'userId' | 'tenant' | 'allowSystemRole'> & { language: Language };
 
   /**
    * A registration in the caller's transaction. The user id is new and random, so the stream is not
