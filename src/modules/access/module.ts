@@ -14,7 +14,6 @@ import { createPolicyEngine, type PolicyEngine } from './policy/engine.ts';
 import { DEFAULT_POLICY_FILE, MODEL_FILE, watchPolicyFile } from './policy/files.ts';
 import { assertStorageQuota, createApiCallCounter, quotasFor, type ApiCallCounter, type PlanQuotas } from './quotas.ts';
 import { createStorageLookup } from './storage.ts';
-import type { BackgroundCache } from './background-cache.ts';
 import { registerAccessRoutes } from './routes.ts';
 import { createPlanLookup } from './plans.ts';
 import { createRoleService } from './roles/service.ts';
@@ -44,7 +43,6 @@ type AppState = {
   planOf: (tenantId: string) => string;
   store: RateLimitStore & { ping?: () => Promise<void> };
   counter: ApiCallCounter | undefined;
-  storage: BackgroundCache<number> | undefined;
   stopListening?: () => void;
   stopWatch?: () => void;
   stopped?: boolean;
@@ -170,7 +168,7 @@ export function createAccess(options: AccessOptions = {}): Access {
         onError: (error) => context.logger.warn({ err: error }, 'tenant storage lookup failed'),
       });
       const plans = typeof quota === 'object' ? quota.plans : undefined;
-      apps.set(context, { planOf, store, counter, storage });
+      apps.set(context, { planOf, store, counter });
       if (settings.enabled) {
         registerRateLimit(app, {
           store,
@@ -183,10 +181,15 @@ export function createAccess(options: AccessOptions = {}): Access {
         ? (request: FastifyRequest, principal: Principal): Promise<void> | void => {
           if (principal.tenantId === PLATFORM_TENANT_ID) return undefined;
           const plan = planOf(principal.tenantId);
-          if (storage && WRITES.has(request.method)) {
-            assertStorageQuota(quotasFor(plan, plans), storage.get(principal.tenantId), Number(request.headers['content-length'] ?? 0));
-          }
-          return counter?.check(principal.tenantId, plan);
+          const countCall = () => counter?.check(principal.tenantId, plan);
+          if (!storage || !WRITES.has(request.method)) return countCall();
+          const quota = quotasFor(plan, plans);
+          const adding = Number(request.headers['content-length'] ?? 0);
+          // Usually from memory; once the figure is older than its TTL, this request waits for a fresh one.
+          const used = storage.fresh(principal.tenantId);
+          if (typeof used !== 'number') return used.then((bytes) => { assertStorageQuota(quota, bytes, adding); return countCall(); });
+          assertStorageQuota(quota, used, adding);
+          return countCall();
         }
         : undefined;
       registerEnforcement(app, policy, routes, quotas);
@@ -195,11 +198,11 @@ export function createAccess(options: AccessOptions = {}): Access {
       const policy = await ensureEngine(context);
       const roles = createRoleService({ db: context.db.app, engine: policy, bus: context.commandBus });
       const plans = typeof options.quotas === 'object' ? options.quotas.plans : undefined;
-      registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, planOf: planOfApp(context), counter: () => apps.get(context)?.counter, storage: () => apps.get(context)?.storage, ...(plans ? { plans } : {}) });
+      registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, planOf: planOfApp(context), counter: () => apps.get(context)?.counter, ...(plans ? { plans } : {}) });
     },
     async start(context) {
       const policy = await ensureEngine(context);
-      const state: AppState = apps.get(context) ?? { planOf: planOfApp(context), store: createMemoryStore(), counter: undefined, storage: undefined };
+      const state: AppState = apps.get(context) ?? { planOf: planOfApp(context), store: createMemoryStore(), counter: undefined };
       running.add(state);
       const tenants = await loadAllTenants(context.db.system, policy);
       context.logger.info({ tenants, version: policy.version() }, 'access policy loaded');

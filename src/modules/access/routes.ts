@@ -7,8 +7,6 @@ import type { PolicyEngine } from './policy/engine.ts';
 import type { ApiCallCounter } from './quotas.ts';
 import { apiCallsThisMonth, periodOf, quotasFor, type PlanQuotas } from './quotas.ts';
 import { getTenant, getTenantMetrics, seatLimit } from '../tenants/index.ts';
-import type { BackgroundCache } from './background-cache.ts';
-import { createStorageLookup } from './storage.ts';
 import type { RoleCommand } from './roles/decider.ts';
 import type { RoleService } from './roles/service.ts';
 import { assignedRoles, listRoles } from './roles/store.ts';
@@ -47,7 +45,6 @@ export type RouteDeps = {
   db: Database;
   roles: RoleService;
   counter: () => ApiCallCounter | undefined;
-  storage: () => BackgroundCache<number> | undefined;
   planOf: (tenantId: string) => string;
   plans?: Readonly<Record<string, PlanQuotas>>;
 };
@@ -66,7 +63,6 @@ function builtInRoles(engine: PolicyEngine): RoleDto[] {
 /** Permissions catalog, custom-role CRUD, role assignment and tenant usage (under `/api/v1`). */
 export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
   const { engine, db, roles } = deps;
-  const storageOnDemand = createStorageLookup({ db });
   const run = (request: { tenantId: string; principal: Parameters<RoleService['execute']>[0]['principal']; correlationId: string; commandId?: string }, command: RoleCommand) =>
     roles.execute({ ...request, command });
   const commandIdOf = (headers: Record<string, unknown>) => {
@@ -169,15 +165,13 @@ export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
     const plan = deps.planOf(tenantId);
     const quotas = quotasFor(plan, deps.plans);
     const counter = deps.counter();
-    const [tenant, metrics, storedBytes] = await Promise.all([
-      getTenant(db, tenantId), getTenantMetrics(db, tenantId), (deps.storage() ?? storageOnDemand).refresh(tenantId),
-    ]);
+    const [tenant, metrics] = await Promise.all([getTenant(db, tenantId), getTenantMetrics(db, tenantId)]);
     return {
       plan,
       period: periodOf(new Date()),
       apiCalls: { used: counter ? await counter.used(tenantId) : await apiCallsThisMonth(db, tenantId), limit: quotas.apiCallsPerMonth },
       users: { used: metrics?.totalUsers ?? null, limit: tenant ? seatLimit(tenant.subscriptionPlan, tenant.settings) : null },
-      storageBytes: { used: storedBytes, limit: quotas.storageBytes },
+      storageBytes: { used: metrics?.storageBytes ?? 0, limit: quotas.storageBytes },
     };
   });
 }

@@ -3,14 +3,13 @@ import { getTenantMetrics } from '../tenants/index.ts';
 import { backgroundCache, type BackgroundCache } from './background-cache.ts';
 
 /**
- * Bytes a tenant stores, as the tenants module's `tenant_storage` projection last counted them (a
- * few hundred milliseconds behind the appends), kept for `ttlMs`. `get` is synchronous on the hot
- * path: a tenant not loaded yet counts as 0 while its figure loads in the background; `refresh`
- * reads the read model now.
+ * Bytes a tenant stores, as the tenants module's `tenant_storage` projection last counted them
+ * (it polls: about a second behind the appends), kept for `ttlMs`; `fresh` answers from memory
+ * within the TTL and waits for a reload after it.
  *
  * @example
  *   const storage = createStorageLookup({ db: ctx.db.app });
- *   storage.get(tenantId); // 12345
+ *   await storage.fresh(tenantId); // 12345
  */
 export function createStorageLookup(options: { db: Database; ttlMs?: number; onError?: (error: unknown) => void }): BackgroundCache<number> {
   return backgroundCache({

@@ -11,7 +11,7 @@ export { tenantDecider, type TenantCommand, type TenantState, type TenantData, t
 export { tenantStreamId, type TenantEvent } from './events.ts';
 export { tenantGateForUserCommand, tenantGateAndClaim, loadTenantState, type TenantGate } from './store.ts';
 export { claim, release, claimOwner, asTenant, applySeatDelta, createGate, SEAT_STRIPES, type SeatDelta, type GateRefusal } from './guards.ts';
-export { tenantMetricsProjection, tenantDetailsProjection, tenantStorageProjection, storedBytes } from './projections.ts';
+export { tenantMetricsProjection, tenantDetailsProjection, tenantStorageProjection } from './projections.ts';
 export { createTenantCommands, type Actor, type ProvisionAdmin, type CreateTenantInput, type TenantCommands } from './commands.ts';
 export { Metadata, PageQuery, pageOf, problems, TenantParams } from './schemas.ts';
 export { authorize, hasPermission, ROLE_PERMISSIONS, PERMISSIONS, type Permission } from './access.ts';

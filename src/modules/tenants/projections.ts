@@ -82,7 +82,7 @@ export const tenantMetricsProjection = defineProjection({
 });
 
 /** What one event occupies: its data as stored (JSON, UTF-8). Deterministic, so a rebuild agrees. */
-export const storedBytes = (event: RecordedEvent): number => Buffer.byteLength(JSON.stringify(event.data ?? null), 'utf8');
+const storedBytes = (event: RecordedEvent): number => Buffer.byteLength(JSON.stringify(event.data ?? null), 'utf8');
 
 async function addStorage(events: readonly RecordedEvent[], tx: Transaction): Promise<void> {
   const perTenant = new Map<string, { bytes: number; events: number }>();
