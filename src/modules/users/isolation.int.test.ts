@@ -77,6 +77,23 @@ describe('row-level security (SQL, runtime role)', () => {
       assert.equal(updated.rowCount, 0);
     }, { tenantId: PLATFORM_TENANT_ID });
   });
+
+  it("the sign-in lookup (users_login_profile) sees only the tenant it names and leaves no tenant on the connection", async () => {
+    const client = await t.db.app.pool.connect();
+    try {
+      const own = await client.query<{ email: string }>('SELECT email FROM users_login_profile($1, $2)', [b.tenantId, 'B@B.TEST']);
+      assert.deepEqual(own.rows.map((r) => r.email), ['b@b.test']);
+      const other = await client.query('SELECT email FROM users_login_profile($1, $2)', [a.tenantId, 'b@b.test']);
+      assert.equal(other.rowCount, 0);
+      // The call was its own transaction: the tenant it set ended with it.
+      const after = await client.query<{ tenant: string | null; n: number }>(
+        `SELECT current_setting('app.tenant_id', true) AS tenant, (SELECT count(*)::int FROM user_profiles) AS n`);
+      assert.ok(!after.rows[0]!.tenant, `tenant left behind: ${after.rows[0]!.tenant}`);
+      assert.equal(after.rows[0]!.n, 0);
+    } finally {
+      client.release();
+    }
+  });
 });
 
 describe('tenant isolation (HTTP)', () => {

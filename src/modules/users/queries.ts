@@ -47,9 +47,8 @@ export type LoginUser = User & { emailConfirmed: boolean };
  *   if (!user || user.status !== 'active') ...
  */
 export async function findUserForLogin(db: Database, tenantId: string, email: string): Promise<LoginUser | null> {
-  const result = await db.transaction((tx) => tx.query<UserRow>(
-    `SELECT ${COLUMNS} FROM user_profiles WHERE tenant_id = $1 AND email_lower = lower($2) LIMIT 1`, [tenantId, email.trim()],
-  ), { tenantId });
+  // One round trip (migration 0046): the function scopes row-level security to the tenant itself.
+  const result = await db.query<UserRow>(`SELECT ${COLUMNS} FROM users_login_profile($1, $2)`, [tenantId, email.trim()]);
   const row = result.rows[0];
   return row ? { ...toUser(row), emailConfirmed: row.email_confirmed } : null;
 }
