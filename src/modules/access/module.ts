@@ -179,8 +179,8 @@ export function createAccess(options: AccessOptions = {}): Access {
       // Quotas are checked in the enforcement hook, once the request is allowed: one hook, not two.
       const quotas = counter || storage
         ? (request: FastifyRequest, principal: Principal): Promise<void> | void => {
-          if (principal.tenantId === PLATFORM_TENANT_ID) return undefined;
           const tenantId = principal.tenantId;
+          if (tenantId === PLATFORM_TENANT_ID) return undefined;
           const plan = planOf(tenantId);
           // No closure per request on this path: under tsx each one also pays a keepNames __name() call.
           if (!storage || !WRITES.has(request.method)) return counter?.check(tenantId, plan);
