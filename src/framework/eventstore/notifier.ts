@@ -29,7 +29,11 @@ export function createNotifier(appendPool: pg.Pool): Notifier {
   const types = new Set<string>();
   // Its own connection: a NOTIFY never waits for (or takes) a slot the appends need, and an idle
   // notifier does not keep the process alive.
-  const pool = new pg.Pool({ ...appendPool.options, max: 1, idleTimeoutMillis: 10_000, allowExitOnIdle: true, application_name: 'acci-notifier' });
+  // NOTIFY gives its transaction an xid, so each one is a commit; with synchronous_commit=off it
+  // does not wait for a WAL flush. A notification is only a wake-up hint: one lost in a crash costs
+  // nothing (its listeners lost their connections too and read from their checkpoints).
+  const options = [appendPool.options.options, '-c synchronous_commit=off'].filter(Boolean).join(' ');
+  const pool = new pg.Pool({ ...appendPool.options, options, max: 1, idleTimeoutMillis: 10_000, allowExitOnIdle: true, application_name: 'acci-notifier' });
   pool.on('error', () => undefined);
 
   const send = (): Promise<void> => {
