@@ -1,0 +1,90 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
+import { createDatabase, socketOf, type Database } from './index.ts';
+
+let t: TestDatabase;
+let db: Database;
+before(async () => {
+  t = await createTestDatabase();
+  // One connection: every transaction below reuses the client the previous one released.
+  db = createDatabase({ connectionString: t.ownerUrl, max: 1, applicationName: 'acci-test-db' });
+});
+after(async () => {
+  await db.close();
+  await t.drop();
+});
+
+/** Counts the socket writes (syscalls) of each client the pool hands out. */
+function countWrites(database: Database): { writes: () => number; stop: () => void } {
+  let writes = 0;
+  const instrument = (client: pg.PoolClient) => {
+    const socket = (client as unknown as { connection: { stream: { _write: (...a: unknown[]) => void; _writev?: (...a: unknown[]) => void } } }).connection.stream;
+    const write = socket._write;
+    const writev = socket._writev;
+    socket._write = function (this: unknown, ...a: unknown[]) { writes++; return write.apply(this, a); };
+    if (writev) socket._writev = function (this: unknown, ...a: unknown[]) { writes++; return writev.apply(this, a); };
+  };
+  database.pool.on('acquire', instrument);
+  return { writes: () => writes, stop: () => database.pool.off('acquire', instrument) };
+}
+
+describe('db.transaction', () => {
+  it('node-postgres still exposes the socket that transactions cork', async () => {
+    const client = await db.pool.connect();
+    try {
+      assert.ok(socketOf(client), 'client.connection.stream with cork/uncork: node-postgres changed its internals');
+    } finally {
+      client.release();
+    }
+  });
+
+  it('sends BEGIN in the same write as the first statement: two writes for BEGIN, one statement, COMMIT', async () => {
+    await db.transaction((tx) => tx.query('SELECT 1')); // connection opened, outside the count
+    const counter = countWrites(db);
+    try {
+      await db.transaction((tx) => tx.query('SELECT 1'));
+      assert.equal(counter.writes(), 2);
+    } finally {
+      counter.stop();
+    }
+  });
+
+  it('the first statement already runs inside the transaction, scoped to the tenant', async () => {
+    const tenantId = randomUUID();
+    const seen = await db.transaction(async (tx) => {
+      const first = await tx.query<{ tenant: string; xid: string }>(`SELECT current_setting('app.tenant_id', true) AS tenant, pg_current_xact_id()::text AS xid`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const later = await tx.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+      return { tenant: first.rows[0]!.tenant, sameTransaction: first.rows[0]!.xid === later.rows[0]!.xid };
+    }, { tenantId });
+    assert.equal(seen.tenant, tenantId);
+    assert.equal(seen.sameTransaction, true, 'the first statement and a later one share one transaction');
+    const after = await db.query<{ tenant: string | null }>(`SELECT nullif(current_setting('app.tenant_id', true), '') AS tenant`);
+    assert.equal(after.rows[0]!.tenant, null, 'SET LOCAL ended with the transaction');
+  });
+
+  it('a failing statement rolls everything back and the connection stays usable', async () => {
+    await db.query('CREATE TABLE IF NOT EXISTS db_test_rows (id uuid PRIMARY KEY)');
+    const id = randomUUID();
+    await assert.rejects(db.transaction(async (tx) => {
+      await tx.query('INSERT INTO db_test_rows VALUES ($1)', [id]);
+      await tx.query('INSERT INTO db_test_rows VALUES ($1)', [id]);
+    }), (error: { code?: string }) => error.code === '23505');
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM db_test_rows WHERE id = $1', [id]);
+    assert.equal(rows[0]!.n, 0);
+  });
+
+  it('work that throws before its first statement rolls back cleanly (no stray rejection, no open transaction)', async () => {
+    await assert.rejects(db.transaction(() => { throw new Error('refused before any statement'); }), /refused before any statement/);
+    const { rows } = await db.query<{ open: boolean }>('SELECT pg_current_xact_id_if_assigned() IS NULL AS open');
+    assert.equal(rows[0]!.open, true);
+    assert.equal(await db.transaction(async (tx) => (await tx.query<{ n: number }>('SELECT 2 AS n')).rows[0]!.n), 2);
+  });
+
+  it('a tenant id that is not a uuid is refused before a connection is taken', async () => {
+    await assert.rejects(db.transaction((tx) => tx.query('SELECT 1'), { tenantId: `x'; DROP TABLE events; --` }), (error: { status?: number }) => error.status === 404);
+  });
+});
