@@ -48,7 +48,7 @@ async function serve(url: string): Promise<void> {
   const mailer = createMailer({ directory: mkdtempSync(join(tmpdir(), 'acci-bench-mail-')), from: 'bench <b@acci.test>', logger });
   const auth = createAuthModule({
     directory: (context) => identityDirectory(context, { mailer }),
-    mailer: () => mailer,
+    outbox: (context) => identityServices(context, { mailer }).outbox,
     masterKey: () => randomBytes(32),
     throttle: { ipMaxFailures: 1_000_000 },
   });

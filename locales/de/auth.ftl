@@ -33,10 +33,3 @@ auth-password_missing_class = Das Passwort braucht mindestens { $kind ->
    *[special] ein Sonderzeichen
   }.
 auth-password_too_common = Dieses Passwort ist zu verbreitet. Wählen Sie ein anderes.
-auth-mail_password_reset_subject = Passwort zurücksetzen
-auth-mail_password_reset_body = Jemand hat angefordert, das Passwort Ihres Kontos zurückzusetzen. Wenn Sie das waren, öffnen Sie diesen Link innerhalb von { $minutes } Minuten:
-    { $link }
-    Wenn nicht, ignorieren Sie diese Nachricht; Ihr Passwort bleibt unverändert.
-auth-mail_email_confirmation_subject = Bestätigen Sie Ihre E-Mail-Adresse
-auth-mail_email_confirmation_body = Willkommen! Bestätigen Sie Ihre E-Mail-Adresse, indem Sie diesen Link innerhalb von { $minutes } Minuten öffnen:
-    { $link }

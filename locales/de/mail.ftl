@@ -9,3 +9,11 @@ mail-invitation-body =
     { $link }
 
     Der Link funktioniert einmal und läuft in 7 Tagen ab. Wenn Sie diese E-Mail nicht erwartet haben, ignorieren Sie sie.
+
+mail-email_confirmation-subject = Bestätigen Sie Ihre E-Mail-Adresse
+mail-email_confirmation-body = Willkommen! Bestätigen Sie Ihre E-Mail-Adresse, indem Sie diesen Link innerhalb von { $minutes } Minuten öffnen:
+    { $link }
+mail-password_reset-subject = Passwort zurücksetzen
+mail-password_reset-body = Jemand hat angefordert, das Passwort Ihres Kontos zurückzusetzen. Wenn Sie das waren, öffnen Sie diesen Link innerhalb von { $minutes } Minuten:
+    { $link }
+    Wenn nicht, ignorieren Sie diese Nachricht; Ihr Passwort bleibt unverändert.

@@ -33,10 +33,3 @@ auth-password_missing_class = The password needs at least one { $kind ->
    *[special] special character
   }.
 auth-password_too_common = This password is too common. Choose another one.
-auth-mail_password_reset_subject = Reset your password
-auth-mail_password_reset_body = Someone asked to reset the password of your account. If it was you, open this link within { $minutes } minutes:
-    { $link }
-    If it was not you, ignore this message; your password stays unchanged.
-auth-mail_email_confirmation_subject = Confirm your e-mail address
-auth-mail_email_confirmation_body = Welcome! Confirm your e-mail address by opening this link within { $minutes } minutes:
-    { $link }

@@ -33,10 +33,3 @@ auth-password_missing_class = La contraseña necesita al menos { $kind ->
    *[special] un carácter especial
   }.
 auth-password_too_common = Esta contraseña es demasiado común. Elija otra.
-auth-mail_password_reset_subject = Restablezca su contraseña
-auth-mail_password_reset_body = Alguien solicitó restablecer la contraseña de su cuenta. Si fue usted, abra este enlace en los próximos { $minutes } minutos:
-    { $link }
-    Si no fue usted, ignore este mensaje; su contraseña no cambia.
-auth-mail_email_confirmation_subject = Confirme su dirección de correo
-auth-mail_email_confirmation_body = ¡Bienvenido! Confirme su dirección de correo abriendo este enlace en los próximos { $minutes } minutos:
-    { $link }

@@ -9,3 +9,11 @@ mail-invitation-body =
     { $link }
 
     El enlace funciona una vez y caduca en 7 días. Si no esperaba este correo, ignórelo.
+
+mail-email_confirmation-subject = Confirme su dirección de correo
+mail-email_confirmation-body = ¡Bienvenido! Confirme su dirección de correo abriendo este enlace en los próximos { $minutes } minutos:
+    { $link }
+mail-password_reset-subject = Restablezca su contraseña
+mail-password_reset-body = Alguien solicitó restablecer la contraseña de su cuenta. Si fue usted, abra este enlace en los próximos { $minutes } minutos:
+    { $link }
+    Si no fue usted, ignore este mensaje; su contraseña no cambia.

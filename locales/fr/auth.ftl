@@ -33,10 +33,3 @@ auth-password_missing_class = Le mot de passe doit contenir au moins { $kind ->
    *[special] un caractère spécial
   }.
 auth-password_too_common = Ce mot de passe est trop courant. Choisissez-en un autre.
-auth-mail_password_reset_subject = Réinitialisez votre mot de passe
-auth-mail_password_reset_body = Quelqu’un a demandé la réinitialisation du mot de passe de votre compte. Si c’est vous, ouvrez ce lien dans les { $minutes } minutes :
-    { $link }
-    Sinon, ignorez ce message ; votre mot de passe reste inchangé.
-auth-mail_email_confirmation_subject = Confirmez votre adresse e-mail
-auth-mail_email_confirmation_body = Bienvenue ! Confirmez votre adresse e-mail en ouvrant ce lien dans les { $minutes } minutes :
-    { $link }

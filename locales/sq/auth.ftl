@@ -33,10 +33,3 @@ auth-password_missing_class = Fjalëkalimi duhet të ketë të paktën { $kind -
    *[special] një karakter të veçantë
   }.
 auth-password_too_common = Ky fjalëkalim është shumë i zakonshëm. Zgjidhni një tjetër.
-auth-mail_password_reset_subject = Rivendosni fjalëkalimin
-auth-mail_password_reset_body = Dikush kërkoi të rivendosë fjalëkalimin e llogarisë suaj. Nëse ishit ju, hapni këtë lidhje brenda { $minutes } minutave:
-    { $link }
-    Nëse nuk ishit ju, shpërfilleni këtë mesazh; fjalëkalimi juaj mbetet i pandryshuar.
-auth-mail_email_confirmation_subject = Konfirmoni adresën tuaj e-mail
-auth-mail_email_confirmation_body = Mirë se vini! Konfirmoni adresën tuaj e-mail duke hapur këtë lidhje brenda { $minutes } minutave:
-    { $link }

@@ -9,3 +9,11 @@ mail-invitation-body =
     { $link }
 
     Lidhja funksionon një herë dhe skadon pas 7 ditësh. Nëse nuk e prisnit këtë e-mail, shpërfilleni.
+
+mail-email_confirmation-subject = Konfirmoni adresën tuaj e-mail
+mail-email_confirmation-body = Mirë se vini! Konfirmoni adresën tuaj e-mail duke hapur këtë lidhje brenda { $minutes } minutave:
+    { $link }
+mail-password_reset-subject = Rivendosni fjalëkalimin
+mail-password_reset-body = Dikush kërkoi të rivendosë fjalëkalimin e llogarisë suaj. Nëse ishit ju, hapni këtë lidhje brenda { $minutes } minutave:
+    { $link }
+    Nëse nuk ishit ju, shpërfilleni këtë mesazh; fjalëkalimi juaj mbetet i pandryshuar.

@@ -42,6 +42,7 @@ describe('self-service registration and e-mail confirmation', () => {
     const email = `new@${open.slug}.example`;
     const res = await post('register', { tenant: open.slug, email, password: PASSWORD, displayName: 'New Person' }, '?lang=fr');
     assert.equal(res.statusCode, 202, res.body);
+    await f.mailSettled();
     const mail = f.mail.find((m) => m.to === email);
     assert.ok(mail, 'confirmation mail sent');
     assert.match(mail.subject, /Confirmez/);
@@ -58,9 +59,11 @@ describe('self-service registration and e-mail confirmation', () => {
   });
 
   it('answers an address already registered the same way without a second account', async () => {
+    await f.mailSettled();
     const before = f.mail.length;
     const res = await post('register', { tenant: open.slug, email: open.adminEmail, password: PASSWORD });
     assert.equal(res.statusCode, 202);
+    await f.mailSettled();
     assert.equal(f.mail.length, before, 'no mail, no account');
   });
 

@@ -6,7 +6,7 @@ import type { Translations } from '../../framework/i18n/index.ts';
 import type { Logger } from '../../framework/observability/index.ts';
 import { PLATFORM_POLICY, durationSeconds, type AuthDirectory, type AuthTenant, type AuthUser, type SecurityPolicy } from './directory.ts';
 import type { KeyStore } from './keys/keystore.ts';
-import type { AuthMailer } from './mail.ts';
+import type { AuthOutbox } from './mail.ts';
 import type { PasswordHasher } from './passwords/hasher.ts';
 import type { RevocationSet } from './sessions/revocations.ts';
 import type { ThrottleSettings } from './throttle.ts';
@@ -20,7 +20,8 @@ export type AuthDeps = {
   keys: KeyStore;
   revoked: RevocationSet;
   throttle: ThrottleSettings;
-  mailer: AuthMailer;
+  /** The platform's mail outbox: flows queue their mails in the transaction that issues the token. */
+  outbox: AuthOutbox;
   translations: Translations;
   logger: Logger;
   settings: AuthSettings;

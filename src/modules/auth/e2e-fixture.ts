@@ -32,6 +32,8 @@ export type AuthFixture = {
   /** Signs in and returns the session grant. */
   session: (body: Record<string, unknown>) => Promise<{ sessionId: string; token: string; refreshToken: string; user: { userId: string } }>;
   tokenFromMail: (to: string, contains?: string) => Promise<string>;
+  /** Waits until the mail outbox has sent everything queued (mail is sent after commit, by its worker). */
+  mailSettled: () => Promise<void>;
   bearer: (token: string) => Record<string, string>;
   close: () => Promise<void>;
 };
@@ -42,7 +44,7 @@ export async function createAuthFixture(options: Partial<AuthModuleOptions> = {}
   const mailer: Mailer = { ...files, send: async (message) => { mail.push(message); return files.send(message); } };
   const auth = createAuthModule({
     directory: (context) => identityDirectory(context, { mailer, publicUrl: 'https://acci.test' }),
-    mailer: () => mailer,
+    outbox: (context) => identityServices(context, { mailer, publicUrl: 'https://acci.test' }).outbox,
     masterKey: () => Buffer.alloc(32, 42),
     publicUrl: 'https://acci.test',
     ...options,
@@ -64,6 +66,16 @@ export async function createAuthFixture(options: Partial<AuthModuleOptions> = {}
       await new Promise((r) => setTimeout(r, 10));
     }
     throw new Error(`no mail with a token to ${to}`);
+  }
+
+  async function mailSettled(): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      await services.outbox.drain();
+      const { rows } = await t.db.system.query<{ n: number }>('SELECT count(*)::int AS n FROM mail_outbox WHERE parked_at IS NULL');
+      if (rows[0]!.n === 0) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error('the mail outbox did not settle');
   }
 
   async function acceptInvite(email: string, password: string): Promise<void> {
@@ -104,6 +116,7 @@ export async function createAuthFixture(options: Partial<AuthModuleOptions> = {}
       return res.json();
     },
     tokenFromMail,
+    mailSettled,
     bearer: (token) => ({ authorization: `Bearer ${token}` }),
     close: () => t.close(),
   };

@@ -6,7 +6,7 @@ import { PLATFORM_TENANT, eventContext, type AuthDeps } from './deps.ts';
 import { authErrors } from './errors.ts';
 import { storePassword, type PasswordChangeReason } from './credentials.ts';
 import { normalizeEmail } from './login.ts';
-import { composeMail, type AuthMailKind } from './mail.ts';
+import { authMail, type AuthMailKind } from './mail.ts';
 import { assertPasswordAllowed, policyForTenant } from './passwords/policy.ts';
 import { revokeUserSessions, type RequestInfo } from './sessions/service.ts';
 import { recordSuccess } from './throttle.ts';
@@ -66,17 +66,21 @@ export async function acceptInvitation(deps: AuthDeps, input: { token: string; p
   return user;
 }
 
-async function issueActionToken(deps: AuthDeps, tx: Queryable, kind: AuthMailKind, user: AuthUser, ttlSeconds: number): Promise<string> {
+/** Where each mailed token leads (under PUBLIC_URL). */
+const MAIL_PATHS: Record<AuthMailKind, string> = { email_confirmation: 'confirm-email', password_reset: 'reset-password' };
+
+/**
+ * Issues a single-use token (only its hash is stored) and queues its mail in the same transaction:
+ * the mail exists exactly when the token does. Call `deps.outbox.wake()` after commit.
+ */
+async function issueActionMail(deps: AuthDeps, tx: Queryable, kind: AuthMailKind, user: AuthUser, ttlSeconds: number, language: Language): Promise<void> {
   const minted = mintToken(user.tenantId);
   await tx.query(
     `INSERT INTO auth_action_tokens (tenant_id, token_hash, purpose, user_id, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::float8))`,
     [user.tenantId, minted.hash, kind, user.userId, ttlSeconds],
   );
-  return minted.token;
-}
-
-function mailLink(deps: AuthDeps, path: string, token: string): string {
-  return `${deps.settings.publicUrl.replace(/\/$/, '')}/${path}?token=${encodeURIComponent(token)}`;
+  const link = `${deps.settings.publicUrl.replace(/\/$/, '')}/${MAIL_PATHS[kind]}?token=${encodeURIComponent(minted.token)}`;
+  await deps.outbox.enqueue(tx, authMail(kind, { tenantId: user.tenantId, language, to: user.email, link, minutes: Math.round(ttlSeconds / 60) }));
 }
 
 /**
@@ -107,11 +111,11 @@ export async function register(
     throw error;
   }
   const ttl = deps.settings.emailConfirmationTtlSeconds;
-  const token = await deps.db.transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     await storePassword(tx, deps.events, { tenantId: user.tenantId, userId: user.userId, hash, reason: 'set' }, eventContext(user.tenantId, request.correlationId, user.userId));
-    return issueActionToken(deps, tx, 'email_confirmation', user, ttl);
+    await issueActionMail(deps, tx, 'email_confirmation', user, ttl, request.language);
   }, { tenantId: user.tenantId });
-  await deps.mailer.send(composeMail(deps.translations, request.language, 'email_confirmation', { to: user.email, link: mailLink(deps, 'confirm-email', token), minutes: Math.round(ttl / 60) }));
+  deps.outbox.wake();
 }
 
 /** Consumes a single-use token of that purpose; returns its user, null when invalid, used or expired. */
@@ -148,18 +152,18 @@ export function forgotPassword(deps: AuthDeps, input: { tenant?: string | undefi
     const user = await deps.directory.findUserByEmail(tenant.tenantId, normalizeEmail(input.email));
     if (!user || user.status !== 'active') return;
     const ttl = deps.settings.passwordResetTtlSeconds;
-    const token = await deps.db.transaction(async (tx) => {
+    const queued = await deps.db.transaction(async (tx) => {
       const recent = await tx.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM auth_action_tokens WHERE tenant_id = $1 AND user_id = $2 AND purpose = 'password_reset' AND created_at > now() - interval '1 hour'`,
         [user.tenantId, user.userId],
       );
-      if ((recent.rows[0]?.n ?? 0) >= MAX_RESETS_PER_HOUR) return null;
-      return issueActionToken(deps, tx, 'password_reset', user, ttl);
+      if ((recent.rows[0]?.n ?? 0) >= MAX_RESETS_PER_HOUR) return false;
+      await issueActionMail(deps, tx, 'password_reset', user, ttl, request.language);
+      return true;
     }, { tenantId: user.tenantId });
-    if (!token) return;
-    await deps.mailer.send(composeMail(deps.translations, request.language, 'password_reset', { to: user.email, link: mailLink(deps, 'reset-password', token), minutes: Math.round(ttl / 60) }));
+    if (queued) deps.outbox.wake();
   })();
-  return work.catch((error: unknown) => deps.logger.error({ err: error }, 'password reset mail failed'));
+  return work.catch((error: unknown) => deps.logger.error({ err: error }, 'password reset could not be issued'));
 }
 
 /** `POST /auth/password/reset`: single-use token; sets the password, ends every session, clears the lockout. */

@@ -16,5 +16,5 @@ export { identityDirectory } from './directory-identity.ts';
 export { resolveMasterKey, parseMasterKey, MASTER_KEY_FILE } from './keys/master-key.ts';
 export { OWASP_ARGON2ID, type Argon2Parameters } from './passwords/hasher.ts';
 export type { AuthDirectory, AuthTenant, AuthUser } from './directory.ts';
-export type { AuthMailer, OutgoingMail } from './mail.ts';
+export type { AuthOutbox } from './mail.ts';
 export type { AuthEvent } from './events.ts';

@@ -4,7 +4,7 @@ import { createAuthenticator } from './authenticator.ts';
 import { createUserCache, type AuthDeps, type AuthSettings } from './deps.ts';
 import type { AuthDirectory } from './directory.ts';
 import { KEYS_CHANNEL, createKeyStore } from './keys/keystore.ts';
-import type { AuthMailer } from './mail.ts';
+import type { AuthOutbox } from './mail.ts';
 import { createPasswordHasher, type Argon2Parameters } from './passwords/hasher.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerJwksRoute } from './routes/jwks.ts';
@@ -19,8 +19,8 @@ import { DEFAULT_THROTTLE, type ThrottleSettings } from './throttle.ts';
 export type AuthModuleOptions = {
   /** Tenants and users as auth needs them (the users module's exports). */
   directory: (context: ModuleContext) => AuthDirectory;
-  /** Sends the module's mails (the platform mail service). */
-  mailer: (context: ModuleContext) => AuthMailer;
+  /** The mail outbox the module's mails are queued in (the platform's; its worker sends them). */
+  outbox: (context: ModuleContext) => AuthOutbox;
   /** The 32-byte master key sealing the signing keys (see keys/master-key.ts). */
   masterKey: () => Buffer;
   passwordParameters?: Argon2Parameters;
@@ -46,7 +46,7 @@ export type AuthModule = AcciModule & {
  * brute-force protection, account flows, the JWKS and the request authenticator.
  *
  * @example
- *   const auth = createAuthModule({ directory, mailer, masterKey: () => key });
+ *   const auth = createAuthModule({ directory, outbox, masterKey: () => key });
  *   const app = await buildApp({ ..., modules: [tenantsModule, auth] });
  */
 export function createAuthModule(options: AuthModuleOptions): AuthModule {
@@ -84,7 +84,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
         channels: { [KEYS_CHANNEL]: () => void keys.reload().catch((error: unknown) => context.logger.warn({ err: error }, 'signing key reload failed')) },
       }),
       throttle: { ...DEFAULT_THROTTLE, ...options.throttle },
-      mailer: options.mailer(context),
+      outbox: options.outbox(context),
       translations: context.translations,
       logger: context.logger,
       settings,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createLogger } from '../../framework/observability/index.ts';
 import { buildApp, type App } from '../../platform/app.ts';
-import { createIdentityModules } from '../users/index.ts';
+import { createIdentityModules, identityServices } from '../users/index.ts';
 import { identityDirectory } from './directory-identity.ts';
 import { createAuthFixture, ADMIN_EMAIL, PASSWORD, type AuthFixture } from './e2e-fixture.ts';
 import { createAuthModule } from './module.ts';
@@ -136,7 +136,7 @@ describe('sessions and tokens', () => {
       db: { app: f.t.db.app, system: f.t.db.system },
       modules: [...createIdentityModules(), createAuthModule({
         directory: (context) => identityDirectory(context),
-        mailer: () => ({ send: async () => undefined }),
+        outbox: (context) => identityServices(context).outbox,
         masterKey: () => Buffer.alloc(32, 42),
       })],
       logRequests: false,
