@@ -30,6 +30,8 @@ export type AuthTenant = {
 
 /** The public view of a user (the users module's `User`). */
 export type AuthUser = {
+  /** Same as `userId` (the API's `id`). */
+  id: string;
   userId: string;
   tenantId: string;
   email: string;

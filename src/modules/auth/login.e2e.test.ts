@@ -32,6 +32,7 @@ describe('POST /auth/login', () => {
     assert.equal(admin.statusCode, 200, admin.body);
     const body = admin.json();
     assert.equal(body.user.tenantId, PLATFORM_TENANT_ID);
+    assert.equal(body.user.id, body.user.userId);
     assert.equal(body.user.role, 'system_admin');
     assert.ok(body.sessionId && body.token && body.refreshToken && body.expiresAt);
     const claims = JSON.parse(Buffer.from(body.token.split('.')[1], 'base64url').toString());

@@ -83,6 +83,8 @@ export type TenantData = {
 
 /** The public view of a tenant, as the read model and other modules see it. */
 export type Tenant = TenantData & {
+  /** The tenant's id (SPEC §3 `id`); `tenantId` carries the same value for existing clients. */
+  id: string;
   status: TenantStatus;
   createdAt: string;
   updatedAt: string;

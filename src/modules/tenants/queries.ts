@@ -9,6 +9,7 @@ type TenantRow = {
 const COLUMNS = 'tenant_id, name, slug, subscription_plan, admin_email, metadata, settings, status, created_at, updated_at';
 
 export const toTenant = (row: TenantRow): Tenant => ({
+  id: row.tenant_id,
   tenantId: row.tenant_id,
   name: row.name,
   slug: row.slug,

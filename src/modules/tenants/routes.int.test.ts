@@ -21,6 +21,7 @@ describe('POST /tenants', () => {
     assert.equal(res.statusCode, 201, res.body);
     const body = res.json();
     assert.equal(body.slug, 'muller-sohne');
+    assert.equal(body.id, body.tenantId, 'SPEC §3 names the id `id`');
     assert.equal(body.status, 'active');
     assert.equal(body.settings.securityPolicy.passwordMinLength, 12);
     const metrics = await eventually(async () => {

@@ -27,7 +27,8 @@ export const SettingsSchema = Type.Object({
 export type SettingsBody = Static<typeof SettingsSchema>;
 
 export const TenantSchema = Type.Object({
-  tenantId: Type.String({ format: 'uuid' }),
+  id: Type.String({ format: 'uuid' }),
+  tenantId: Type.String({ format: 'uuid', description: 'Same as `id`' }),
   name: Type.String(),
   slug: Type.String(),
   subscriptionPlan: Type.String(),

@@ -221,5 +221,5 @@ function registeredUser(events: UserEvent[], at: Date): User | undefined {
   if (event?.type !== 'user.registered') return undefined;
   const { userId, tenantId, email, displayName, role, status, metadata } = event.data;
   const stamp = at.toISOString();
-  return { userId, tenantId, email, displayName, role, status, metadata, createdAt: stamp, updatedAt: stamp, lastLogin: null };
+  return { id: userId, userId, tenantId, email, displayName, role, status, metadata, createdAt: stamp, updatedAt: stamp, lastLogin: null };
 }

@@ -16,6 +16,8 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** The public view of a user, as the read model and other modules see it. */
 export type User = {
+  /** The user's id (SPEC §3 `id`); `userId` carries the same value for existing clients. */
+  id: string;
   userId: string;
   tenantId: string;
   email: string;

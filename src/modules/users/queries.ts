@@ -9,6 +9,7 @@ type UserRow = {
 const COLUMNS = 'user_id, tenant_id, email, display_name, role, status, metadata, created_at, updated_at, last_login, email_confirmed';
 
 export const toUser = (row: UserRow): User => ({
+  id: row.user_id,
   userId: row.user_id,
   tenantId: row.tenant_id,
   email: row.email,

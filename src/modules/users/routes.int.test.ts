@@ -27,6 +27,7 @@ describe('POST /tenants/{tenantId}/users', () => {
     assert.equal(user.role, 'read_only');
     assert.equal(user.email, 'Grace@Example.org');
     assert.equal(user.tenantId, tenantId);
+    assert.equal(user.id, user.userId, 'SPEC §3 names the id `id`');
     assert.equal(res.headers.location, `${users()}/${user.userId}`);
     assert.deepEqual((await t.http.inject({ method: 'GET', url: `${users()}/${user.userId}`, headers: admin })).json(), user, 'the 201 body is the stored profile');
     const mail = mailText((await t.mails()).find((m) => m.includes('Grace@') || m.includes('grace@')) ?? '');

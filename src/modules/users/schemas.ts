@@ -5,7 +5,8 @@ import { Metadata, PageQuery } from '../tenants/index.ts';
 export const ROLE = '^(admin|user|read_only|custom:[a-z0-9][a-z0-9_-]{0,49})$';
 
 export const UserSchema = Type.Object({
-  userId: Type.String({ format: 'uuid' }),
+  id: Type.String({ format: 'uuid' }),
+  userId: Type.String({ format: 'uuid', description: 'Same as `id`' }),
   tenantId: Type.String({ format: 'uuid' }),
   email: Type.String(),
   displayName: Type.Union([Type.String(), Type.Null()]),

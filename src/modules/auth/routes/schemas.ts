@@ -11,7 +11,8 @@ export const Uuid = Type.String({ format: 'uuid' });
 export const DateTime = Type.String({ format: 'date-time' });
 
 export const User = Type.Object({
-  userId: Uuid,
+  id: Uuid,
+  userId: Type.String({ format: 'uuid', description: 'Same as `id`' }),
   tenantId: Uuid,
   email: Type.String(),
   displayName: Type.Union([Type.String(), Type.Null()]),
