@@ -69,6 +69,7 @@ export function createUserCommands(deps: UserCommandDeps) {
   async function execute(tx: Transaction, tenantId: string, userId: string, make: (tenant: TenantContext) => UserCommand, actor: Actor): Promise<Outcome> {
     const gate = await tenantGateForUserCommand(tx, tenantId);
     const tenant = tenantContext(gate);
+    if (tenantId === PLATFORM_TENANT_ID) tenant.systemAdmins = await activeSystemAdmins(tx);
     const context = { correlationId: actor.correlationId, userId: actor.userId };
     let before: UserState = userDecider.initialState();
     let user: User | null = null;
@@ -211,6 +212,20 @@ export function createUserCommands(deps: UserCommandDeps) {
 }
 
 export type UserCommands = ReturnType<typeof createUserCommands>;
+
+/**
+ * Active system admins, for the last-system-admin rule. The advisory lock serializes the platform
+ * tenant's user commands, so two system admins deactivating each other cannot both see the other
+ * one still there (those commands are rare).
+ */
+async function activeSystemAdmins(tx: Transaction): Promise<number> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('acci.system_admins'))`);
+  const { rows } = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM user_profiles WHERE tenant_id = $1 AND role = 'system_admin' AND status <> 'deactivated'`,
+    [PLATFORM_TENANT_ID],
+  );
+  return rows[0]!.n;
+}
 
 const tenantContext = (gate: TenantGate): TenantContext =>
   ({ status: gate.status, allowsSelfService: gate.allowsSelfService, seatLimit: gate.seatLimit, seats: gate.seats, admins: gate.admins });

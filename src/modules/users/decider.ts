@@ -37,7 +37,14 @@ export type TenantContext = {
   seats: number;
   /** Admins (admin or system_admin) who are not deactivated. */
   admins: number;
+  /**
+   * System admins who are not deactivated, counted for commands in the platform tenant: the last
+   * one can be neither deactivated nor demoted (unknown counts as none to spare).
+   */
+  systemAdmins?: number;
 };
+
+const isLastSystemAdmin = (role: UserRole, tenant: TenantContext): boolean => role === 'system_admin' && (tenant.systemAdmins ?? 0) <= 1;
 
 export type UserCommand =
   | {
@@ -135,6 +142,7 @@ function decideUpdate(command: Extract<UserCommand, { type: 'update_profile' }>,
     const role = user.role === 'system_admin' && changes.role === 'system_admin' ? 'system_admin' : validateRole(changes.role);
     if (role !== user.role) {
       if (isAdminRole(user.role) && !isAdminRole(role) && command.tenant.admins <= 1) throw userErrors.lastAdmin();
+      if (isLastSystemAdmin(user.role, command.tenant)) throw userErrors.lastAdmin();
       data.role = role;
       fields.push('role');
     }
@@ -164,6 +172,7 @@ function decideDeactivate(command: Extract<UserCommand, { type: 'deactivate' }>,
     throw userErrors.invalidReactivationDate();
   }
   if (isAdminRole(current.user.role) && command.tenant.admins <= 1) throw userErrors.lastAdmin();
+  if (isLastSystemAdmin(current.user.role, command.tenant)) throw userErrors.lastAdmin();
   return [{
     type: 'user.deactivated',
     data: {

@@ -18,7 +18,7 @@ const given = (events: UserEvent[], when: UserCommand) => {
 const register = (overrides: Partial<Extract<UserCommand, { type: 'register' }>> = {}): UserCommand => ({
   type: 'register', userId: USER, tenantId: TENANT, email: 'Ada@Example.org', role: 'user', registrationSource: 'admin_invite', tenant, ...overrides,
 });
-const registered = (role: 'user' | 'admin' = 'user', status: 'invited' | 'active' = 'active'): UserEvent => ({
+const registered = (role: 'user' | 'admin' | 'system_admin' = 'user', status: 'invited' | 'active' = 'active'): UserEvent => ({
   type: 'user.registered',
   data: { userId: USER, tenantId: TENANT, email: 'Ada@Example.org', role, displayName: null, metadata: {}, registrationSource: 'admin_invite', status },
 });
@@ -74,6 +74,7 @@ describe('user decider: update profile', () => {
     }]));
   it('refuses to demote the last admin', () => given([registered('admin')], update({ role: 'user' }, { ...tenant, admins: 1 })).thenThrows('user.last_admin'));
   it('demotes an admin when another admin remains', () => assert.equal(userDecider.decide(update({ role: 'user' }), [registered('admin')].reduce(userDecider.evolve, userDecider.initialState())).length, 1));
+  it('refuses to demote the last system admin', () => given([registered('system_admin')], update({ role: 'admin' }, { ...tenant, admins: 3, systemAdmins: 1 })).thenThrows('user.last_admin'));
   it('refuses an empty update', () => given([registered()], update({})).thenThrows('user.nothing_to_update'));
   it('refuses updates of a deactivated user', () => given([registered(), deactivated()], update({ displayName: 'X' })).thenThrows('user.deactivated'));
   it('refuses updates of an unknown user', () => given([], update({ displayName: 'X' })).thenThrows('user.not_found'));
@@ -93,6 +94,11 @@ describe('user decider: deactivate, reactivate', () => {
     given([registered()], deactivate('permanent', null, 'bored')).thenThrows('user.invalid_deactivation_reason');
   });
   it('refuses to deactivate the last admin', () => given([registered('admin')], deactivate('permanent', null, 'admin_action', { ...tenant, admins: 1 })).thenThrows('user.last_admin'));
+  it('refuses to deactivate the last system admin, even when tenant admins remain', () => {
+    given([registered('system_admin')], deactivate('permanent', null, 'admin_action', { ...tenant, admins: 3, systemAdmins: 1 })).thenThrows('user.last_admin');
+    given([registered('system_admin')], deactivate('permanent', null, 'admin_action', { ...tenant, admins: 3 })).thenThrows('user.last_admin');
+    assert.equal(userDecider.decide(deactivate('permanent', null, 'admin_action', { ...tenant, admins: 3, systemAdmins: 2 }), userDecider.evolve(userDecider.initialState(), registered('system_admin'))).length, 1);
+  });
   it('refuses to deactivate twice', () => given([registered(), deactivated()], deactivate('permanent')).thenThrows('user.already_deactivated'));
   it('reactivates to the previous status', () =>
     given([registered(), deactivated()], { type: 'reactivate', tenant, now }).then([{ type: 'user.reactivated', data: { userId: USER, tenantId: TENANT, status: 'active', automatic: false } }]));

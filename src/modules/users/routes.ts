@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Database } from '../../framework/db/index.ts';
+import { PLATFORM_TENANT_ID, type Database } from '../../framework/db/index.ts';
 import { commonErrors } from '../../framework/errors/index.ts';
-import { requirePrincipal, type HttpServer } from '../../framework/http/index.ts';
+import { requirePrincipal, type HttpServer, type Principal } from '../../framework/http/index.ts';
 import { authorize, getTenant, hasPermission, pageOf, problems, TenantParams, tenantErrors, type Actor } from '../tenants/index.ts';
 import type { UserCommands } from './commands.ts';
 import { userErrors } from './errors.ts';
@@ -11,6 +11,15 @@ import { DeactivateUserBody, InviteUserBody, ListUsersQuery, UpdateUserBody, Use
 
 const actorOf = (request: FastifyRequest): Actor => ({ userId: request.principal?.userId ?? null, correlationId: request.correlationId });
 const tags = ['users'];
+
+/**
+ * The platform tenant's users (the system admins, and whoever they add there) are managed by
+ * system admins only: an `admin` of the platform tenant must not be able to change or deactivate
+ * a system admin. A user may still edit their own profile (`profile:update`).
+ */
+function assertPlatformManagement(principal: Principal, tenantId: string, targetUserId?: string): void {
+  if (tenantId === PLATFORM_TENANT_ID && !principal.isSystemAdmin && principal.userId !== targetUserId) throw commonErrors.forbidden();
+}
 
 /**
  * `POST/GET /tenants/{tenantId}/users`, `GET/PATCH /tenants/{tenantId}/users/{userId}`,
@@ -34,7 +43,9 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
     },
   }, async (request, reply) => {
     const { tenantId } = request.params;
-    authorize(requirePrincipal(request), 'users:invite', tenantId, tenantErrors.notFound);
+    const principal = requirePrincipal(request);
+    authorize(principal, 'users:invite', tenantId, tenantErrors.notFound);
+    assertPlatformManagement(principal, tenantId);
     const { userId, user } = await commands.register({
       tenantId, email: request.body.email, role: request.body.role, displayName: request.body.displayName ?? null,
       metadata: request.body.metadata ?? {}, registrationSource: 'admin_invite', language: request.language,
@@ -79,6 +90,7 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
     const { tenantId, userId } = request.params;
     authorize(principal, 'users:update', tenantId, userErrors.notFound, { userId, permission: 'profile:update' });
     if (request.body.role !== undefined && !hasPermission(principal, 'users:update')) throw commonErrors.forbidden();
+    assertPlatformManagement(principal, tenantId, request.body.role === undefined ? userId : undefined);
     const { user } = await commands.updateProfile(tenantId, userId, request.body, actorOf(request));
     return user ?? read(tenantId, userId);
   });
@@ -92,7 +104,9 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
     },
   }, async (request) => {
     const { tenantId, userId } = request.params;
-    authorize(requirePrincipal(request), 'users:deactivate', tenantId, userErrors.notFound);
+    const principal = requirePrincipal(request);
+    authorize(principal, 'users:deactivate', tenantId, userErrors.notFound);
+    assertPlatformManagement(principal, tenantId);
     const { user } = await commands.deactivate(tenantId, userId, { ...request.body, reactivationDate: request.body.reactivationDate ?? null }, actorOf(request));
     return user ?? read(tenantId, userId);
   });
@@ -106,7 +120,9 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
     },
   }, async (request) => {
     const { tenantId, userId } = request.params;
-    authorize(requirePrincipal(request), 'users:reactivate', tenantId, userErrors.notFound);
+    const principal = requirePrincipal(request);
+    authorize(principal, 'users:reactivate', tenantId, userErrors.notFound);
+    assertPlatformManagement(principal, tenantId);
     const { user } = await commands.reactivate(tenantId, userId, actorOf(request));
     return user ?? read(tenantId, userId);
   });
