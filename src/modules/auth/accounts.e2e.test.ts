@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { createAuthFixture, PASSWORD, type AuthFixture } from './e2e-fixture.ts';
 
 let f: AuthFixture;
@@ -91,6 +92,30 @@ describe('password reset', () => {
     assert.match(f.mail.find((m) => m.to === email && m.text.includes('reset-password'))!.subject, /Passwort zurücksetzen/);
     assert.ok(!f.mail.some((m) => m.to === `ghost@${closed.slug}.example`));
     assert.equal((await post('password/forgot', { email: 'nobody@platform.example' })).statusCode, 202);
+  });
+
+  it('takes the tenant from the Host when it is a tenant\'s customDomain, as sign-in does', async () => {
+    const domain = `login.${randomUUID().slice(0, 8)}.example`;
+    const hosted = await f.createTenant({ settings: { customDomain: domain } });
+    const email = `hosted@${hosted.slug}.example`;
+    await f.addUser(hosted.tenantId, email);
+    const forgot = (body: object, host: string) => f.inject({ method: 'POST', url: '/api/v1/auth/password/forgot', payload: body, headers: { host } });
+    const res = await forgot({ email }, `${domain}:443`);
+    assert.equal(res.statusCode, 202, res.body);
+    assert.deepEqual(res.json(), { status: 'accepted' });
+    const token = await f.tokenFromMail(email, 'reset-password');
+    const NEW = 'Hosted-Reset-Secret-55';
+    assert.equal((await post('password/reset', { token, password: NEW })).statusCode, 204);
+    assert.equal((await f.login({ email, password: NEW }, { host: domain })).statusCode, 200, 'the new password works through the same host');
+
+    // Another host (or an explicit tenant that does not hold the address) mails nothing.
+    await f.mailSettled();
+    const before = f.mail.filter((m) => m.to === email).length;
+    assert.equal((await forgot({ email }, 'elsewhere.example')).statusCode, 202);
+    assert.equal((await forgot({ tenant: closed.slug, email }, domain)).statusCode, 202);
+    await new Promise((r) => setTimeout(r, 100));
+    await f.mailSettled();
+    assert.equal(f.mail.filter((m) => m.to === email).length, before);
   });
 
   it('resets with a single-use token, ends every session and changes the password', async () => {

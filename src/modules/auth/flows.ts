@@ -5,7 +5,7 @@ import type { AuthTenant, AuthUser } from './directory.ts';
 import { PLATFORM_TENANT, eventContext, type AuthDeps } from './deps.ts';
 import { authErrors } from './errors.ts';
 import { storePassword, type PasswordChangeReason } from './credentials.ts';
-import { normalizeEmail } from './login.ts';
+import { normalizeEmail, resolveTenant } from './login.ts';
 import { authMail, type AuthMailKind } from './mail.ts';
 import { assertPasswordAllowed, policyForTenant } from './passwords/policy.ts';
 import { revokeUserSessions, type RequestInfo } from './sessions/service.ts';
@@ -142,12 +142,17 @@ export async function confirmEmail(deps: AuthDeps, token: string, request: FlowR
 
 /**
  * `POST /auth/password/forgot`: always accepted; when the account exists and is active a reset
- * link is mailed. The work runs after the answer, so neither the answer nor its timing reveals
- * whether the address is known.
+ * link is mailed. The tenant is found as at sign-in: `tenant` (id or slug), else the tenant whose
+ * `customDomain` is the request's Host, else the platform. The work (tenant lookup included) runs
+ * after the answer, so neither the answer nor its timing reveals whether the address is known.
  */
-export function forgotPassword(deps: AuthDeps, input: { tenant?: string | undefined; email: string }, request: FlowRequest): Promise<void> {
+export function forgotPassword(
+  deps: AuthDeps,
+  input: { tenant?: string | undefined; email: string; host?: string | undefined },
+  request: FlowRequest,
+): Promise<void> {
   const work = (async () => {
-    const tenant = await tenantByRef(deps, input.tenant);
+    const tenant = await resolveTenant(deps, { tenant: input.tenant, host: input.host });
     if (!tenant || tenant.status !== 'active') return;
     const user = await deps.directory.findUserByEmail(tenant.tenantId, normalizeEmail(input.email));
     if (!user || user.status !== 'active') return;

@@ -43,7 +43,15 @@ export type LoginResult = SessionGrant | MfaChallenge;
 /** Lower-cased, trimmed e-mail: the key of the per-account throttle. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-async function resolveTenant(deps: AuthDeps, input: LoginInput): Promise<AuthTenant | null> {
+/**
+ * The tenant a public auth request (sign-in, forgot password) is for: the body's `tenant` (id or
+ * slug; null when unknown), else the tenant whose `customDomain` is the request's Host (port
+ * ignored; IP literals never match), else the platform (system admins).
+ *
+ * @example
+ *   const tenant = await resolveTenant(deps, { tenant: body.tenant, host: request.headers.host });
+ */
+export async function resolveTenant(deps: AuthDeps, input: { tenant?: string | undefined; host: string | undefined }): Promise<AuthTenant | null> {
   if (input.tenant !== undefined) {
     const ref = input.tenant.trim();
     if (ref === '') return null;

@@ -182,3 +182,137 @@ describe('sessions and tokens', () => {
     assert.equal(refreshed.statusCode, 200);
   });
 });
+
+describe('one session, sign out everywhere, pagination, ?lang', () => {
+  const get = (url: string, token: string) => f.inject({ method: 'GET', url: `/api/v1/auth/${url}`, headers: f.bearer(token) });
+
+  it('GET /auth/sessions/{id}: own 200; another user\'s, another tenant\'s, ended or unknown 404', async () => {
+    const email = `viewer@${tenant.slug}.example`;
+    const userId = await f.addUser(tenant.tenantId, email);
+    const mine = await f.session({ tenant: tenant.slug, email, password: PASSWORD });
+    const admin = await f.session({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+
+    const own = await get(`sessions/${mine.sessionId}`, mine.token);
+    assert.equal(own.statusCode, 200, own.body);
+    assert.equal(own.json().sessionId, mine.sessionId);
+    assert.equal(own.json().userId, userId);
+    assert.equal(own.json().tenantId, tenant.tenantId);
+    assert.equal(own.json().current, true);
+
+    const notMine = await get(`sessions/${admin.sessionId}`, mine.token);
+    assert.equal(notMine.statusCode, 404);
+    assert.equal(code(notMine), 'auth.session_not_found');
+    const asAdmin = await get(`sessions/${mine.sessionId}`, admin.token);
+    assert.equal(asAdmin.statusCode, 200, 'a tenant admin sees the sessions of their users');
+    assert.equal(asAdmin.json().current, false);
+
+    const other = await f.createTenant();
+    const stranger = await f.session({ tenant: other.slug, email: other.adminEmail, password: PASSWORD });
+    for (const url of [`sessions/${mine.sessionId}`, `sessions/${mine.sessionId}?tenantId=${tenant.tenantId}`]) {
+      const res = await get(url, stranger.token);
+      assert.equal(res.statusCode, 404, url);
+      assert.equal(code(res), 'auth.session_not_found', 'another tenant\'s session answers like an unknown one');
+    }
+    const root = await f.session({ email: ADMIN_EMAIL, password: PASSWORD });
+    assert.equal((await get(`sessions/${mine.sessionId}?tenantId=${tenant.tenantId}`, root.token)).statusCode, 200, 'the system admin sees any');
+    assert.equal(code(await get(`sessions/${mine.sessionId}`, root.token)), 'auth.session_not_found', 'without tenantId: the platform tenant');
+    assert.equal(code(await get('sessions/00000000-0000-4000-8000-000000000000', mine.token)), 'auth.session_not_found');
+    assert.equal((await get('sessions/not-a-uuid', mine.token)).statusCode, 400);
+
+    const foreignDelete = await f.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${mine.sessionId}?tenantId=${tenant.tenantId}`, headers: f.bearer(stranger.token) });
+    assert.equal(code(foreignDelete), 'auth.session_not_found', 'DELETE answers the same');
+    const second = await f.session({ tenant: tenant.slug, email, password: PASSWORD });
+    assert.equal((await f.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${second.sessionId}`, headers: f.bearer(mine.token) })).statusCode, 204);
+    assert.equal(code(await get(`sessions/${second.sessionId}`, mine.token)), 'auth.session_not_found', 'an ended session is gone');
+  });
+
+  it('DELETE /auth/sessions revokes every session of the caller, the current one included, at once', async () => {
+    const email = `everywhere@${tenant.slug}.example`;
+    const userId = await f.addUser(tenant.tenantId, email);
+    const sessions = [];
+    for (let i = 0; i < 3; i++) sessions.push(await f.session({ tenant: tenant.slug, email, password: PASSWORD }));
+    const bystander = await f.session({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+
+    const res = await f.inject({ method: 'DELETE', url: '/api/v1/auth/sessions', headers: f.bearer(sessions[0]!.token) });
+    assert.equal(res.statusCode, 204, res.body);
+    assert.equal(res.body, '');
+    for (const s of sessions) {
+      assert.equal(code(await me(s.token)), 'auth.session_revoked', 'access tokens stop at once');
+      assert.equal(code(await refresh(s.refreshToken)), 'auth.invalid_refresh_token');
+    }
+    assert.equal((await me(bystander.token)).statusCode, 200, 'other users keep their sessions');
+    const listed = await get(`sessions?userId=${userId}`, bystander.token);
+    assert.equal(listed.json().total, 0);
+
+    const { rows } = await f.t.db.system.query<{ data: { reason: string; revokedBy: string; userId: string } }>(
+      `SELECT data FROM events WHERE event_type = 'auth.session_revoked' AND stream_id = ANY($1)`, [sessions.map((s) => `session-${s.sessionId}`)],
+    );
+    assert.equal(rows.length, 3);
+    assert.ok(rows.every((r) => r.data.reason === 'user_revoked' && r.data.revokedBy === userId && r.data.userId === userId));
+    assert.equal((await f.inject({ method: 'DELETE', url: '/api/v1/auth/sessions', headers: f.bearer(sessions[1]!.token) })).statusCode, 401, 'a revoked token cannot call it again');
+  });
+
+  it('GET /auth/sessions is paginated as {items, page, pageSize, total} with bounds', async () => {
+    const email = `pager@${tenant.slug}.example`;
+    await f.addUser(tenant.tenantId, email);
+    const opened = [];
+    for (let i = 0; i < 3; i++) opened.push(await f.session({ tenant: tenant.slug, email, password: PASSWORD }));
+    const token = opened[2]!.token;
+
+    const first = await get('sessions?page=1&pageSize=2', token);
+    assert.equal(first.statusCode, 200, first.body);
+    const body = first.json();
+    assert.deepEqual(Object.keys(body).sort(), ['items', 'page', 'pageSize', 'total']);
+    assert.equal(body.page, 1);
+    assert.equal(body.pageSize, 2);
+    assert.equal(body.total, 3);
+    assert.deepEqual(body.items.map((i: { sessionId: string }) => i.sessionId), [opened[2]!.sessionId, opened[1]!.sessionId], 'newest first');
+    const second = (await get('sessions?page=2&pageSize=2', token)).json();
+    assert.deepEqual(second.items.map((i: { sessionId: string }) => i.sessionId), [opened[0]!.sessionId]);
+    assert.equal(second.total, 3);
+    const past = (await get('sessions?page=9&pageSize=2', token)).json();
+    assert.deepEqual([past.items.length, past.total], [0, 3]);
+    const asc = (await get('sessions?pageSize=1&sortBy=createdAt&sortOrder=asc', token)).json();
+    assert.equal(asc.items[0].sessionId, opened[0]!.sessionId);
+    const defaults = (await get('sessions', token)).json();
+    assert.deepEqual([defaults.page, defaults.pageSize, defaults.total], [1, 20, 3]);
+
+    for (const [query, expected] of [
+      ['pageSize=101', 'validation.out_of_range'], ['page=0', 'validation.out_of_range'], ['pageSize=0', 'validation.out_of_range'],
+      ['page=abc', 'validation.invalid_type'], ['sortBy=ipAddress', 'validation.invalid_value'], ['bogus=1', 'validation.unknown_field'],
+    ] as const) {
+      const res = await get(`sessions?${query}`, token);
+      assert.equal(res.statusCode, 400, query);
+      assert.equal(code(res), expected, query);
+    }
+    assert.equal((await get('sessions?pageSize=100', token)).statusCode, 200);
+  });
+
+  it('accepts ?lang= on the session routes and localizes their errors', async () => {
+    const s = await f.session({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
+    assert.equal((await get('sessions?lang=de', s.token)).statusCode, 200);
+    assert.equal((await get(`sessions/${s.sessionId}?lang=de`, s.token)).statusCode, 200);
+    assert.equal((await get('sessions?lang=xx', s.token)).statusCode, 200, 'an unsupported language falls back');
+    const bounds = await get('sessions?lang=de&pageSize=101', s.token);
+    assert.equal(code(bounds), 'validation.out_of_range');
+    assert.match(bounds.json().message, /außerhalb des erlaubten Bereichs/);
+    const missing = await get('sessions/00000000-0000-4000-8000-000000000000?lang=de', s.token);
+    assert.equal(code(missing), 'auth.session_not_found');
+    assert.equal(missing.json().message, 'Die Sitzung existiert nicht.');
+    const everywhere = await f.inject({ method: 'DELETE', url: '/api/v1/auth/sessions?lang=de', headers: f.bearer(s.token) });
+    assert.equal(everywhere.statusCode, 204);
+    const after = await get('sessions?lang=de', s.token);
+    assert.equal(code(after), 'auth.session_revoked');
+    assert.match(after.json().message, /Sitzung wurde beendet/);
+  });
+
+  it('documents the session routes in the OpenAPI document', async () => {
+    const doc = (await f.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const paths = doc.paths as Record<string, Record<string, { parameters?: { name: string }[] }>>;
+    const list = paths['/api/v1/auth/sessions'];
+    const one = paths['/api/v1/auth/sessions/{sessionId}'];
+    assert.ok(list?.get && list.delete && one?.get && one.delete);
+    const names = list.get.parameters?.map((p) => p.name) ?? [];
+    for (const name of ['page', 'pageSize', 'sortBy', 'sortOrder', 'userId', 'tenantId', 'lang']) assert.ok(names.includes(name), name);
+  });
+});

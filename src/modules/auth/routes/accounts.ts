@@ -61,11 +61,12 @@ export function registerAccountRoutes(app: HttpServer, deps: AuthDeps): void {
     schema: {
       tags: ['auth'],
       summary: 'Mail a password-reset link (always 202: never reveals whether the account exists)',
+      description: 'The tenant is the body\'s `tenant` (id or slug), else the tenant whose customDomain is the request host (as at sign-in), else the platform (system admins). The lookup and the mail happen after the answer.',
       body: Type.Object({ tenant: Type.Optional(TenantRef), email: Email }, { additionalProperties: false }),
       response: { 202: Accepted },
     },
   }, async (request, reply) => {
-    void forgotPassword(deps, request.body, flowRequest(request));
+    void forgotPassword(deps, { ...request.body, host: request.headers.host }, flowRequest(request));
     return reply.code(202).send({ status: 'accepted' as const });
   });
 

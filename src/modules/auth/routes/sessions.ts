@@ -2,8 +2,9 @@ import { Type } from 'typebox';
 import { commonErrors } from '../../../framework/errors/index.ts';
 import type { HttpServer, Principal } from '../../../framework/http/index.ts';
 import { requirePrincipal } from '../../../framework/http/index.ts';
+import { PageQuery, pageOf, problems } from '../../tenants/index.ts';
 import type { AuthDeps } from '../deps.ts';
-import { findSession, listSessions, revokeSession } from '../sessions/service.ts';
+import { findSession, listSessions, revokeOwnSessions, revokeSession } from '../sessions/service.ts';
 import type { SessionRecord } from '../sessions/store.ts';
 import { authErrors } from '../errors.ts';
 import { requestInfo } from './login.ts';
@@ -14,12 +15,38 @@ const Tenant = Type.Object({ tenantId: Uuid, name: Type.String(), slug: Type.Str
 const may = (deps: AuthDeps, principal: Principal, permission: 'sessions:list' | 'sessions:revoke') =>
   principal.isSystemAdmin || deps.permissionsOf(principal).includes(permission);
 
-/** The tenant a session request targets: the caller's own, or any for the system admin. */
+/** The tenant a session list targets: the caller's own, or any for the system admin. */
 function targetTenant(principal: Principal, tenantId: string | undefined): string {
   if (!tenantId || tenantId === principal.tenantId) return principal.tenantId;
   if (!principal.isSystemAdmin) throw commonErrors.notFound('tenant');
   return tenantId;
 }
+
+/**
+ * The session `GET|DELETE /auth/sessions/{id}` may act on: the caller's own, one of their tenant
+ * for a tenant admin (`permission`), any for the system admin (with `?tenantId=` for another
+ * tenant's). Anything else, another tenant's included, is 404 `auth.session_not_found`.
+ */
+async function visibleSession(
+  deps: AuthDeps, principal: Principal, sessionId: string, tenantIdQuery: string | undefined, permission: 'sessions:list' | 'sessions:revoke',
+): Promise<{ session: SessionRecord; tenantId: string; own: boolean }> {
+  const tenantId = tenantIdQuery ?? principal.tenantId;
+  if (tenantId !== principal.tenantId && !principal.isSystemAdmin) throw authErrors.sessionNotFound();
+  const session = await findSession(deps, tenantId, sessionId);
+  const own = session?.userId === principal.userId && tenantId === principal.tenantId;
+  if (!session || (!own && !may(deps, principal, permission))) throw authErrors.sessionNotFound();
+  return { session, tenantId, own };
+}
+
+/**
+ * SPEC §7: `?lang=` is accepted on every request. These query schemas refuse unknown fields, so
+ * they name it (an unsupported value falls back like the cookie and Accept-Language do).
+ */
+const Lang = { lang: Type.Optional(Type.String({ description: 'Response language: en, de, sq, fr or es' })) };
+const TenantQuery = Type.Object({
+  tenantId: Type.Optional({ ...Uuid, description: 'Another tenant\'s session (system admin)' }),
+  ...Lang,
+}, { additionalProperties: false });
 
 const view = (session: SessionRecord, principal: Principal) => ({
   sessionId: session.sessionId,
@@ -34,7 +61,7 @@ const view = (session: SessionRecord, principal: Principal) => ({
   current: session.sessionId === principal.sessionId,
 });
 
-/** `GET /auth/me`, `GET /auth/sessions`, `DELETE /auth/sessions/{sessionId}`. */
+/** `GET /auth/me`, `GET|DELETE /auth/sessions`, `GET|DELETE /auth/sessions/{sessionId}`. */
 export function registerSessionRoutes(app: HttpServer, deps: AuthDeps): void {
   app.get('/auth/me', {
     config: { permission: 'profile:read' },
@@ -61,19 +88,58 @@ export function registerSessionRoutes(app: HttpServer, deps: AuthDeps): void {
     schema: {
       tags: ['auth'],
       summary: 'Active sessions: your own, or (tenant admins) those of a user or of the whole tenant',
+      description: 'Paginated, newest first by default. `userId` (a user, or `all`) needs `sessions:list`; `tenantId` another tenant (system admin).',
       querystring: Type.Object({
+        ...PageQuery,
+        sortBy: Type.Optional(Type.Union([Type.Literal('createdAt'), Type.Literal('lastActivity'), Type.Literal('expiresAt')])),
         userId: Type.Optional(Type.Union([Uuid, Type.Literal('all')])),
         tenantId: Type.Optional(Uuid),
+        ...Lang,
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(Session) }) },
+      response: { 200: pageOf(Session), ...problems(400, 401, 403, 404) },
     },
   }, async (request) => {
     const principal = requirePrincipal(request);
-    const tenantId = targetTenant(principal, request.query.tenantId);
-    const wanted = request.query.userId ?? principal.userId;
+    const q = request.query;
+    const tenantId = targetTenant(principal, q.tenantId);
+    const wanted = q.userId ?? principal.userId;
     if ((wanted !== principal.userId || tenantId !== principal.tenantId) && !may(deps, principal, 'sessions:list')) throw commonErrors.forbidden();
-    const sessions = await listSessions(deps, tenantId, wanted === 'all' ? undefined : wanted);
-    return { items: sessions.map((s) => view(s, principal)) };
+    const { items, total } = await listSessions(deps, tenantId, wanted === 'all' ? undefined : wanted, {
+      page: q.page, pageSize: q.pageSize, sortBy: q.sortBy, sortOrder: q.sortOrder,
+    });
+    return { items: items.map((s) => view(s, principal)), page: q.page, pageSize: q.pageSize, total };
+  });
+
+  app.delete('/auth/sessions', {
+    config: { permission: 'profile:read' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign out everywhere: revoke all of your own sessions, the current one included',
+      description: 'Each session is revoked as by `DELETE /auth/sessions/{sessionId}` (`auth.session_revoked`); their access and refresh tokens, this request\'s too, stop working at once.',
+      querystring: Type.Object({ ...Lang }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...problems(400, 401) },
+    },
+  }, async (request, reply) => {
+    const principal = requirePrincipal(request);
+    await revokeOwnSessions(deps, principal.tenantId, principal.userId, requestInfo(request));
+    return reply.code(204).send(null);
+  });
+
+  app.get('/auth/sessions/:sessionId', {
+    config: { permission: 'profile:read' },
+    schema: {
+      tags: ['auth'],
+      summary: 'An active session (your own; tenant admins: any in their tenant)',
+      params: Type.Object({ sessionId: Uuid }),
+      querystring: TenantQuery,
+      response: { 200: Session, ...problems(400, 401, 404) },
+    },
+  }, async (request) => {
+    const principal = requirePrincipal(request);
+    const { session } = await visibleSession(deps, principal, request.params.sessionId, request.query.tenantId, 'sessions:list');
+    // Like the list: ended sessions are gone.
+    if (session.revokedAt || Date.parse(session.expiresAt) <= Date.now()) throw authErrors.sessionNotFound();
+    return view(session, principal);
   });
 
   app.delete('/auth/sessions/:sessionId', {
@@ -82,15 +148,13 @@ export function registerSessionRoutes(app: HttpServer, deps: AuthDeps): void {
       tags: ['auth'],
       summary: 'Revoke a session (your own; tenant admins: any in their tenant)',
       params: Type.Object({ sessionId: Uuid }),
-      querystring: Type.Object({ tenantId: Type.Optional(Uuid) }, { additionalProperties: false }),
-      response: { 204: Type.Null() },
+      querystring: TenantQuery,
+      response: { 204: Type.Null(), ...problems(400, 401, 404) },
     },
   }, async (request, reply) => {
     const principal = requirePrincipal(request);
-    const tenantId = targetTenant(principal, request.query.tenantId);
-    const session = await findSession(deps, tenantId, request.params.sessionId);
-    const own = session?.userId === principal.userId && tenantId === principal.tenantId;
-    if (!session || session.revokedAt || (!own && !may(deps, principal, 'sessions:revoke'))) throw authErrors.sessionNotFound();
+    const { session, tenantId, own } = await visibleSession(deps, principal, request.params.sessionId, request.query.tenantId, 'sessions:revoke');
+    if (session.revokedAt) throw authErrors.sessionNotFound();
     await revokeSession(deps, {
       tenantId, sessionId: session.sessionId, by: principal.userId, type: own ? 'user' : 'admin', reason: own ? 'user_revoked' : 'admin_revoked', logout: false,
     }, requestInfo(request));

@@ -6,7 +6,7 @@ import { sessionStream, type AuthEvent, type LogoutType } from '../events.ts';
 import type { SessionGrant } from '../login.ts';
 import { grantSession } from '../tokens/access.ts';
 import { parseToken } from '../tokens/opaque.ts';
-import { activeSessionIds, endSession, getSession, listActiveSessions, rotateRefreshToken, type SessionRecord } from './store.ts';
+import { activeSessionIds, endSession, getSession, pageActiveSessions, rotateRefreshToken, type SessionRecord, type SessionSort } from './store.ts';
 
 export type RequestInfo = { ip: string; userAgent: string | null; correlationId: string };
 
@@ -101,11 +101,31 @@ export async function revokeUserSessions(deps: AuthDeps, tenantId: string, userI
   return count;
 }
 
+/**
+ * `DELETE /auth/sessions` ("sign out everywhere"): the user revokes every active session of
+ * theirs, the one making the request included, each exactly as `DELETE /auth/sessions/{id}` would
+ * (`auth.session_revoked`, reason `user_revoked`, effective at once in every process).
+ * Returns how many were revoked.
+ */
+export async function revokeOwnSessions(deps: AuthDeps, tenantId: string, userId: string, request: RequestInfo): Promise<number> {
+  const ids = await deps.db.transaction((tx) => activeSessionIds(tx, tenantId, userId), { tenantId });
+  let count = 0;
+  for (const sessionId of ids) {
+    if (await revokeSession(deps, { tenantId, sessionId, by: userId, type: 'user', reason: 'user_revoked', logout: false }, request)) count++;
+  }
+  return count;
+}
+
 export const findSession = (deps: AuthDeps, tenantId: string, sessionId: string): Promise<SessionRecord | null> =>
   deps.db.transaction((tx) => getSession(tx, tenantId, sessionId), { tenantId });
 
-export const listSessions = (deps: AuthDeps, tenantId: string, userId?: string): Promise<SessionRecord[]> =>
-  deps.db.transaction((tx) => listActiveSessions(tx, tenantId, userId), { tenantId });
+export const listSessions = (
+  deps: AuthDeps,
+  tenantId: string,
+  userId: string | undefined,
+  page: { page: number; pageSize: number; sortBy?: SessionSort | undefined; sortOrder?: 'asc' | 'desc' | undefined },
+): Promise<{ items: SessionRecord[]; total: number }> =>
+  deps.db.transaction((tx) => pageActiveSessions(tx, tenantId, userId, page), { tenantId });
 
 /** Whether the principal may see/revoke sessions of users other than itself in that tenant. */
 export const isTenantAdmin = (principal: { role: string; tenantId: string; isSystemAdmin: boolean }, tenantId: string): boolean =>

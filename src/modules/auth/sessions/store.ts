@@ -144,6 +144,34 @@ export async function listActiveSessions(tx: Queryable, tenantId: string, userId
   return rows.map(toSession);
 }
 
+export type SessionSort = 'createdAt' | 'lastActivity' | 'expiresAt';
+const SESSION_SORT: Record<SessionSort, string> = { createdAt: 'created_at', lastActivity: 'last_activity', expiresAt: 'expires_at' };
+
+/**
+ * One page of the active sessions of a tenant, or of one user in it, with the total count
+ * (newest first unless told otherwise).
+ *
+ * @example
+ *   const { items, total } = await pageActiveSessions(tx, tenantId, userId, { page: 1, pageSize: 20 });
+ */
+export async function pageActiveSessions(
+  tx: Queryable,
+  tenantId: string,
+  userId: string | undefined,
+  query: { page: number; pageSize: number; sortBy?: SessionSort | undefined; sortOrder?: 'asc' | 'desc' | undefined },
+): Promise<{ items: SessionRecord[]; total: number }> {
+  const filter = 'WHERE tenant_id = $1 AND ($2::uuid IS NULL OR user_id = $2) AND revoked_at IS NULL AND expires_at > now()';
+  const order = `${SESSION_SORT[query.sortBy ?? 'createdAt']} ${query.sortOrder === 'asc' ? 'ASC' : 'DESC'}, session_id`;
+  const { rows } = await tx.query<SessionRow & { total: string }>(
+    `SELECT ${SESSION_COLUMNS}, count(*) OVER () AS total FROM auth_sessions ${filter} ORDER BY ${order} LIMIT $3 OFFSET $4`,
+    [tenantId, userId ?? null, query.pageSize, (query.page - 1) * query.pageSize],
+  );
+  if (rows[0]) return { items: rows.map(toSession), total: Number(rows[0].total) };
+  // A page past the end has no row to carry the count.
+  const counted = query.page > 1 ? await tx.query<{ n: string }>(`SELECT count(*) AS n FROM auth_sessions ${filter}`, [tenantId, userId ?? null]) : null;
+  return { items: [], total: Number(counted?.rows[0]?.n ?? 0) };
+}
+
 /** Session ids of a user still active (to revoke them all, e.g. after a password reset). */
 export async function activeSessionIds(tx: Queryable, tenantId: string, userId: string, createdBefore: string | null = null): Promise<string[]> {
   const { rows } = await tx.query<{ session_id: string }>(
