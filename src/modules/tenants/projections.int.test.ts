@@ -1,5 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import type { RecordedEvent } from '../../framework/eventstore/index.ts';
 import { projectionSpec } from '../../framework/testing/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { DEFAULT_SECURITY_POLICY } from './domain.ts';
@@ -69,5 +72,53 @@ describe('tenant projections', () => {
       const row = (await q.query('SELECT email, email_lower, display_name, status, reactivation_date, email_confirmed, version, last_login IS NOT NULL AS logged_in FROM user_profiles WHERE tenant_id = $1', [id])).rows[0];
       assert.deepEqual(row, { email: 'New@Acme.test', email_lower: 'new@acme.test', display_name: 'New', status: 'active', reactivation_date: null, email_confirmed: true, version: '5', logged_in: true });
     });
+  });
+
+  it('tenant.metrics applies a batch exactly as its handlers one by one (property, real rows)', async () => {
+    type Step = { tenant: 0 | 1; kind: 'created' | 'registered' | 'accepted' | 'deactivated' | 'reactivated' | 'updated' | 'purged'; active: boolean; at: number };
+    const step = fc.record({
+      tenant: fc.constantFrom<0 | 1>(0, 1),
+      kind: fc.constantFrom<Step['kind']>('created', 'registered', 'registered', 'registered', 'accepted', 'deactivated', 'reactivated', 'updated', 'purged'),
+      active: fc.boolean(),
+      at: fc.integer({ min: 0, max: 10_000 }),
+    });
+    const toEvent = (s: Step, tenants: string[], i: number): RecordedEvent => {
+      const tenantId = tenants[s.tenant]!;
+      const userId = randomUUID();
+      const data = {
+        created: { tenantId },
+        registered: { userId, tenantId, status: s.active ? 'active' : 'invited' },
+        accepted: { userId, tenantId },
+        deactivated: { userId, tenantId, previousStatus: s.active ? 'active' : 'invited' },
+        reactivated: { userId, tenantId, status: s.active ? 'active' : 'invited' },
+        updated: { tenantId, updatedFields: ['name'] },
+        purged: { tenantId },
+      }[s.kind];
+      const type = { created: 'tenant.created', registered: 'user.registered', accepted: 'user.invitation_accepted', deactivated: 'user.deactivated', reactivated: 'user.reactivated', updated: 'tenant.updated', purged: 'tenant.purged' }[s.kind];
+      return {
+        type, data,
+        metadata: {
+          eventId: randomUUID(), eventType: type, eventVersion: 1, timestamp: new Date(Date.UTC(2026, 0, 1) + s.at * 1000).toISOString(), tenantId,
+          correlationId: 'c', causationId: null, userId: null, streamId: `s-${i}`, streamVersion: 1, globalPosition: String(i + 1), transactionId: '1',
+        },
+      };
+    };
+    const rows = async (tenants: string[]) => {
+      const { rows: found } = await db.system.query<{ tenant_id: string; total_users: number; active_users: number; last_activity: Date | null }>(
+        'SELECT tenant_id, total_users, active_users, last_activity FROM tenant_metrics WHERE tenant_id = ANY($1::uuid[])', [tenants]);
+      return tenants.map((t) => { const r = found.find((x) => x.tenant_id === t); return r ? [r.total_users, r.active_users, r.last_activity?.toISOString() ?? null] : null; });
+    };
+    await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 2, maxLength: 25 }), async (steps) => {
+      const oneByOne = [randomUUID(), randomUUID()];
+      const batched = [randomUUID(), randomUUID()];
+      await db.system.transaction(async (tx) => {
+        for (const [i, s] of steps.entries()) {
+          const event = toEvent(s, oneByOne, i);
+          await tenantMetricsProjection.handlers[event.type]!(event, tx);
+        }
+        await tenantMetricsProjection.applyBatch!(steps.map((s, i) => toEvent(s, batched, i)), tx);
+      });
+      assert.deepEqual(await rows(batched), await rows(oneByOne));
+    }), { numRuns: 40 });
   });
 });
