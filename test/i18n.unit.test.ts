@@ -46,3 +46,25 @@ it('negotiation always yields a supported language, whatever the headers', () =>
   assert.equal(negotiateLanguage({ acceptLanguage: 'sq-AL' }), 'sq');
   assert.equal(negotiateLanguage({ query: 'xx', acceptLanguage: 'es' }), 'es');
 });
+
+it('validation messages agree with their count in all five languages (Fluent plural selectors)', () => {
+  const i18n = translations();
+  const expected: Record<string, [one: string, other: string]> = {
+    en: ['at least 1 character)', 'at least 2 characters)'],
+    de: ['mindestens 1 Zeichen)', 'mindestens 2 Zeichen)'],
+    sq: ['të paktën 1 karakter)', 'të paktën 2 karaktere)'],
+    fr: ['(1 caractère au moins)', '(2 caractères au moins)'],
+    es: ['al menos 1 carácter)', 'al menos 2 caracteres)'],
+  };
+  for (const language of SUPPORTED_LANGUAGES) {
+    const [one, other] = expected[language]!;
+    assert.ok(i18n.format(language, 'validation.field_too_short', { field: 'token', limit: 1 }).endsWith(`${one}.`), language);
+    assert.ok(i18n.format(language, 'validation.field_too_short', { field: 'token', limit: 2 }).endsWith(`${other}.`), language);
+    assert.match(i18n.format(language, 'validation.invalid_characters', { field: 'metadata.x' }), /metadata\.x/);
+  }
+  assert.equal(i18n.format('en', 'validation.field_too_short', { field: 'token', limit: 1 }), 'The field "token" is too short (at least 1 character).');
+  assert.equal(i18n.format('en', 'validation.field_too_long', { field: 'name', limit: 1 }), 'The field "name" is too long (at most 1 character).');
+  assert.equal(i18n.format('en', 'validation.field_too_long', { field: 'name', limit: 50 }), 'The field "name" is too long (at most 50 characters).');
+  assert.equal(i18n.format('en', 'user.quota_exceeded', { limit: 1 }), 'The tenant has reached its limit of 1 user.');
+  assert.equal(i18n.format('en', 'tenant.plan_limit_exceeded', { plan: 'free', limit: 1, usage: 2 }), 'The plan free allows 1 user, but the tenant has 2.');
+});

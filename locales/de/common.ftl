@@ -27,3 +27,5 @@ validation-invalid_type = Das Feld „{ $field }“ hat den falschen Typ (erwart
 validation-invalid_value = Das Feld „{ $field }“ enthält einen unzulässigen Wert.
 validation-unknown_field = Das Feld „{ $field }“ ist unbekannt.
 validation-duplicate_items = Das Feld „{ $field }“ enthält doppelte Einträge.
+validation-invalid_characters = Das Feld „{ $field }“ enthält Zeichen, die nicht gespeichert werden können (etwa das NUL-Zeichen U+0000).
+validation-nesting_too_deep = Der Anfragetext ist zu tief verschachtelt (höchstens { $limit } Ebenen).

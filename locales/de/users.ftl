@@ -6,7 +6,10 @@ user-invalid_email = Die E-Mail-Adresse ist ungültig.
 user-invalid_display_name = Der Anzeigename muss zwischen { $min } und { $max } Zeichen lang sein.
 user-invalid_role = Die Rolle muss admin, user, read_only oder custom:<Name> sein.
 user-invalid_metadata = Die Metadaten sind zu groß (höchstens { $limit } Bytes).
-user-quota_exceeded = Der Mandant hat sein Limit von { $limit } Benutzern erreicht.
+user-quota_exceeded = Der Mandant hat sein Limit von { $limit ->
+    [one] { $limit } Benutzer
+   *[other] { $limit } Benutzern
+  } erreicht.
 user-self_service_disabled = Dieser Mandant erlaubt keine Selbstregistrierung.
 user-last_admin = Der letzte Administrator eines Mandanten kann nicht deaktiviert oder herabgestuft werden.
 user-deactivated = Der Benutzer ist deaktiviert.

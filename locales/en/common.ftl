@@ -18,8 +18,14 @@ request-malformed_json = The request body is not valid JSON.
 request-bad_url = The request URL is malformed.
 request-invalid = The request is invalid.
 validation-required = The field "{ $field }" is required.
-validation-field_too_long = The field "{ $field }" is too long (at most { $limit } characters).
-validation-field_too_short = The field "{ $field }" is too short (at least { $limit } characters).
+validation-field_too_long = The field "{ $field }" is too long (at most { $limit ->
+    [one] { $limit } character
+   *[other] { $limit } characters
+  }).
+validation-field_too_short = The field "{ $field }" is too short (at least { $limit ->
+    [one] { $limit } character
+   *[other] { $limit } characters
+  }).
 validation-too_many_items = The field "{ $field }" has too many entries (at most { $limit }).
 validation-too_few_items = The field "{ $field }" has too few entries (at least { $limit }).
 validation-out_of_range = The field "{ $field }" is out of range (limit { $limit }).
@@ -28,3 +34,5 @@ validation-invalid_type = The field "{ $field }" has the wrong type (expected { 
 validation-invalid_value = The field "{ $field }" has a value that is not allowed.
 validation-unknown_field = The field "{ $field }" is not recognized.
 validation-duplicate_items = The field "{ $field }" contains duplicate entries.
+validation-invalid_characters = The field "{ $field }" contains characters that cannot be stored (such as the NUL character U+0000).
+validation-nesting_too_deep = The request body is nested too deeply (at most { $limit } levels).

@@ -9,7 +9,10 @@ tenant-invalid_plan = The subscription plan must be free, professional, enterpri
 tenant-invalid_settings = The setting "{ $field }" has a value that is not allowed.
 tenant-metadata_too_large = The metadata is too large (at most { $limit } bytes).
 tenant-invalid_email = The admin e-mail address is not valid.
-tenant-plan_limit_exceeded = The plan { $plan } allows { $limit } users, but the tenant has { $usage }.
+tenant-plan_limit_exceeded = The plan { $plan } allows { $limit ->
+    [one] { $limit } user
+   *[other] { $limit } users
+  }, but the tenant has { $usage }.
 tenant-plan_storage_exceeded = The plan { $plan } allows { $limit } bytes of storage, but the tenant stores { $usage }.
 tenant-nothing_to_update = Nothing to update: send at least one field.
 tenant-deleted = The tenant has been deleted and accepts no more changes.

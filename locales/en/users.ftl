@@ -6,7 +6,10 @@ user-invalid_email = The e-mail address is not valid.
 user-invalid_display_name = The display name must have between { $min } and { $max } characters.
 user-invalid_role = The role must be admin, user, read_only or custom:<name>.
 user-invalid_metadata = The metadata is too large (at most { $limit } bytes).
-user-quota_exceeded = The tenant has reached its limit of { $limit } users.
+user-quota_exceeded = The tenant has reached its limit of { $limit ->
+    [one] { $limit } user
+   *[other] { $limit } users
+  }.
 user-self_service_disabled = This tenant does not allow self-service registration.
 user-last_admin = The last admin of a tenant cannot be deactivated or demoted.
 user-deactivated = The user is deactivated.

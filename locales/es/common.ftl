@@ -17,8 +17,14 @@ request-malformed_json = El cuerpo de la solicitud no es JSON válido.
 request-bad_url = La URL de la solicitud está mal formada.
 request-invalid = La solicitud no es válida.
 validation-required = El campo «{ $field }» es obligatorio.
-validation-field_too_long = El campo «{ $field }» es demasiado largo (como máximo { $limit } caracteres).
-validation-field_too_short = El campo «{ $field }» es demasiado corto (al menos { $limit } caracteres).
+validation-field_too_long = El campo «{ $field }» es demasiado largo (como máximo { $limit ->
+    [one] { $limit } carácter
+   *[other] { $limit } caracteres
+  }).
+validation-field_too_short = El campo «{ $field }» es demasiado corto (al menos { $limit ->
+    [one] { $limit } carácter
+   *[other] { $limit } caracteres
+  }).
 validation-too_many_items = El campo «{ $field }» tiene demasiados elementos (como máximo { $limit }).
 validation-too_few_items = El campo «{ $field }» tiene muy pocos elementos (al menos { $limit }).
 validation-out_of_range = El campo «{ $field }» está fuera de rango (límite { $limit }).
@@ -27,3 +33,5 @@ validation-invalid_type = El campo «{ $field }» tiene un tipo incorrecto (se e
 validation-invalid_value = El campo «{ $field }» tiene un valor no permitido.
 validation-unknown_field = El campo «{ $field }» no se reconoce.
 validation-duplicate_items = El campo «{ $field }» contiene elementos duplicados.
+validation-invalid_characters = El campo «{ $field }» contiene caracteres que no se pueden guardar (como el carácter NUL U+0000).
+validation-nesting_too_deep = El cuerpo de la solicitud está anidado a demasiada profundidad (como máximo { $limit } niveles).

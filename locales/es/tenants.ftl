@@ -9,7 +9,10 @@ tenant-invalid_plan = El plan de suscripción debe ser free, professional, enter
 tenant-invalid_settings = El ajuste «{ $field }» tiene un valor no permitido.
 tenant-metadata_too_large = Los metadatos son demasiado grandes (como máximo { $limit } bytes).
 tenant-invalid_email = La dirección de correo del administrador no es válida.
-tenant-plan_limit_exceeded = El plan { $plan } permite { $limit } usuarios, pero el inquilino tiene { $usage }.
+tenant-plan_limit_exceeded = El plan { $plan } permite { $limit ->
+    [one] { $limit } usuario
+   *[other] { $limit } usuarios
+  }, pero el inquilino tiene { $usage }.
 tenant-plan_storage_exceeded = El plan { $plan } permite { $limit } bytes de almacenamiento, pero el inquilino ocupa { $usage }.
 tenant-nothing_to_update = Nada que cambiar: envíe al menos un campo.
 tenant-deleted = El inquilino se ha eliminado y ya no acepta cambios.

@@ -6,7 +6,10 @@ user-invalid_email = La dirección de correo no es válida.
 user-invalid_display_name = El nombre visible debe tener entre { $min } y { $max } caracteres.
 user-invalid_role = El rol debe ser admin, user, read_only o custom:<nombre>.
 user-invalid_metadata = Los metadatos son demasiado grandes (como máximo { $limit } bytes).
-user-quota_exceeded = El inquilino ha alcanzado su límite de { $limit } usuarios.
+user-quota_exceeded = El inquilino ha alcanzado su límite de { $limit ->
+    [one] { $limit } usuario
+   *[other] { $limit } usuarios
+  }.
 user-self_service_disabled = Este inquilino no permite el registro de autoservicio.
 user-last_admin = El último administrador de un inquilino no puede desactivarse ni degradarse.
 user-deactivated = El usuario está desactivado.

@@ -17,8 +17,14 @@ request-malformed_json = Le corps de la requête n’est pas un JSON valide.
 request-bad_url = L’URL de la requête est mal formée.
 request-invalid = La requête est invalide.
 validation-required = Le champ « { $field } » est obligatoire.
-validation-field_too_long = Le champ « { $field } » est trop long ({ $limit } caractères au plus).
-validation-field_too_short = Le champ « { $field } » est trop court ({ $limit } caractères au moins).
+validation-field_too_long = Le champ « { $field } » est trop long ({ $limit ->
+    [one] { $limit } caractère
+   *[other] { $limit } caractères
+  } au plus).
+validation-field_too_short = Le champ « { $field } » est trop court ({ $limit ->
+    [one] { $limit } caractère
+   *[other] { $limit } caractères
+  } au moins).
 validation-too_many_items = Le champ « { $field } » a trop d’éléments ({ $limit } au plus).
 validation-too_few_items = Le champ « { $field } » n’a pas assez d’éléments ({ $limit } au moins).
 validation-out_of_range = Le champ « { $field } » est hors limites (limite { $limit }).
@@ -27,3 +33,5 @@ validation-invalid_type = Le champ « { $field } » a un type incorrect (attendu
 validation-invalid_value = Le champ « { $field } » contient une valeur non autorisée.
 validation-unknown_field = Le champ « { $field } » n’est pas reconnu.
 validation-duplicate_items = Le champ « { $field } » contient des doublons.
+validation-invalid_characters = Le champ « { $field } » contient des caractères qui ne peuvent pas être enregistrés (comme le caractère NUL U+0000).
+validation-nesting_too_deep = Le corps de la requête est imbriqué trop profondément ({ $limit } niveaux au plus).

@@ -9,7 +9,10 @@ tenant-invalid_plan = Le plan d'abonnement doit être free, professional, enterp
 tenant-invalid_settings = Le paramètre « { $field } » a une valeur non autorisée.
 tenant-metadata_too_large = Les métadonnées sont trop volumineuses (au plus { $limit } octets).
 tenant-invalid_email = L'adresse e-mail de l'administrateur n'est pas valide.
-tenant-plan_limit_exceeded = Le plan { $plan } autorise { $limit } utilisateurs, mais le locataire en a { $usage }.
+tenant-plan_limit_exceeded = Le plan { $plan } autorise { $limit ->
+    [one] { $limit } utilisateur
+   *[other] { $limit } utilisateurs
+  }, mais le locataire en a { $usage }.
 tenant-plan_storage_exceeded = Le plan { $plan } autorise { $limit } octets de stockage, mais le locataire en occupe { $usage }.
 tenant-nothing_to_update = Rien à modifier : envoyez au moins un champ.
 tenant-deleted = Le locataire a été supprimé et n'accepte plus de modifications.

@@ -6,7 +6,10 @@ user-invalid_email = L'adresse e-mail n'est pas valide.
 user-invalid_display_name = Le nom d'affichage doit comporter entre { $min } et { $max } caractères.
 user-invalid_role = Le rôle doit être admin, user, read_only ou custom:<nom>.
 user-invalid_metadata = Les métadonnées sont trop volumineuses (au plus { $limit } octets).
-user-quota_exceeded = Le locataire a atteint sa limite de { $limit } utilisateurs.
+user-quota_exceeded = Le locataire a atteint sa limite de { $limit ->
+    [one] { $limit } utilisateur
+   *[other] { $limit } utilisateurs
+  }.
 user-self_service_disabled = Ce locataire n'autorise pas l'inscription en libre-service.
 user-last_admin = Le dernier administrateur d'un locataire ne peut être ni désactivé ni rétrogradé.
 user-deactivated = L'utilisateur est désactivé.

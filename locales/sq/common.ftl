@@ -17,8 +17,14 @@ request-malformed_json = Trupi i kërkesës nuk është JSON i vlefshëm.
 request-bad_url = URL-ja e kërkesës është e gabuar.
 request-invalid = Kërkesa është e pavlefshme.
 validation-required = Fusha "{ $field }" është e detyrueshme.
-validation-field_too_long = Fusha "{ $field }" është shumë e gjatë (të shumtën { $limit } karaktere).
-validation-field_too_short = Fusha "{ $field }" është shumë e shkurtër (të paktën { $limit } karaktere).
+validation-field_too_long = Fusha "{ $field }" është shumë e gjatë (të shumtën { $limit ->
+    [one] { $limit } karakter
+   *[other] { $limit } karaktere
+  }).
+validation-field_too_short = Fusha "{ $field }" është shumë e shkurtër (të paktën { $limit ->
+    [one] { $limit } karakter
+   *[other] { $limit } karaktere
+  }).
 validation-too_many_items = Fusha "{ $field }" ka shumë elemente (të shumtën { $limit }).
 validation-too_few_items = Fusha "{ $field }" ka pak elemente (të paktën { $limit }).
 validation-out_of_range = Fusha "{ $field }" është jashtë kufijve (kufiri { $limit }).
@@ -27,3 +33,5 @@ validation-invalid_type = Fusha "{ $field }" ka llojin e gabuar (pritet { $limit
 validation-invalid_value = Fusha "{ $field }" ka një vlerë të palejuar.
 validation-unknown_field = Fusha "{ $field }" nuk njihet.
 validation-duplicate_items = Fusha "{ $field }" përmban elemente të përsëritura.
+validation-invalid_characters = Fusha "{ $field }" përmban karaktere që nuk mund të ruhen (si karakteri NUL U+0000).
+validation-nesting_too_deep = Trupi i kërkesës është i ndërfutur shumë thellë (jo më shumë se { $limit } nivele).

@@ -6,7 +6,10 @@ user-invalid_email = Adresa e-mail nuk është e vlefshme.
 user-invalid_display_name = Emri i shfaqur duhet të ketë nga { $min } deri në { $max } karaktere.
 user-invalid_role = Roli duhet të jetë admin, user, read_only ose custom:<emër>.
 user-invalid_metadata = Meta të dhënat janë shumë të mëdha (më së shumti { $limit } bajt).
-user-quota_exceeded = Qiramarrësi ka arritur kufirin prej { $limit } përdoruesish.
+user-quota_exceeded = Qiramarrësi ka arritur kufirin prej { $limit ->
+    [one] { $limit } përdoruesi
+   *[other] { $limit } përdoruesish
+  }.
 user-self_service_disabled = Ky qiramarrës nuk lejon regjistrimin e vetë-shërbimit.
 user-last_admin = Administratori i fundit i një qiramarrësi nuk mund të çaktivizohet ose të ulet në rol.
 user-deactivated = Përdoruesi është çaktivizuar.

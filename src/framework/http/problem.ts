@@ -72,6 +72,7 @@ const FASTIFY_CODES: Record<string, [string, number]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: ['request.invalid_body', 400],
   FST_ERR_CTP_INVALID_JSON_BODY: ['request.malformed_json', 400],
   FST_ERR_BAD_URL: ['request.bad_url', 400],
+  FST_ERR_MAX_PARAM_LENGTH: ['request.bad_url', 414],
   FST_ERR_ASYNC_CONSTRAINT: ['request.invalid', 400],
 };
 

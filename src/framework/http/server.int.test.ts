@@ -20,6 +20,9 @@ const probe: AcciModule = {
         response: { 201: Type.Object({ name: Type.String() }) },
       },
     }, async (request, reply) => reply.code(201).send({ name: request.body.name }));
+    app.get('/probe/items/:name', {
+      schema: { params: Type.Object({ name: Type.String() }), querystring: Type.Object({ q: Type.Optional(Type.String()) }) },
+    }, async (request) => ({ name: request.params.name, q: request.query.q ?? null }));
     app.get('/probe/conflict', async () => {
       throw new AppError('concurrency.version_conflict', 409);
     });
@@ -120,6 +123,56 @@ describe('problem+json errors', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('text PostgreSQL cannot store', () => {
+  it('refuses U+0000 in a JSON body (any depth, keys too) with 400 validation.invalid_characters naming the field', async () => {
+    const cases: [string, string][] = [
+      ['{"name":"Nul\\u0000Co"}', 'name'],
+      ['{"name":"abc","extra":{"a":["ok","\\u0000"]}}', 'extra.a.1'],
+      ['{"name":"abc","k\\u0000":1}', 'k\\u0000'],
+      ['{"name":"ab\\uD800c"}', 'name'],
+    ];
+    for (const [payload, field] of cases) {
+      const res = await inject({ method: 'POST', url: '/api/v1/probe?lang=de', payload, headers: { 'content-type': 'application/json' } });
+      assert.equal(res.statusCode, 400, payload);
+      const body = res.json();
+      assert.equal(body.code, 'validation.invalid_characters');
+      assert.equal(body.details[0].field, field);
+      assert.match(body.message, /Zeichen, die nicht gespeichert werden können/);
+      assert.match(String(res.headers['content-type']), /problem\+json/);
+    }
+    const text = await inject({ method: 'POST', url: '/api/v1/probe', payload: 'a\u0000b', headers: { 'content-type': 'text/plain' } });
+    assert.equal(text.json().code, 'validation.invalid_characters');
+    // An escaped backslash followed by "u0000" is plain text, and surrogate pairs are fine.
+    const fine = await inject({ method: 'POST', url: '/api/v1/probe', payload: '{"name":"a\\\\u0000 \\ud83d\\ude00"}', headers: { 'content-type': 'application/json' } });
+    assert.equal(fine.statusCode, 201, fine.body);
+    assert.equal(fine.json().name, 'a\\u0000 😀');
+  });
+
+  it('refuses %00 in the query string or a path parameter, and keeps %2500 as text', async () => {
+    for (const [url, field] of [['/api/v1/probe/items/abc?q=%00', 'q'], ['/api/v1/probe/items/abc?q%00=1', 'q\\u0000'], ['/api/v1/probe/items/a%00c', 'name']]) {
+      const res = await inject({ method: 'GET', url: url! });
+      assert.equal(res.statusCode, 400, url);
+      assert.equal(res.json().code, 'validation.invalid_characters');
+      assert.equal(res.json().details[0].field, field);
+    }
+    const escaped = await inject({ method: 'GET', url: '/api/v1/probe/items/abc?q=%2500' });
+    assert.equal(escaped.statusCode, 200);
+    assert.equal(escaped.json().q, '%00');
+  });
+
+  it('answers router failures (undecodable or over-long path) as problem+json', async () => {
+    const bad = await inject({ method: 'GET', url: '/api/v1/probe/items/%ED%A0%80', headers: { 'x-correlation-id': 'trace-bad-url' } });
+    assert.equal(bad.statusCode, 400);
+    assert.match(String(bad.headers['content-type']), /problem\+json/);
+    assert.equal(bad.json().code, 'request.bad_url');
+    assert.equal(bad.json().correlationId, 'trace-bad-url');
+    assert.equal(bad.headers['x-correlation-id'], 'trace-bad-url');
+    const long = await inject({ method: 'GET', url: `/api/v1/probe/items/${'x'.repeat(201)}` });
+    assert.equal(long.statusCode, 414);
+    assert.equal(long.json().code, 'request.bad_url');
   });
 });
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { DEFAULT_SECURITY_POLICY } from './domain.ts';
+import { PageQuery } from '../../framework/http/index.ts';
 
 /** TypeBox schemas of the tenant API: request validation, response serialization and OpenAPI. */
 
@@ -79,11 +80,8 @@ export const DeleteTenantBody = Type.Object({
 
 export const TenantParams = Type.Object({ tenantId: Type.String({ format: 'uuid' }) });
 
-export const PageQuery = {
-  page: Type.Integer({ minimum: 1, default: 1 }),
-  pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  sortOrder: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
-};
+/** Shared by every list endpoint (bounded page and pageSize); re-exported for the users module. */
+export { PageQuery };
 
 export const ListTenantsQuery = Type.Object({
   ...PageQuery,
