@@ -22,6 +22,8 @@ type Claimed = { tenantId: string; caller: string; key: string };
 type Row = { request_hash: string; state: string; response_status: number | null; response_headers: Record<string, string> | null; response_body: string | null; fresh: boolean; stale: boolean };
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
+/** Response headers that are part of the answer and replayed with it (a 201's `location` above all). */
+const REPLAYED_HEADERS = ['content-type', 'content-language', 'location'] as const;
 const claimed = new WeakMap<FastifyRequest, Claimed>();
 
 export const idempotencyErrors = {
@@ -93,8 +95,11 @@ export function registerIdempotency(app: HttpServer, options: IdempotencyOptions
       return payload;
     }
     const body = payload === null ? '' : payload.toString();
-    const contentType = reply.getHeader('content-type');
-    const headers = typeof contentType === 'string' ? { 'content-type': contentType } : {};
+    const headers: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const value = reply.getHeader(name);
+      if (typeof value === 'string') headers[name] = value;
+    }
     await db.transaction((tx) => tx.query(
       `UPDATE idempotency_keys SET state = 'done', response_status = $4, response_headers = $5, response_body = $6
        WHERE tenant_id = $1 AND caller = $2 AND key = $3`,

@@ -91,6 +91,8 @@ describe('POST /tenants', () => {
     assert.equal(second.statusCode, 201);
     assert.equal(second.headers['idempotent-replayed'], 'true');
     assert.deepEqual(second.json(), first.json());
+    assert.ok(first.headers.location, 'a 201 names what it created');
+    assert.equal(second.headers.location, first.headers.location, 'the replay names it too');
     const list = (await t.http.inject({ method: 'GET', url: '/api/v1/tenants?pageSize=100', headers: sys })).json();
     assert.equal(list.items.filter((x: { name: string }) => x.name === 'Idem Potent').length, 1);
     const other = await post({ ...payload, name: 'Idem Other' }, headers);
@@ -155,7 +157,9 @@ describe('GET/PATCH/DELETE /tenants/{tenantId}', () => {
       const invite = await t.http.inject({ method: 'POST', url: `/api/v1/tenants/${tenantId}/users`, headers: admin, payload: { email: `u${i}@down.test`, role: 'user' } });
       assert.equal(invite.statusCode, 201, invite.body);
     }
-    const downgrade = await t.http.inject({ method: 'PATCH', url: `/api/v1/tenants/${tenantId}`, headers: admin, payload: { subscriptionPlan: 'free' } });
+    const ownPlan = await t.http.inject({ method: 'PATCH', url: `/api/v1/tenants/${tenantId}`, headers: admin, payload: { subscriptionPlan: 'enterprise' } });
+    assert.equal(ownPlan.statusCode, 403, 'a tenant admin does not choose what the tenant pays for');
+    const downgrade = await t.http.inject({ method: 'PATCH', url: `/api/v1/tenants/${tenantId}`, headers: sys, payload: { subscriptionPlan: 'free' } });
     assert.equal(downgrade.statusCode, 409);
     assert.equal(downgrade.json().code, 'tenant.plan_limit_exceeded');
     assert.match(downgrade.json().message, /free allows 10 users, but the tenant has 11/);

@@ -74,7 +74,7 @@ export function registerTenantRoutes(app: HttpServer, deps: { db: Database; comm
   app.patch('/tenants/:tenantId', {
     config: { permission: 'tenants:update' },
     schema: {
-      tags, summary: 'Update name, plan, metadata or settings; suspend or resume with `status`', params: TenantParams, body: UpdateTenantBody,
+      tags, summary: 'Update name, metadata or settings; plan and `status` (suspend, resume): system admins only', params: TenantParams, body: UpdateTenantBody,
       response: { 200: TenantDetailSchema, ...problems(400, 401, 403, 404, 409) },
     },
   }, async (request) => {
@@ -82,7 +82,8 @@ export function registerTenantRoutes(app: HttpServer, deps: { db: Database; comm
     const { tenantId } = request.params;
     authorize(principal, 'tenants:update', tenantId, tenantErrors.notFound);
     const { status, settings, ...rest } = request.body;
-    if (status !== undefined && !principal.isSystemAdmin) throw commonErrors.forbidden();
+    // Suspension and the subscription plan (what the tenant pays for) belong to the platform operator.
+    if ((status !== undefined || rest.subscriptionPlan !== undefined) && !principal.isSystemAdmin) throw commonErrors.forbidden();
     const changes = { ...rest, ...(settings ? { settings: settingsFromBody(settings) } : {}) };
     if (Object.keys(changes).length > 0 || status === undefined) await commands.update(tenantId, changes, actorOf(request));
     if (status !== undefined) {
