@@ -4,7 +4,7 @@
 export * from './domain.ts';
 export { tenantErrors } from './errors.ts';
 export {
-  isEmail, normalizeEmail, charLength, metadataBytes, METADATA_LIMIT_BYTES, isSlug, slugify, isDomainName, isCidr,
+  isEmail, normalizeEmail, charLength, metadataBytes, METADATA_LIMIT_BYTES, isSlug, slugify, isDomainName, isCidr, normalizeCidr,
   durationSeconds, validateSettings, validateRetention, validateTenantName, validatePlan,
 } from './validators.ts';
 export { tenantDecider, type TenantCommand, type TenantState, type TenantData, type TenantUsage } from './decider.ts';

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { tenantErrors } from './errors.ts';
 import type { AuthMethod, DeletionReason, SubscriptionPlan, TenantSettings } from './domain.ts';
 
@@ -71,15 +72,27 @@ export function isDomainName(value: string): boolean {
 }
 
 /** `10.0.0.0/8`, `2001:db8::/32`; the address alone means a single host. */
-export function isCidr(value: string): boolean {
+/**
+ * A CIDR range in canonical form (`10.0.0.0/8`, `2001:db8::/32`), or null. A bare address is one
+ * host (`/32`, `/128`); a range with host bits set (`10.0.0.1/8`) is refused, as PostgreSQL's
+ * `cidr` refuses it: it almost always means a typo in the address or the prefix.
+ */
+export function normalizeCidr(value: string): string | null {
   const [address, prefix, ...rest] = value.split('/');
-  if (rest.length > 0 || address === undefined) return false;
+  if (rest.length > 0 || address === undefined) return null;
   const family = isIP(address);
-  if (family === 0) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
+  if (family === 0 || address.includes('%')) return null;
+  const max = family === 4 ? 32 : 128;
+  if (prefix !== undefined && !/^\d{1,3}$/.test(prefix)) return null;
+  const bits = prefix === undefined ? max : Number(prefix);
+  if (bits > max) return null;
+  const parsed = ipaddr.parse(address);
+  const network = family === 4 ? ipaddr.IPv4.networkAddressFromCIDR(`${address}/${bits}`) : ipaddr.IPv6.networkAddressFromCIDR(`${address}/${bits}`);
+  if (network.toString() !== parsed.toString()) return null;
+  return `${parsed.toString()}/${bits}`;
 }
+
+export const isCidr = (value: string): boolean => normalizeCidr(value) !== null;
 
 const DURATION = /^P(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,6})M)?(?:(\d{1,6})S)?)?$/;
 
@@ -110,10 +123,14 @@ export function validateSettings(settings: TenantSettings): TenantSettings {
   if (!inRange(policy.maxLoginAttempts, 0, 10)) throw tenantErrors.invalidSettings('settings.securityPolicy.maxLoginAttempts');
   const timeout = durationSeconds(policy.sessionTimeout);
   if (timeout === null || timeout < 60 || timeout > 86_400) throw tenantErrors.invalidSettings('settings.securityPolicy.sessionTimeout');
-  if (policy.allowedIpRanges.length > 100 || policy.allowedIpRanges.some((range) => !isCidr(range))) {
+  const ranges = policy.allowedIpRanges.map(normalizeCidr);
+  if (ranges.length > 100 || ranges.some((range) => range === null)) {
     throw tenantErrors.invalidSettings('settings.securityPolicy.allowedIpRanges');
   }
-  return { ...settings, features: [...new Set(settings.features)].sort(), customDomain };
+  return {
+    ...settings, features: [...new Set(settings.features)].sort(), customDomain,
+    securityPolicy: { ...policy, allowedIpRanges: [...new Set(ranges as string[])] },
+  };
 }
 
 /** Byte size of metadata as stored (JSON, UTF-8). */

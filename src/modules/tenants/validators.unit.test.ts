@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { isAppError } from '../../framework/errors/index.ts';
 import {
-  charLength, durationSeconds, isCidr, isDomainName, isEmail, isSlug, normalizeEmail, slugify, validateDeletionReason, validateRetention,
+  charLength, durationSeconds, isCidr, normalizeCidr, isDomainName, isEmail, isSlug, normalizeEmail, slugify, validateDeletionReason, validateRetention,
   validateSettings, validateTenantName,
 } from './validators.ts';
 import { DEFAULT_SECURITY_POLICY, planLimits, seatLimit, allowsSelfService, type TenantSettings } from './domain.ts';
@@ -64,10 +65,25 @@ describe('validators (property-based)', () => {
     for (const bad of ['', 'P', 'PT', '1D', 'P1Y', 'PT1.5H', 'P-1D']) assert.equal(durationSeconds(bad), null, bad);
   });
 
-  it('CIDR: IPv4 prefixes 0–32 and IPv6 prefixes 0–128', () => {
-    fc.assert(fc.property(fc.ipV4(), fc.integer({ min: 0, max: 40 }), (ip, prefix) => isCidr(`${ip}/${prefix}`) === (prefix <= 32)));
-    fc.assert(fc.property(fc.ipV6(), fc.integer({ min: 0, max: 140 }), (ip, prefix) => isCidr(`${ip}/${prefix}`) === (prefix <= 128)));
+  it('CIDR: IPv4 prefixes 0–32 and IPv6 prefixes 0–128, no host bits set, canonical text', () => {
+    // Oracle: the address as a number, masked by hand.
+    const v4 = (ip: string) => ip.split('.').reduce((n, part) => (n << 8n) + BigInt(Number(part)), 0n);
+    const hostBitsClear = (value: bigint, bits: number, width: number) => (value & ((1n << BigInt(width - bits)) - 1n)) === 0n;
+    fc.assert(fc.property(fc.ipV4(), fc.integer({ min: 0, max: 40 }), (ip, prefix) =>
+      isCidr(`${ip}/${prefix}`) === (prefix <= 32 && hostBitsClear(v4(ip), prefix, 32))));
+    fc.assert(fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), (ip, prefix) => {
+      const network = Number(v4(ip) & ~((1n << BigInt(32 - prefix)) - 1n) & 0xffffffffn);
+      const text = [24, 16, 8, 0].map((shift) => (network >>> shift) & 255).join('.');
+      return normalizeCidr(`${text}/${prefix}`) === `${text}/${prefix}`;
+    }));
+    const v6 = (ip: string) => ipaddr.parse(ip).toByteArray().reduce((n, byte) => (n << 8n) + BigInt(byte), 0n);
+    fc.assert(fc.property(fc.ipV6(), fc.integer({ min: 0, max: 140 }), (ip, prefix) =>
+      isCidr(`${ip}/${prefix}`) === (prefix <= 128 && hostBitsClear(v6(ip), prefix, 128))));
     fc.assert(fc.property(fc.string().filter((s) => !/^[0-9a-fA-F.:/]+$/.test(s)), (s) => !isCidr(s)));
+    assert.equal(normalizeCidr('10.0.0.1'), '10.0.0.1/32', 'a bare address is one host');
+    assert.equal(normalizeCidr('10.0.0.1/8'), null, 'host bits set');
+    assert.equal(normalizeCidr('2001:DB8:0:0::/32'), '2001:db8::/32');
+    assert.equal(normalizeCidr('2001:db8::1/32'), null);
   });
 
   it('custom domains: generated domains pass unless localhost or an IP', () => {
