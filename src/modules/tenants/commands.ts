@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../framework/db/index.ts';
+import { isAppError } from '../../framework/errors/index.ts';
 import type { EventStore, Transaction } from '../../framework/eventstore/index.ts';
 import { handleCommand, type CommandOutcome } from '../../framework/cqrs/handle-command.ts';
 import type { Language } from '../../framework/i18n/index.ts';
@@ -8,8 +9,11 @@ import { tenantStreamId, type TenantEvent } from './events.ts';
 import { allowsSelfService, seatLimit, type TenantSettings } from './domain.ts';
 import { tenantErrors } from './errors.ts';
 import { claimGlobal, createGate, lockGate, releaseGlobal, updateGate } from './guards.ts';
-import { slugify } from './validators.ts';
+import { derivedSlug } from './validators.ts';
 import { loadTenantState } from './store.ts';
+
+/** Attempts at a free slug derived from the name before `tenant.slug_taken` is answered. */
+const MAX_SLUG_ATTEMPTS = 5;
 
 /** Who acts, for event metadata. */
 export type Actor = { userId: string | null; correlationId: string };
@@ -77,33 +81,47 @@ export function createTenantCommands(deps: { db: Database; store: EventStore; pr
     if (before) await releaseGlobal(tx, 'tenant.custom_domain', before, tenantId);
   }
 
+  async function createWithSlug(input: CreateTenantInput, slug: string, actor: Actor): Promise<{ tenantId: string; adminUserId: string }> {
+    const tenantId = randomUUID();
+    let afterCommit: () => Promise<void> = async () => undefined;
+    const adminUserId = await db.transaction(async (tx) => {
+      const command: TenantCommand = {
+        type: 'create', tenantId, name: input.name, slug, subscriptionPlan: input.subscriptionPlan,
+        adminEmail: input.adminEmail, metadata: input.metadata ?? {}, settings: input.settings,
+      };
+      const outcome = await run(tx, tenantId, command, actor);
+      const created = outcome.events[0];
+      if (created?.type !== 'tenant.created') throw tenantErrors.alreadyExists();
+      if (!(await claimGlobal(tx, 'tenant.slug', created.data.slug, tenantId))) throw tenantErrors.slugTaken(created.data.slug);
+      await claimDomain(tx, tenantId, null, created.data.settings.customDomain);
+      await createGate(tx, tenantId, {
+        name: created.data.name, status: 'active', selfService: allowsSelfService(created.data.settings),
+        seatLimit: seatLimit(created.data.subscriptionPlan, created.data.settings),
+      });
+      const admin = await deps.provisionAdmin(tx, {
+        tenantId, email: created.data.adminEmail, tenantName: created.data.name, language: input.language, actor,
+      });
+      afterCommit = admin.afterCommit;
+      return admin.userId;
+    }, { tenantId });
+    await afterCommit();
+    return { tenantId, adminUserId };
+  }
+
   return {
+    /**
+     * Creates a tenant. A slug the caller chose must be free (409 `tenant.slug_taken`); a slug
+     * derived from the name gets a suffix when taken (`acme`, `acme-2`, then `acme-<random>`).
+     */
     async create(input: CreateTenantInput, actor: Actor): Promise<{ tenantId: string; adminUserId: string }> {
-      const tenantId = randomUUID();
-      const slug = input.slug ?? slugify(input.name);
-      let afterCommit: () => Promise<void> = async () => undefined;
-      const adminUserId = await db.transaction(async (tx) => {
-        const command: TenantCommand = {
-          type: 'create', tenantId, name: input.name, slug, subscriptionPlan: input.subscriptionPlan,
-          adminEmail: input.adminEmail, metadata: input.metadata ?? {}, settings: input.settings,
-        };
-        const outcome = await run(tx, tenantId, command, actor);
-        const created = outcome.events[0];
-        if (created?.type !== 'tenant.created') throw tenantErrors.alreadyExists();
-        if (!(await claimGlobal(tx, 'tenant.slug', created.data.slug, tenantId))) throw tenantErrors.slugTaken(created.data.slug);
-        await claimDomain(tx, tenantId, null, created.data.settings.customDomain);
-        await createGate(tx, tenantId, {
-          name: created.data.name, status: 'active', selfService: allowsSelfService(created.data.settings),
-          seatLimit: seatLimit(created.data.subscriptionPlan, created.data.settings),
-        });
-        const admin = await deps.provisionAdmin(tx, {
-          tenantId, email: created.data.adminEmail, tenantName: created.data.name, language: input.language, actor,
-        });
-        afterCommit = admin.afterCommit;
-        return admin.userId;
-      }, { tenantId });
-      await afterCommit();
-      return { tenantId, adminUserId };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await createWithSlug(input, input.slug ?? derivedSlug(input.name, attempt), actor);
+        } catch (error) {
+          const taken = isAppError(error) && error.code === 'tenant.slug_taken';
+          if (!taken || input.slug !== undefined || attempt >= MAX_SLUG_ATTEMPTS) throw error;
+        }
+      }
     },
 
     async update(tenantId: string, changes: Extract<TenantCommand, { type: 'update' }>['changes'], actor: Actor): Promise<TenantEvent[]> {

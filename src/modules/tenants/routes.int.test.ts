@@ -73,6 +73,17 @@ describe('POST /tenants', () => {
     assert.equal(domain.json().code, 'tenant.custom_domain_taken');
   });
 
+  it('derives a free slug from the name when the caller gives none (acme, acme-2, then a random suffix)', async () => {
+    const slugs: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const res = await post({ name: 'Same Name Co', subscriptionPlan: 'free', adminEmail: `a${n}@same.test`, settings });
+      assert.equal(res.statusCode, 201, res.body);
+      slugs.push(res.json().slug);
+    }
+    assert.deepEqual(slugs.slice(0, 2), ['same-name-co', 'same-name-co-2']);
+    assert.match(slugs[2]!, /^same-name-co-[a-z0-9]{6}$/);
+  });
+
   it('is for system admins only (401 anonymous, 403 tenant admin)', async () => {
     const payload = { name: 'Nope', subscriptionPlan: 'free', adminEmail: 'a@b.test', settings };
     assert.equal((await post(payload, {})).statusCode, 401);

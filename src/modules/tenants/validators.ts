@@ -48,6 +48,17 @@ export function slugify(name: string): string {
   return base.length >= 3 ? base : `${base || 'tenant'}-${Math.random().toString(36).slice(2, 8)}`.replace(/^-/, '');
 }
 
+/**
+ * The slug to try for a tenant named `name` on the given attempt: the name's slug, then with `-2`,
+ * then with a random suffix (a name's slug taken twice is likely taken again).
+ */
+export function derivedSlug(name: string, attempt: number): string {
+  const base = slugify(name);
+  if (attempt === 0) return base;
+  const suffix = attempt === 1 ? '2' : Math.random().toString(36).slice(2, 8).padEnd(6, '0');
+  return `${base.slice(0, 62 - suffix.length).replace(/-+$/, '')}-${suffix}`;
+}
+
 export function validatePlan(plan: string): SubscriptionPlan {
   if (plan === 'free' || plan === 'professional' || plan === 'enterprise') return plan;
   if (plan.startsWith('custom:') && CUSTOM_NAME.test(plan.slice(7))) return plan as SubscriptionPlan;
