@@ -1,6 +1,5 @@
 export {
   loadTranslations,
-  negotiateLanguage,
   messageKey,
   isLanguage,
   SUPPORTED_LANGUAGES,
@@ -8,3 +7,4 @@ export {
   type Language,
   type Translations,
 } from './locales.ts';
+export { negotiateLanguage, preferredLanguage, languageOfTag } from './negotiate.ts';

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
-import { negotiateLanguages, acceptedLanguages } from '@fluent/langneg';
 
 export const SUPPORTED_LANGUAGES = ['en', 'de', 'sq', 'fr', 'es'] as const;
 export type Language = (typeof SUPPORTED_LANGUAGES)[number];
@@ -61,27 +60,4 @@ export function loadTranslations(directory: string): Translations {
     has: (language, code) => keySets.get(language)?.has(messageKey(code)) ?? false,
     keys: (language) => new Set(keySets.get(language)),
   };
-}
-
-const acceptLanguageCache = new Map<string, Language>();
-
-/** Picks the language from `?lang`, then the `preferred_language` cookie, then `Accept-Language`. */
-export function negotiateLanguage(input: { query?: unknown; cookie?: string; acceptLanguage?: string }): Language {
-  if (isLanguage(input.query)) return input.query;
-  if (input.cookie) {
-    const match = /(?:^|;\s*)preferred_language=([^;]*)/.exec(input.cookie);
-    const value = match?.[1]?.trim();
-    if (isLanguage(value)) return value;
-  }
-  const header = input.acceptLanguage;
-  if (!header) return DEFAULT_LANGUAGE;
-  const cached = acceptLanguageCache.get(header);
-  if (cached) return cached;
-  const [best] = negotiateLanguages(acceptedLanguages(header), [...SUPPORTED_LANGUAGES], {
-    strategy: 'lookup',
-    defaultLocale: DEFAULT_LANGUAGE,
-  });
-  const language = isLanguage(best) ? best : DEFAULT_LANGUAGE;
-  if (acceptLanguageCache.size < 1000) acceptLanguageCache.set(header, language);
-  return language;
 }

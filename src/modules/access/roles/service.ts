@@ -1,12 +1,13 @@
 import { Type } from 'typebox';
 import type { Database } from '../../../framework/db/index.ts';
 import { handleCommand, type Command, type CommandBus } from '../../../framework/cqrs/index.ts';
-import { createEventStore } from '../../../framework/eventstore/index.ts';
+import { createEventStore, type Transaction } from '../../../framework/eventstore/index.ts';
+import { tenantErrors } from '../../tenants/index.ts';
 import type { PolicyEngine } from '../policy/engine.ts';
 import { createRoleSetDecider, type RoleCommand } from './decider.ts';
 import { roleStreamId } from './events.ts';
 import { rolesProjection } from './projection.ts';
-import { reloadTenant } from './store.ts';
+import { lockTenantStatus, reloadTenant, type TenantStatus } from './store.ts';
 
 const RoleName = Type.String({ pattern: '^custom:[a-z0-9][a-z0-9_-]{0,48}$' });
 const Payloads = {
@@ -20,6 +21,19 @@ const PERMISSION: Record<RoleCommand['type'], string> = {
   'role.create': 'roles:manage', 'role.update': 'roles:manage', 'role.delete': 'roles:manage', 'role.assign': 'roles:manage', 'role.unassign': 'roles:manage',
 };
 
+/**
+ * Commands that grant or change access. A suspended tenant refuses them, as the users module
+ * refuses invitations and profile or role changes there; withdrawing access (deleting an unused
+ * custom role, unassigning a role) stays open, as deactivating a user does. A deleted tenant
+ * accepts no command at all (SPEC §3).
+ */
+const GRANTS: ReadonlySet<RoleCommand['type']> = new Set(['role.create', 'role.update', 'role.assign']);
+
+function refuseClosedTenant(status: TenantStatus | null, type: RoleCommand['type']): void {
+  if (status === 'deleted') throw tenantErrors.deleted();
+  if (status === 'suspended' && GRANTS.has(type)) throw tenantErrors.suspended();
+}
+
 export type RoleService = {
   /** Runs a role command through the command bus; the engine sees the change before it returns. */
   execute: (command: Omit<Command, 'payload' | 'type'> & { command: RoleCommand }) => Promise<{ changed: boolean }>;
@@ -27,9 +41,10 @@ export type RoleService = {
 
 /**
  * Role commands on the platform's command bus (logging → validation → authorization → rate limit →
- * idempotency, with this module's authorizer), decider over
- * stream `roles-<tenantId>`, inline read model, then an immediate reload of the tenant's policy
- * (other instances reload on the `acci_access` notification).
+ * idempotency, with this module's authorizer), each in one transaction: the tenant's status (409
+ * `tenant.deleted`, `tenant.suspended` for grants; see `lockTenantStatus`), decider over stream
+ * `roles-<tenantId>`, inline read model; then an immediate reload of the tenant's policy (other
+ * instances reload on the `acci_access` notification).
  *
  * @example
  *   await roles.execute({ tenantId, principal, correlationId, command: { type: 'role.delete', name: 'custom:auditor' } });
@@ -45,13 +60,19 @@ export function createRoleService(options: { db: Database; engine: PolicyEngine;
       schema: Payloads[type],
       permission: PERMISSION[type],
       async handler(command, context) {
-        const outcome = await handleCommand({
-          store, decider, streamId: roleStreamId(command.tenantId), tenantId: command.tenantId,
-          command: { type, ...(command.payload as object) } as RoleCommand,
-          context: { correlationId: command.correlationId, userId: command.principal?.userId ?? null },
-          ...(context.tx ? { tx: context.tx } : { db }),
-        });
-        return { changed: outcome.events.length > 0 };
+        // The tenant's status is checked (and its gate key-share locked) before the stream is even
+        // read, in the transaction that appends: a no-op command is refused on a deleted tenant too.
+        const work = async (tx: Transaction) => {
+          refuseClosedTenant(await lockTenantStatus(tx, command.tenantId), type);
+          const outcome = await handleCommand({
+            store, decider, streamId: roleStreamId(command.tenantId), tenantId: command.tenantId,
+            command: { type, ...(command.payload as object) } as RoleCommand,
+            context: { correlationId: command.correlationId, userId: command.principal?.userId ?? null },
+            tx,
+          });
+          return { changed: outcome.events.length > 0 };
+        };
+        return context.tx ? work(context.tx) : db.transaction(work, { tenantId: command.tenantId });
       },
     });
   }

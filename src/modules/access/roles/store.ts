@@ -1,4 +1,5 @@
 import type { Database } from '../../../framework/db/index.ts';
+import type { Transaction } from '../../../framework/eventstore/index.ts';
 import type { PolicyEngine, TenantPolicy } from '../policy/engine.ts';
 
 export type RoleRow = { name: string; description: string; permissions: string[]; createdAt: string; updatedAt: string };
@@ -22,6 +23,27 @@ function policiesOf(roles: readonly RoleRecord[], assignments: readonly Assignme
     e.assignments.set(a.user_id, [...(e.assignments.get(a.user_id) ?? []), a.role]);
   }
   return byTenant;
+}
+
+export type TenantStatus = 'active' | 'suspended' | 'deleted';
+
+/**
+ * The tenant's status as the tenants module's write-side gate (`tenant_gates`) holds it, read in a
+ * role command's transaction under a key-share lock kept until that transaction ends. Suspension,
+ * resumption and deletion lock the gate `FOR UPDATE` before they change it, so they wait for a role
+ * command holding this lock to commit, and this read waits for a status change in flight and then
+ * sees its outcome: no role command commits after a deletion it did not see. The lock does not
+ * conflict with the gate updates of user commands (no key changes).
+ * Null: the tenants module has no gate for this id (no such tenant, or the access module runs alone).
+ *
+ * @example
+ *   if ((await lockTenantStatus(tx, tenantId)) === 'deleted') throw tenantErrors.deleted();
+ */
+export async function lockTenantStatus(tx: Transaction, tenantId: string): Promise<TenantStatus | null> {
+  const { rows } = await tx.query<{ status: TenantStatus }>({
+    name: 'acci_access_tenant_status', text: 'SELECT status FROM tenant_gates WHERE tenant_id = $1 FOR KEY SHARE', values: [tenantId],
+  });
+  return rows[0]?.status ?? null;
 }
 
 /** Custom roles of one tenant from the read model (row-level security scopes it). */
