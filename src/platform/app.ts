@@ -77,37 +77,58 @@ export async function buildApp(options: AppOptions): Promise<App> {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     logRequests: options.logRequests ?? true,
   });
-  for (const module of modules) await module.global?.(http, context);
-  await registerOpenApi(http, {
-    title: 'ACCI API',
-    version: '1.0.0',
-    description: 'Multi-tenant, event-sourced application platform: tenants, users, sign-in, authorization and audit.',
-  });
+  /** Every module's stop runs even when an earlier one fails; the first failure is rethrown. */
+  const stopModules = async () => {
+    let failure: unknown;
+    for (const module of [...modules].reverse()) {
+      try {
+        await module.stop?.();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
+  };
+  // Registering a module may already start work (auth's revocation listener): a failure part-way
+  // stops it again, or its connection and timers would keep the process alive after the error.
+  try {
+    for (const module of modules) await module.global?.(http, context);
+    await registerOpenApi(http, {
+      title: 'ACCI API',
+      version: '1.0.0',
+      description: 'Multi-tenant, event-sourced application platform: tenants, users, sign-in, authorization and audit.',
+    });
 
-  const readinessChecks: HealthCheck[] = [
-    { name: 'database', check: () => options.db.app.ping() },
-    {
-      name: 'migrations',
-      check: async () => {
-        const client = await options.db.system.pool.connect();
-        try {
-          const pending = (await migrationStatus(client)).filter((m) => m.state !== 'applied');
-          if (pending.length > 0) throw new Error(`${pending.length} migration(s) not applied: ${pending.map((p) => p.name).join(', ')}`);
-        } finally {
-          client.release();
-        }
+    const readinessChecks: HealthCheck[] = [
+      { name: 'database', check: () => options.db.app.ping() },
+      {
+        name: 'migrations',
+        check: async () => {
+          const client = await options.db.system.pool.connect();
+          try {
+            const pending = (await migrationStatus(client)).filter((m) => m.state !== 'applied');
+            if (pending.length > 0) throw new Error(`${pending.length} migration(s) not applied: ${pending.map((p) => p.name).join(', ')}`);
+          } finally {
+            client.release();
+          }
+        },
       },
-    },
-    ...(options.extraReadinessChecks ?? []),
-    ...modules.flatMap((m) => m.healthChecks?.(context) ?? []),
-  ];
-  registerOpsRoutes(http, { metrics, readinessChecks: () => readinessChecks, isShuttingDown: () => shuttingDown });
+      ...(options.extraReadinessChecks ?? []),
+      ...modules.flatMap((m) => m.healthChecks?.(context) ?? []),
+    ];
+    registerOpsRoutes(http, { metrics, readinessChecks: () => readinessChecks, isShuttingDown: () => shuttingDown });
 
-  for (const module of modules) {
-    await http.register(async (scope) => module.register(scope as HttpServer, context), { prefix: '/api/v1' });
-    if (module.registerRoot) await http.register(async (scope) => module.registerRoot?.(scope as HttpServer, context));
+    for (const module of modules) {
+      await http.register(async (scope) => module.register(scope as HttpServer, context), { prefix: '/api/v1' });
+      if (module.registerRoot) await http.register(async (scope) => module.registerRoot?.(scope as HttpServer, context));
+    }
+    await http.ready();
+  } catch (error) {
+    await http.close().catch(() => undefined);
+    await Promise.all(runners.map((runner) => runner.stop())).catch(() => undefined);
+    await stopModules().catch(() => undefined);
+    throw error;
   }
-  await http.ready();
 
   return {
     http,
@@ -116,9 +137,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
       for (const module of modules) await module.start?.(context);
       for (const runner of runners) await runner.start();
     },
+    /** Safe to call when startBackground never ran or failed part-way (every failure path of a start calls it). */
     async stopBackground() {
       await Promise.all(runners.map((runner) => runner.stop()));
-      for (const module of [...modules].reverse()) await module.stop?.();
+      await stopModules();
     },
     markShuttingDown: () => { shuttingDown = true; },
   };

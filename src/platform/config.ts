@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** Raised for any bad setting; the CLI prints its one-line message and exits with code 2. */
@@ -34,6 +35,14 @@ const url = (protocols: readonly string[]): Parser<string> => (raw, name) => {
   return raw;
 };
 const text: Parser<string> = (raw) => raw;
+/** An IP address or a host name; a dotted number that is no IPv4 address (`999.1.1.1`) is refused here, not at listen. */
+const host: Parser<string> = (raw, name) => {
+  const value = raw.trim();
+  const hostName = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+  const numeric = /^[\d.]+$/.test(value);
+  if (isIP(value) === 0 && (numeric || !hostName.test(value))) throw new ConfigError(name, `must be an IP address or a host name of this machine (got "${raw}")`);
+  return value;
+};
 const boolean: Parser<boolean> = (raw, name) => {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
@@ -53,7 +62,7 @@ const email: Parser<string> = (raw, name) => {
 /** Every setting: its environment name, default, parser and the line the README table shows. */
 export const SETTINGS = {
   port: { env: 'PORT', parse: integer(0, 65535), default: 8080, doc: 'HTTP port' },
-  host: { env: 'HOST', parse: text, default: '0.0.0.0', doc: 'Address to listen on' },
+  host: { env: 'HOST', parse: host, default: '0.0.0.0', doc: 'Address to listen on' },
   logLevel: { env: 'LOG_LEVEL', parse: oneOf(LOG_LEVELS), default: 'info' as (typeof LOG_LEVELS)[number], doc: 'fatal, error, warn, info, debug, trace or silent' },
   logFormat: { env: 'LOG_FORMAT', parse: oneOf(['json', 'pretty'] as const), default: 'json' as 'json' | 'pretty', doc: 'json (default) or pretty' },
   databaseUrl: { env: 'DATABASE_URL', parse: url(['postgres:', 'postgresql:']), default: undefined as string | undefined, doc: 'External PostgreSQL 15+ (owner role, runs migrations); unset = embedded PostgreSQL' },
@@ -71,6 +80,7 @@ export const SETTINGS = {
   adminPassword: { env: 'ACCI_ADMIN_PASSWORD', parse: text, default: undefined as string | undefined, doc: 'Password of that system admin' },
   smtpUrl: { env: 'SMTP_URL', parse: url(['smtp:', 'smtps:']), default: undefined as string | undefined, doc: 'SMTP server for mail; unset = .eml files under ACCI_DATA_DIR/mail' },
   secretKey: { env: 'ACCI_SECRET_KEY', parse: secretKey, default: undefined as string | undefined, doc: 'Master key sealing the JWT signing keys (32 bytes, hex or base64); unset = generated once into ACCI_DATA_DIR/secret.key (mode 0600). Set the same value on every instance sharing a database' },
+  rateLimits: { env: 'ACCI_RATE_LIMITS', parse: oneOf(['on', 'off'] as const), default: 'on' as 'on' | 'off', doc: 'on (default) or off: off disables the token-bucket rate limits' },
   publicUrl: { env: 'PUBLIC_URL', parse: url(['http:', 'https:']), default: undefined as string | undefined, doc: 'Base URL used in links sent by mail' },
 } as const;
 

@@ -21,6 +21,7 @@ it('names the setting in every error', () => {
   const cases: Record<string, string> = {
     PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'not a url', DATABASE_POOL_SIZE: '0',
     REDIS_URL: 'http://x', TRUST_PROXY: 'maybe', ACCI_ADMIN_EMAIL: 'nope', LOG_FORMAT: 'xml',
+    ACCI_RATE_LIMITS: 'maybe', HOST: '999.1.1.1',
   };
   for (const [name, value] of Object.entries(cases)) {
     assert.throws(() => loadConfig({ [name]: value }, empty), (e: unknown) => e instanceof ConfigError && e.setting === name && e.message.includes(name), name);
@@ -35,6 +36,19 @@ it('rejects every PORT that is not a whole number in range', () => {
     assert.equal(loadConfig({ PORT: String(port) }, empty).port, port);
   }));
   assert.throws(() => loadConfig({ PORT: '70000' }, empty), /between 0 and 65535/);
+});
+
+it('ACCI_RATE_LIMITS is on or off', () => {
+  assert.equal(loadConfig({}, empty).rateLimits, 'on');
+  assert.equal(loadConfig({ ACCI_RATE_LIMITS: 'off' }, empty).rateLimits, 'off');
+  for (const value of ['maybe', 'false', '0', 'OFF ']) assert.throws(() => loadConfig({ ACCI_RATE_LIMITS: value }, empty), /ACCI_RATE_LIMITS must be one of on, off/);
+});
+
+it('HOST is an IP address or a host name', () => {
+  for (const value of ['0.0.0.0', '127.0.0.1', '::', '::1', 'localhost', 'api-1.internal.example']) assert.equal(loadConfig({ HOST: value }, empty).host, value);
+  for (const value of ['999.1.1.1', '1.2.3', 'two words', 'http://x', '-lead.example', '[::1]']) {
+    assert.throws(() => loadConfig({ HOST: value }, empty), /HOST must be an IP address or a host name/, value);
+  }
 });
 
 it('requires the admin e-mail and password together', () => {

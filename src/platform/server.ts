@@ -1,8 +1,8 @@
 import { createLogger, type Logger } from '../framework/observability/index.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { connectDatabases, type Databases } from './database/connect.ts';
 import { buildApp, type App } from './app.ts';
-import { ensureSystemAdminWithPassword } from './bootstrap.ts';
+import { assertBootstrapPassword, ensureSystemAdminWithPassword } from './bootstrap.ts';
 import type { AcciModule } from '../framework/module.ts';
 
 export type RunningServer = {
@@ -12,6 +12,39 @@ export type RunningServer = {
   /** Stop accepting, drain in-flight requests, stop background work, close pools, stop PostgreSQL. */
   shutdown: (reason: string) => Promise<void>;
 };
+
+/** The HTTP server could not listen; names PORT or HOST with the reason (one line, exit code 2). */
+export class ListenError extends ConfigError {
+  constructor(setting: 'PORT' | 'HOST', message: string) {
+    super(setting, message);
+    this.name = 'ListenError';
+    this.message = `Cannot listen: ${message}`;
+  }
+}
+
+/**
+ * Turns a failed `listen` into a ListenError naming the setting to change; other errors pass through.
+ *
+ * @example
+ *   listenError({ code: 'EADDRINUSE' }, { port: 8080, host: '0.0.0.0' }); // PORT=8080 is already in use on 0.0.0.0 (EADDRINUSE)
+ */
+export function listenError(error: unknown, at: { port: number; host: string }): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'EADDRINUSE':
+      return new ListenError('PORT', `PORT=${at.port} is already in use on ${at.host} (EADDRINUSE: address in use)`);
+    case 'EACCES':
+      return new ListenError('PORT', `PORT=${at.port} needs privileges this process does not have (EACCES); use a port above 1023`);
+    case 'EADDRNOTAVAIL':
+      return new ListenError('HOST', `HOST=${at.host} is not an address of this machine (EADDRNOTAVAIL: cannot assign address)`);
+    case 'ENOTFOUND': case 'EAI_AGAIN': case 'EAI_FAIL': case 'EAI_NONAME':
+      return new ListenError('HOST', `HOST=${at.host} does not resolve to an address of this machine (${code})`);
+    case 'EAFNOSUPPORT': case 'EINVAL':
+      return new ListenError('HOST', `HOST=${at.host} cannot be listened on (${code})`);
+    default:
+      return error;
+  }
+}
 
 export function loggerFor(config: Config): Logger {
   return createLogger({ level: config.logLevel, format: config.logFormat });
@@ -23,8 +56,10 @@ export async function startServer(
   options: { modules?: readonly AcciModule[] } = {},
 ): Promise<RunningServer> {
   const started = performance.now();
+  // Checked before anything is written: a refused password must not leave an admin without one.
+  if (config.adminPassword) assertBootstrapPassword(config.adminPassword, 'ACCI_ADMIN_PASSWORD');
   const databases = await connectDatabases(config, logger);
-  let app: App;
+  let app: App | undefined;
   try {
     app = await buildApp({
       logger,
@@ -35,11 +70,22 @@ export async function startServer(
     });
     if (config.adminEmail && config.adminPassword) {
       const admin = await ensureSystemAdminWithPassword(app.context, { email: config.adminEmail, password: config.adminPassword });
-      logger.info({ userId: admin.userId, created: admin.created }, admin.created ? 'system admin created' : 'system admin present');
+      if (admin.outcome === 'conflict') logger.warn({ userId: admin.userId }, `ACCI_ADMIN_EMAIL ignored: ${admin.reason}`);
+      else logger.info({ userId: admin.userId, outcome: admin.outcome }, admin.outcome === 'created' ? 'system admin created' : 'system admin present');
     }
-    await app.http.listen({ port: config.port, host: config.host });
+    try {
+      await app.http.listen({ port: config.port, host: config.host });
+    } catch (error) {
+      throw listenError(error, { port: config.port, host: config.host });
+    }
     await app.startBackground();
   } catch (error) {
+    // Every failure path stops what already runs (listeners, timers, workers) and closes the pools,
+    // so the process ends with the error instead of lingering.
+    if (app) {
+      await app.http.close().catch(() => undefined);
+      await app.stopBackground().catch((stopError: unknown) => logger.warn({ err: stopError }, 'stopping background work after a failed start failed'));
+    }
     await databases.close();
     throw error;
   }

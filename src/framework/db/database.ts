@@ -25,6 +25,11 @@ export type Database = {
   query: <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
   transaction: <T>(work: (tx: pg.PoolClient) => Promise<T>, options?: TransactionOptions) => Promise<T>;
   ping: () => Promise<void>;
+  /**
+   * Runs `listener` when `close()` is called, before the pool ends: whoever holds a connection for
+   * good (a LISTEN) or polls the pool gives it up, so closing never waits on it. Returns an unsubscribe.
+   */
+  onClose: (listener: () => void | Promise<void>) => () => void;
   close: () => Promise<void>;
 };
 
@@ -46,10 +51,35 @@ function beginStatement(options: TransactionOptions): string {
   return `BEGIN${isolation}; SET LOCAL app.tenant_id = '${options.tenantId}'`;
 }
 
-const isConnectionError = (error: unknown): boolean => {
-  const code = (error as { code?: string } | null)?.code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND' || code === '57P01' || code === '57P03' || code === '08006' || code === '08001';
-};
+/** Node socket and DNS errors: the server is down, unreachable, or dropped the connection. */
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
+/**
+ * SQLSTATEs meaning "cannot use the database right now", not "your statement is wrong": class 08
+ * (connection exception), class 28 (invalid authorization: wrong password, unknown role), 3D000
+ * (database does not exist), 53300 (too many connections), 57P01–57P05 (admin/crash shutdown,
+ * cannot connect now, idle session timeout).
+ */
+const UNAVAILABLE_SQLSTATES = new Set(['3D000', '53300', '57P01', '57P02', '57P03', '57P05']);
+/** node-postgres raises these without a code when a connection fails, times out or the pool has ended. */
+const UNAVAILABLE_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated|Cannot use a pool after calling end on the pool|Client has encountered a connection error and is not queryable)/;
+
+/**
+ * Whether an error from node-postgres means the database is unavailable (answer 503
+ * `service.unavailable`, drop the connection) rather than a failed statement.
+ *
+ * @example
+ *   isConnectionError({ code: '28P01' }); // true: password authentication failed
+ *   isConnectionError({ code: '23505' }); // false: unique violation
+ */
+export function isConnectionError(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    if (SOCKET_ERRORS.has(code) || UNAVAILABLE_SQLSTATES.has(code)) return true;
+    if (/^(08|28)[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message);
+}
 
 /**
  * The client's socket, to cork several statements into one write. On this kind of machine a write
@@ -82,6 +112,9 @@ export function createDatabase(options: DatabaseOptions): Database {
   });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => undefined);
+
+  const closeListeners = new Set<() => void | Promise<void>>();
+  let closing: Promise<void> | undefined;
 
   const translate = (error: unknown): never => {
     if (isConnectionError(error)) throw commonErrors.unavailable('database');
@@ -131,6 +164,14 @@ export function createDatabase(options: DatabaseOptions): Database {
     async ping() {
       await pool.query('SELECT 1');
     },
-    close: () => pool.end(),
+    onClose(listener) {
+      closeListeners.add(listener);
+      return () => { closeListeners.delete(listener); };
+    },
+    close: () => (closing ??= (async () => {
+      await Promise.allSettled([...closeListeners].map(async (listener) => listener()));
+      closeListeners.clear();
+      await pool.end();
+    })()),
   };
 }

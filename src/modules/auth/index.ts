@@ -8,7 +8,7 @@
  */
 export { createAuthModule, type AuthModule, type AuthModuleOptions } from './module.ts';
 export { authModuleFromEnvironment } from './environment.ts';
-export { setPassword } from './set-password.ts';
+export { setPassword, assertSystemAdminPasswordAllowed } from './set-password.ts';
 export { hasPassword } from './has-password.ts';
 export { authErrors } from './errors.ts';
 export { permissionsForRole, ALL_PERMISSIONS, type Permission } from './permissions.ts';

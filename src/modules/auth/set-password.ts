@@ -18,6 +18,18 @@ import { assertPasswordAllowed, policyForTenant } from './passwords/policy.ts';
  *   const { userId } = await identity(ctx).ensureSystemAdmin({ email });
  *   await setPassword(ctx, { userId, tenantId: PLATFORM_TENANT_ID, password });
  */
+/**
+ * Throws the localized 400 `setPassword` would for a system admin (the platform's policy: 12+
+ * characters, every character class, not a common password), without touching the database: the
+ * bootstrap checks the password before it creates anyone.
+ *
+ * @example
+ *   assertSystemAdminPasswordAllowed(password); // throws auth.password_too_short for 'short'
+ */
+export function assertSystemAdminPasswordAllowed(password: string): void {
+  assertPasswordAllowed(password, policyForTenant(PLATFORM_POLICY.passwordMinLength));
+}
+
 export async function setPassword(
   context: ModuleContext,
   input: { userId: string; tenantId: string; password: string; correlationId?: string },

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
@@ -43,8 +44,19 @@ describe('acci CLI: bad configuration ends with one line and exit code 2', { con
     assertOneLine(missing.stderr, /ACCI_CONFIG names a file that does not exist/);
   });
 
+  it('rejects an ACCI_RATE_LIMITS other than on or off, and a HOST that is no address', async () => {
+    const [rates, host] = await Promise.all([
+      runCli(['start'], { ACCI_RATE_LIMITS: 'maybe' }),
+      runCli(['start'], { HOST: '999.1.1.1' }),
+    ]);
+    assert.equal(rates.code, 2);
+    assertOneLine(rates.stderr, /ACCI_RATE_LIMITS must be one of on, off \(got "maybe"\)/);
+    assert.equal(host.code, 2);
+    assertOneLine(host.stderr, /HOST must be an IP address or a host name/);
+  });
+
   it('offers --help on every command', async () => {
-    const commands = [['--help'], ['start', '--help'], ['migrate', '--help'], ['migrate', 'status', '--help']];
+    const commands = [['--help'], ['start', '--help'], ['migrate', '--help'], ['migrate', 'status', '--help'], ['tenants', 'list', '--help']];
     const results = await Promise.all(commands.map((args) => runCli(args)));
     results.forEach((res, i) => {
       assert.equal(res.code, 0, commands[i]!.join(' '));
@@ -52,6 +64,9 @@ describe('acci CLI: bad configuration ends with one line and exit code 2', { con
     });
     const unknown = await runCli(['frobnicate']);
     assert.equal(unknown.code, 2);
+    const badOption = await runCli(['tenants', 'list', '--status', 'bogus']);
+    assert.equal(badOption.code, 2, 'a subcommand\'s bad option exits 2 too');
+    assert.match(badOption.stderr, /Allowed choices are active, suspended, deleted/);
   });
 });
 
@@ -66,6 +81,48 @@ describe('acci against an external database (DATABASE_URL)', () => {
     assert.match(res.stdout, /^applied\s+0001_platform\.sql/m);
     const up = await runCli(['migrate', 'up'], { DATABASE_URL: db.ownerUrl });
     assert.match(up.stdout, /up to date/);
+  });
+
+  /** A failed start ends by itself: one line naming the setting, exit 2, no leftover reload timer logging stack traces. */
+  const assertFailedStart = (res: { code: number | null; stdout: string; stderr: string; ms: number }, line: RegExp) => {
+    assert.equal(res.code, 2, res.stderr + res.stdout);
+    assertOneLine(res.stderr, line);
+    assert.doesNotMatch(res.stdout, /ACCI is ready|Cannot use a pool|revocation/, res.stdout);
+    assert.ok(res.ms < 20_000, `took ${Math.round(res.ms)} ms`);
+  };
+
+  it('a PORT in use ends with one line naming PORT and exit 2 (every background worker stopped)', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const res = await runCli(['start'], { DATABASE_URL: db.ownerUrl, PORT: String(port), HOST: '127.0.0.1' }, 25_000);
+      assertFailedStart(res, new RegExp(`^acci: Cannot listen: PORT=${port} is already in use on 127\\.0\\.0\\.1 \\(EADDRINUSE`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('a HOST that is not an address of this machine, or resolves to none, ends with one line naming HOST', async () => {
+    const port = String(await freePort());
+    const [foreign, unknown] = await Promise.all([
+      runCli(['start'], { DATABASE_URL: db.ownerUrl, PORT: port, HOST: '203.0.113.5' }, 25_000),
+      runCli(['start'], { DATABASE_URL: db.ownerUrl, PORT: port, HOST: 'no-such-host.invalid' }, 25_000),
+    ]);
+    assertFailedStart(foreign, /^acci: Cannot listen: HOST=203\.0\.113\.5 is not an address of this machine \(EADDRNOTAVAIL: cannot assign address\)$/);
+    assertFailedStart(unknown, /^acci: Cannot listen: HOST=no-such-host\.invalid does not resolve to an address of this machine \((ENOTFOUND|EAI_AGAIN)\)$/);
+  });
+
+  it('a DATABASE_APP_URL whose role does not exist ends with one line naming it, before "ready"', async () => {
+    const appUrl = new URL(db.ownerUrl);
+    appUrl.username = 'acci_no_such_role';
+    appUrl.password = 'secret-pw';
+    const res = await runCli(['start'], { DATABASE_URL: db.ownerUrl, DATABASE_APP_URL: appUrl.toString(), PORT: String(await freePort()), HOST: '127.0.0.1' });
+    assertFailedStart(res, /^acci: Database unreachable: DATABASE_APP_URL=postgres:\/\/acci_no_such_role:\*\*\*@.* \(role "acci_no_such_role" does not exist\)$/);
+    assert.doesNotMatch(res.stderr, /secret-pw/);
+    // Commands that only use the owner connection still work with it.
+    const status = await runCli(['migrate', 'status'], { DATABASE_URL: db.ownerUrl, DATABASE_APP_URL: appUrl.toString() });
+    assert.equal(status.code, 0, status.stderr);
   });
 
   it('starts, prints its URLs, and exits 0 within 10 s of SIGTERM', async () => {

@@ -7,6 +7,7 @@ import { startCommand } from './start.ts';
 import { migrateCommand } from './migrate.ts';
 import { projectionsCommand } from './projections.ts';
 import { adminCommand } from './admin.ts';
+import { tenantsCommand } from './tenants.ts';
 
 /** Failures an operator can fix; they print one line and exit with code 2, never a stack trace. */
 const isOperatorError = (error: unknown): error is Error =>
@@ -16,20 +17,27 @@ const isOperatorError = (error: unknown): error is Error =>
 export function buildCli(): Command {
   const program = new Command('acci')
     .description('ACCI: multi-tenant, event-sourced application platform')
-    .version('0.1.0')
-    .showHelpAfterError()
-    .exitOverride();
+    .version('0.1.0');
   program.addCommand(startCommand(() => loadConfig()));
   program.addCommand(migrateCommand(() => loadConfig()));
   program.addCommand(projectionsCommand(() => loadConfig()));
   program.addCommand(adminCommand(() => loadConfig()));
+  program.addCommand(tenantsCommand(() => loadConfig()));
+  // Commands made with `new Command` do not inherit these: without them a bad option of a
+  // subcommand (`tenants list --status bogus`) would exit 1 from inside commander.
+  const configure = (command: Command): void => {
+    command.exitOverride().showHelpAfterError();
+    command.commands.forEach(configure);
+  };
+  configure(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildCli().parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command that refused without throwing (unknown projection, admin conflict) set the code.
+    return Number(process.exitCode ?? 0) || 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (isAppError(error)) {
@@ -38,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (isOperatorError(error)) {
-      const message = error.message.includes('EADDRINUSE') ? `Port in use: ${error.message}` : error.message;
+      const message = error.message.includes('EADDRINUSE') && !(error instanceof ConfigError) ? `Port in use: ${error.message}` : error.message;
       process.stderr.write(`acci: ${message}\n`);
       return 2;
     }

@@ -7,7 +7,7 @@ import { createLogger } from '../../framework/observability/index.ts';
 
 async function withOwner<T>(config: Config, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat });
-  const databases = await connectDatabases(config, logger, { migrate: false });
+  const databases = await connectDatabases(config, logger, { migrate: false, verifyApp: false });
   const client = new pg.Client({ connectionString: databases.ownerUrl });
   try {
     await client.connect();

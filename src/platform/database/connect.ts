@@ -9,8 +9,8 @@ import { join, resolve } from 'node:path';
 
 /** Raised when the database cannot be reached at start; the CLI turns it into one line and exit 2. */
 export class DatabaseUnreachableError extends Error {
-  constructor(readonly setting: string, url: string, cause: unknown) {
-    super(`Database unreachable: ${setting}=${redactUrl(url)} (${(cause as Error)?.message ?? String(cause)})`);
+  constructor(readonly setting: string, url: string, cause: unknown, detail?: string) {
+    super(`Database unreachable: ${setting}=${redactUrl(url)}${detail ? ` ${detail}` : ''} (${(cause as Error)?.message ?? String(cause)})`);
     this.name = 'DatabaseUnreachableError';
   }
 }
@@ -58,9 +58,11 @@ function withUser(url: string, user: string, database?: string): string {
 
 /**
  * Brings up the database side of the platform: the embedded PostgreSQL when no DATABASE_URL is
- * set, the runtime role, every pending migration, and the two pools.
+ * set, the runtime role, every pending migration, and the two pools. Unless `verifyApp` is false
+ * (commands that only use the owner), the runtime pool must connect too: a wrong DATABASE_APP_URL
+ * (unknown role, bad password) fails here, naming the setting, instead of on every request.
  */
-export async function connectDatabases(config: Config, logger: Logger, options: { migrate?: boolean } = {}): Promise<Databases> {
+export async function connectDatabases(config: Config, logger: Logger, options: { migrate?: boolean; verifyApp?: boolean } = {}): Promise<Databases> {
   let embedded: EmbeddedPostgres | undefined;
   let ownerUrl: string;
   let setting = 'DATABASE_URL';
@@ -103,15 +105,28 @@ export async function connectDatabases(config: Config, logger: Logger, options: 
       ? createDatabase({ connectionString: withUser(ownerUrl, RUNTIME_ROLE), max: poolSize, applicationName: 'acci' })
       : createDatabase({ connectionString: ownerUrl, role: RUNTIME_ROLE, max: poolSize, applicationName: 'acci' });
 
+  const close = async () => {
+    await Promise.allSettled([app.close(), system.close()]);
+    await embedded?.stop();
+  };
+  if (options.verifyApp !== false) {
+    try {
+      // pool.query, not app.ping(): the raw error ("role … does not exist") goes into the message.
+      await app.pool.query('SELECT 1');
+    } catch (error) {
+      await close();
+      const appSetting = config.databaseAppUrl ? 'DATABASE_APP_URL' : setting;
+      const appUrl = config.databaseAppUrl ?? (embedded ? withUser(ownerUrl, RUNTIME_ROLE) : ownerUrl);
+      throw new DatabaseUnreachableError(appSetting, appUrl, error, config.databaseAppUrl ? undefined : `as the runtime role ${RUNTIME_ROLE}`);
+    }
+  }
+
   return {
     app,
     system,
     ownerUrl,
     ...(embedded ? { embedded } : {}),
-    async close() {
-      await Promise.allSettled([app.close(), system.close()]);
-      await embedded?.stop();
-    },
+    close,
   };
 }
 

@@ -35,6 +35,12 @@ export type RevocationSetOptions = {
   channels?: Record<string, () => void>;
 };
 
+/** A failed reload is expected while the database is down: one line (code and message), not a stack trace every few seconds. */
+const errorSummary = (error: unknown) => {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return { ...(code ? { code } : {}), message: message ?? String(error) };
+};
+
 export function createRevocationSet(options: RevocationSetOptions): RevocationSet {
   const { system, logger } = options;
   let entries = new Map<string, number>();
@@ -42,6 +48,9 @@ export function createRevocationSet(options: RevocationSetOptions): RevocationSe
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let reconnecting: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
+  /** The pool is closing or closed: nothing to reload from, and nothing worth logging. */
+  const poolEnded = () => stopped || (system.pool as { ending?: boolean }).ending === true;
 
   const add = (sessionId: string, validUntilMs: number) => {
     if (validUntilMs > Date.now()) entries.set(sessionId, validUntilMs);
@@ -70,7 +79,10 @@ export function createRevocationSet(options: RevocationSetOptions): RevocationSe
   };
 
   /** Gives the listening connection up for good: listeners off, connection closed (LISTEN is per connection). */
+  const discarded = new WeakSet<pg.PoolClient>();
   function discard(connection: pg.PoolClient): void {
+    if (discarded.has(connection)) return;
+    discarded.add(connection);
     connection.removeListener('notification', onNotification);
     connection.removeAllListeners('error');
     connection.on('error', () => undefined);
@@ -81,13 +93,20 @@ export function createRevocationSet(options: RevocationSetOptions): RevocationSe
     const next = await system.pool.connect();
     next.on('notification', onNotification);
     next.on('error', (error) => {
-      logger.warn({ err: error }, 'auth revocation listener lost its connection; reconnecting');
+      if (!poolEnded()) logger.warn({ err: errorSummary(error) }, 'auth revocation listener lost its connection; reconnecting');
       if (client === next) client = undefined;
       discard(next);
       scheduleReconnect();
     });
-    await next.query(`LISTEN ${REVOKED_CHANNEL}`);
-    for (const channel of Object.keys(options.channels ?? {})) await next.query(`LISTEN ${channel}`);
+    try {
+      await next.query(`LISTEN ${REVOKED_CHANNEL}`);
+      for (const channel of Object.keys(options.channels ?? {})) await next.query(`LISTEN ${channel}`);
+    } catch (error) {
+      discard(next);
+      throw error;
+    }
+    // Stopped while connecting: give the connection back, or the pool's end would wait for it forever.
+    if (stopped) return discard(next);
     client = next;
     await reload();
   }
@@ -96,12 +115,27 @@ export function createRevocationSet(options: RevocationSetOptions): RevocationSe
     if (stopped || reconnecting) return;
     reconnecting = setTimeout(() => {
       reconnecting = undefined;
+      if (poolEnded()) return void stop();
       connect().catch((error: unknown) => {
-        logger.warn({ err: error }, 'auth revocation listener could not reconnect');
+        if (poolEnded()) return void stop();
+        logger.warn({ err: errorSummary(error) }, 'auth revocation listener could not reconnect');
         scheduleReconnect();
       });
     }, 1_000);
     reconnecting.unref();
+  }
+
+  async function stop(): Promise<void> {
+    stopped = true;
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    if (reconnecting) clearTimeout(reconnecting);
+    reconnecting = undefined;
+    unsubscribe?.();
+    unsubscribe = undefined;
+    const current = client;
+    client = undefined;
+    if (current) discard(current);
   }
 
   return {
@@ -116,21 +150,21 @@ export function createRevocationSet(options: RevocationSetOptions): RevocationSe
     reload,
     async start() {
       stopped = false;
+      // Closing the pool stops the listener and the reload first, so the pool's end never waits on them.
+      unsubscribe ??= system.onClose(stop);
       await connect();
+      if (stopped) return;
       timer = setInterval(() => {
-        reload().catch((error: unknown) => logger.warn({ err: error }, 'auth revocation reload failed'));
+        if (poolEnded()) return void stop();
+        reload().catch((error: unknown) => {
+          if (poolEnded()) return void stop();
+          logger.warn({ err: errorSummary(error) }, 'auth revocation reload failed');
+        });
         if (!client) scheduleReconnect();
       }, options.reloadIntervalMs ?? 5_000);
       timer.unref();
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      if (reconnecting) clearTimeout(reconnecting);
-      const current = client;
-      client = undefined;
-      if (current) discard(current);
-    },
+    stop,
     size: () => entries.size,
   };
 }
