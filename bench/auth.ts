@@ -94,7 +94,9 @@ async function serve(url: string): Promise<void> {
 
 async function measure(): Promise<void> {
   const database = await benchDatabase('auth');
-  const child = fork(import.meta.filename, ['--serve', database.url], { execArgv: ['--import', 'tsx'] });
+  // BENCH_CPU_PROF_DIR=<dir>: the server process writes a V8 CPU profile there (for diagnosis only).
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = fork(import.meta.filename, ['--serve', database.url], { execArgv: ['--import', 'tsx', ...profile] });
   try {
     const { acciUrl, bareUrl, emails, peer } = await new Promise<Ready>((resolve, reject) => {
       child.once('message', (m) => resolve(m as Ready));
