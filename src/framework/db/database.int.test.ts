@@ -79,12 +79,38 @@ describe('db.transaction', () => {
 
   it('work that throws before its first statement rolls back cleanly (no stray rejection, no open transaction)', async () => {
     await assert.rejects(db.transaction(() => { throw new Error('refused before any statement'); }), /refused before any statement/);
-    const { rows } = await db.query<{ open: boolean }>('SELECT pg_current_xact_id_if_assigned() IS NULL AS open');
-    assert.equal(rows[0]!.open, true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Inside a transaction left open, now() would be that transaction's (older) start.
+    const { rows } = await db.query<{ fresh: boolean }>('SELECT now() = statement_timestamp() AS fresh');
+    assert.equal(rows[0]!.fresh, true, 'no transaction left open on the pooled connection');
     assert.equal(await db.transaction(async (tx) => (await tx.query<{ n: number }>('SELECT 2 AS n')).rows[0]!.n), 2);
   });
 
   it('a tenant id that is not a uuid is refused before a connection is taken', async () => {
     await assert.rejects(db.transaction((tx) => tx.query('SELECT 1'), { tenantId: `x'; DROP TABLE events; --` }), (error: { status?: number }) => error.status === 404);
+  });
+
+  it('a connection dropped mid-transaction answers 503 and the process lives on (no unhandled error event)', async () => {
+    const other = createDatabase({ connectionString: t.ownerUrl, max: 1, applicationName: 'acci-test-db-killer' });
+    try {
+      await assert.rejects(db.transaction(async (tx) => {
+        const pid = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+        await other.query('SELECT pg_terminate_backend($1)', [pid]);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await tx.query('SELECT 1');
+      }), (error: { code?: string; status?: number }) => error.status === 503);
+      assert.equal(await db.transaction(async (tx) => (await tx.query<{ n: number }>('SELECT 3 AS n')).rows[0]!.n), 3, 'the pool replaced the dead connection');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a connection lost while BEGIN is in flight and the work awaits something else is a rejected transaction, not an unhandled rejection', async () => {
+    await assert.rejects(db.transaction(async (tx) => {
+      (tx as unknown as { connection: { stream: { destroy: () => void } } }).connection.stream.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50)); // e.g. hashing a password before the first statement
+      await tx.query('SELECT 1');
+    }));
+    assert.equal(await db.transaction(async (tx) => (await tx.query<{ n: number }>('SELECT 4 AS n')).rows[0]!.n), 4);
   });
 });

@@ -128,12 +128,20 @@ export function createDatabase(options: DatabaseOptions): Database {
       const begin = beginStatement(transactionOptions);
       const client = await pool.connect().catch(translate);
       let broken = false;
+      // A checked-out client has no pool listener: without this one, a connection dropped mid-
+      // transaction (server restart, terminated backend, idle timeout) would be an unhandled
+      // 'error' event and end the process. The statement in flight fails on its own.
+      const onError = () => { broken = true; };
+      client.on('error', onError);
       // BEGIN is not awaited: in pipeline mode it goes out together with the work's first statement
       // (issued before the work's first await, which is nearly always that statement), in one
       // socket write instead of a round trip of its own. Its outcome is checked before COMMIT.
       const stream = socketOf(client);
       stream?.cork();
       const begun = client.query(begin);
+      // Observed below; this keeps a BEGIN failing while the work awaits something else from
+      // being an unhandled rejection.
+      begun.catch(() => undefined);
       try {
         const pending = (() => {
           try {
@@ -158,6 +166,7 @@ export function createDatabase(options: DatabaseOptions): Database {
         if (isConnectionError(cause)) broken = true;
         return translate(cause);
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },
