@@ -24,6 +24,11 @@ describe('the platform tenant and its system admins', () => {
     assert.equal(deactivate.statusCode, 403, deactivate.body);
     const invite = await f.inject({ method: 'POST', url: users, headers: as(helper.token), payload: { email: 'another@platform.example', role: 'admin' } });
     assert.equal(invite.statusCode, 403, invite.body);
+    const sessions = await f.inject({ method: 'GET', url: '/api/v1/auth/sessions?userId=all', headers: as(helper.token) });
+    assert.equal(sessions.statusCode, 403, 'no list of the system admins\' sessions');
+    const rootSession = await f.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${root.sessionId}`, headers: as(helper.token) });
+    assert.equal(rootSession.statusCode, 404, 'and no signing them out');
+    assert.equal((await f.inject({ method: 'GET', url: '/api/v1/auth/me', headers: as(root.token) })).statusCode, 200);
     const own = await f.inject({ method: 'PATCH', url: `${users}/${helper.user.userId}`, headers: as(helper.token), payload: { displayName: 'Helper' } });
     assert.equal(own.statusCode, 200, 'their own profile stays theirs to edit');
 

@@ -214,14 +214,14 @@ export function createUserCommands(deps: UserCommandDeps) {
 export type UserCommands = ReturnType<typeof createUserCommands>;
 
 /**
- * Active system admins, for the last-system-admin rule. The advisory lock serializes the platform
+ * Active system admins (invited or locked ones cannot sign in), for the last-system-admin rule. The advisory lock serializes the platform
  * tenant's user commands, so two system admins deactivating each other cannot both see the other
  * one still there (those commands are rare).
  */
 async function activeSystemAdmins(tx: Transaction): Promise<number> {
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('acci.system_admins'))`);
   const { rows } = await tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM user_profiles WHERE tenant_id = $1 AND role = 'system_admin' AND status <> 'deactivated'`,
+    `SELECT count(*)::int AS n FROM user_profiles WHERE tenant_id = $1 AND role = 'system_admin' AND status = 'active'`,
     [PLATFORM_TENANT_ID],
   );
   return rows[0]!.n;

@@ -44,7 +44,9 @@ export type TenantContext = {
   systemAdmins?: number;
 };
 
-const isLastSystemAdmin = (role: UserRole, tenant: TenantContext): boolean => role === 'system_admin' && (tenant.systemAdmins ?? 0) <= 1;
+/** Whether this user is the last system admin who can sign in (only an active one counts). */
+const isLastSystemAdmin = (role: UserRole, status: UserStatus, tenant: TenantContext): boolean =>
+  role === 'system_admin' && status === 'active' && (tenant.systemAdmins ?? 0) <= 1;
 
 export type UserCommand =
   | {
@@ -142,7 +144,7 @@ function decideUpdate(command: Extract<UserCommand, { type: 'update_profile' }>,
     const role = user.role === 'system_admin' && changes.role === 'system_admin' ? 'system_admin' : validateRole(changes.role);
     if (role !== user.role) {
       if (isAdminRole(user.role) && !isAdminRole(role) && command.tenant.admins <= 1) throw userErrors.lastAdmin();
-      if (isLastSystemAdmin(user.role, command.tenant)) throw userErrors.lastAdmin();
+      if (isLastSystemAdmin(user.role, current.status, command.tenant)) throw userErrors.lastAdmin();
       data.role = role;
       fields.push('role');
     }
@@ -172,7 +174,7 @@ function decideDeactivate(command: Extract<UserCommand, { type: 'deactivate' }>,
     throw userErrors.invalidReactivationDate();
   }
   if (isAdminRole(current.user.role) && command.tenant.admins <= 1) throw userErrors.lastAdmin();
-  if (isLastSystemAdmin(current.user.role, command.tenant)) throw userErrors.lastAdmin();
+  if (isLastSystemAdmin(current.user.role, current.status, command.tenant)) throw userErrors.lastAdmin();
   return [{
     type: 'user.deactivated',
     data: {

@@ -98,6 +98,8 @@ describe('user decider: deactivate, reactivate', () => {
     given([registered('system_admin')], deactivate('permanent', null, 'admin_action', { ...tenant, admins: 3, systemAdmins: 1 })).thenThrows('user.last_admin');
     given([registered('system_admin')], deactivate('permanent', null, 'admin_action', { ...tenant, admins: 3 })).thenThrows('user.last_admin');
     assert.equal(userDecider.decide(deactivate('permanent', null, 'admin_action', { ...tenant, admins: 3, systemAdmins: 2 }), userDecider.evolve(userDecider.initialState(), registered('system_admin'))).length, 1);
+    // Only active system admins count: an invited one is not the last one who can sign in.
+    assert.equal(userDecider.decide(deactivate('permanent', null, 'admin_action', { ...tenant, admins: 3, systemAdmins: 1 }), userDecider.evolve(userDecider.initialState(), registered('system_admin', 'invited'))).length, 1);
   });
   it('refuses to deactivate twice', () => given([registered(), deactivated()], deactivate('permanent')).thenThrows('user.already_deactivated'));
   it('reactivates to the previous status', () =>

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { PLATFORM_TENANT_ID } from '../../../framework/db/index.ts';
 import { commonErrors } from '../../../framework/errors/index.ts';
 import type { HttpServer, Principal } from '../../../framework/http/index.ts';
 import { requirePrincipal } from '../../../framework/http/index.ts';
@@ -12,8 +13,13 @@ import { Session, User, Uuid } from './schemas.ts';
 
 const Tenant = Type.Object({ tenantId: Uuid, name: Type.String(), slug: Type.String(), status: Type.String() });
 
+/**
+ * Whether the caller may see or revoke other users' sessions in their tenant. In the platform
+ * tenant only system admins may: an `admin` added there must not be able to sign the system
+ * admins out (the users routes apply the same rule to their accounts).
+ */
 const may = (deps: AuthDeps, principal: Principal, permission: 'sessions:list' | 'sessions:revoke') =>
-  principal.isSystemAdmin || deps.permissionsOf(principal).includes(permission);
+  principal.isSystemAdmin || (principal.tenantId !== PLATFORM_TENANT_ID && deps.permissionsOf(principal).includes(permission));
 
 /** The tenant a session list targets: the caller's own, or any for the system admin. */
 function targetTenant(principal: Principal, tenantId: string | undefined): string {
