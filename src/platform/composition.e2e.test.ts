@@ -91,3 +91,57 @@ it('system admin → tenant → invited admin with a custom role → /auth/me li
   const anonymous = await call({ method: 'GET', url: `/api/v1/tenants/${tenantId}` });
   assert.equal(anonymous.statusCode, 401);
 });
+
+it('a token follows its user and tenant as they are now: demotion, a custom role, suspension (within the 1 s user cache)', async () => {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 1_100));
+  const login = async (tenant: string | undefined, email: string) => {
+    const res = await call({ method: 'POST', url: '/api/v1/auth/login', payload: { ...(tenant ? { tenant } : {}), email, password: PASSWORD } });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json() as { token: string; refreshToken: string; user: { userId: string } };
+  };
+  const root = await login(undefined, 'root@composition.test');
+  const tenant = await call({
+    method: 'POST', url: '/api/v1/tenants', headers: bearer(root.token),
+    payload: { name: 'Live Claims Inc', subscriptionPlan: 'professional', adminEmail: 'chief@live.test', settings: { allowedAuthMethods: ['password'], maxUsers: 50 } },
+  });
+  const tenantId = tenant.json().tenantId as string;
+  await call({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token: await invitationToken('chief@live.test'), password: PASSWORD } });
+  const chief = await login(tenantId, 'chief@live.test');
+  const invited = await call({ method: 'POST', url: `/api/v1/tenants/${tenantId}/users`, headers: bearer(chief.token), payload: { email: 'deputy@live.test', role: 'admin' } });
+  const deputyId = invited.json().userId as string;
+  await call({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token: await invitationToken('deputy@live.test'), password: PASSWORD } });
+  const deputy = await login(tenantId, 'deputy@live.test');
+  const users = `/api/v1/tenants/${tenantId}/users`;
+
+  // Demoted: the old token and a refreshed one act as a user, and cannot promote themselves back.
+  assert.equal((await call({ method: 'PATCH', url: `${users}/${deputyId}`, headers: bearer(chief.token), payload: { role: 'user' } })).statusCode, 200);
+  await settle();
+  const selfPromotion = await call({ method: 'PATCH', url: `${users}/${deputyId}`, headers: bearer(deputy.token), payload: { role: 'admin' } });
+  assert.equal(selfPromotion.statusCode, 403, selfPromotion.body);
+  assert.equal((await call({ method: 'POST', url: users, headers: bearer(deputy.token), payload: { email: 'x@live.test', role: 'admin' } })).statusCode, 403);
+  const refreshed = await call({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: deputy.refreshToken } });
+  assert.equal(refreshed.statusCode, 200, refreshed.body);
+  const claims = JSON.parse(Buffer.from((refreshed.json().token as string).split('.')[1]!, 'base64url').toString());
+  assert.equal(claims.role, 'user', 'a refresh carries the role the user has now');
+
+  // A custom primary role without profile:read still reads /auth/me and signs out.
+  await call({ method: 'POST', url: `/api/v1/tenants/${tenantId}/roles`, headers: bearer(chief.token), payload: { name: 'custom:lister', description: 'Lists users', permissions: ['users:list'] } });
+  assert.equal((await call({ method: 'PATCH', url: `${users}/${deputyId}`, headers: bearer(chief.token), payload: { role: 'custom:lister' } })).statusCode, 200);
+  await settle();
+  const custom = refreshed.json().token as string;
+  assert.equal((await call({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(custom) })).statusCode, 200);
+  assert.equal((await call({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(custom) })).statusCode, 204);
+
+  // Suspended: existing tokens and refreshes stop; resumed: they work again.
+  assert.equal((await call({ method: 'PATCH', url: `/api/v1/tenants/${tenantId}`, headers: bearer(root.token), payload: { status: 'suspended' } })).statusCode, 200);
+  await settle();
+  const whileSuspended = await call({ method: 'GET', url: users, headers: bearer(chief.token) });
+  assert.equal(whileSuspended.statusCode, 403, whileSuspended.body);
+  assert.equal(whileSuspended.json().code, 'auth.tenant_suspended');
+  const refreshSuspended = await call({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: chief.refreshToken } });
+  assert.equal(refreshSuspended.json().code, 'auth.tenant_suspended', refreshSuspended.body);
+  assert.equal((await call({ method: 'PATCH', url: `/api/v1/tenants/${tenantId}`, headers: bearer(root.token), payload: { status: 'active' } })).statusCode, 200);
+  await settle();
+  assert.equal((await call({ method: 'GET', url: users, headers: bearer(chief.token) })).statusCode, 200);
+  assert.equal((await call({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: chief.refreshToken } })).statusCode, 200, 'the refresh token was kept for the resume');
+});

@@ -105,7 +105,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
     projections: [deactivationRevokesSessions(() => deps)],
     authenticator(context) {
       const d = build(context);
-      return createAuthenticator(d.keys, d.revoked);
+      return createAuthenticator(d.keys, d.revoked, d.users);
     },
     async register(app, context) {
       await prepare(context);

@@ -22,6 +22,12 @@ export async function refresh(deps: AuthDeps, refreshToken: string, request: Req
   const parsed = parseToken(refreshToken);
   if (!parsed) throw authErrors.invalidRefreshToken();
   const { tenantId, hash } = parsed;
+  // A suspended or deleted tenant's sessions do not continue (checked before rotating, so the
+  // client keeps its token for when the tenant is resumed).
+  const tenant = await deps.users.tenant(tenantId);
+  if (!tenant) throw authErrors.invalidRefreshToken();
+  if (tenant.status === 'deleted') throw authErrors.tenantDeleted();
+  if (tenant.status === 'suspended') throw authErrors.tenantSuspended();
   // The rotation commits without waiting for the WAL flush (see rotateRefreshToken): a crash can
   // lose the last fraction of a second of rotations; their clients sign in again, and no token
   // becomes valid that was not valid before (docs/security/authentication.md).
@@ -43,7 +49,8 @@ export async function refresh(deps: AuthDeps, refreshToken: string, request: Req
         await revokeSession(deps, { tenantId, sessionId: session.sessionId, by: null, type: 'security', reason: 'user_inactive' }, request);
         throw authErrors.sessionRevoked();
       }
-      return grantSession(deps, user, { tenantId, sessionId: session.sessionId, role: session.role, expiresAt: session.expiresAt }, outcome.refreshToken);
+      // The user's role now, not the one at sign-in: a demotion is not undone by refreshing.
+      return grantSession(deps, user, { tenantId, sessionId: session.sessionId, role: user.role, expiresAt: session.expiresAt }, outcome.refreshToken);
     }
     default: {
       const _exhaustive: never = outcome;
