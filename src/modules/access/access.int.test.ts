@@ -84,7 +84,7 @@ test('custom roles: create, read, update, assign, delete — effective at once',
   const patched = await call('PATCH', `/tenants/${T1}/roles/custom:support`, admin, { permissions: ['users:list', 'users:read'] });
   assert.equal(patched.statusCode, 200, patched.body);
   assert.equal((await call('GET', `/tenants/${T1}/things`, support)).statusCode, 200);
-  assert.deepEqual(access.effectivePermissions(support), ['users:list', 'users:read']);
+  assert.deepEqual(access.effectivePermissions(support), ['users:list', 'users:read', 'profile:read'], 'plus the baseline on its own account');
 
   const list = (await call('GET', `/tenants/${T1}/roles`, admin)).json().items.map((r: { name: string }) => r.name);
   assert.deepEqual(list, ['admin', 'user', 'read_only', 'custom:support']);
@@ -150,7 +150,7 @@ test('another instance on the same database sees role changes through NOTIFY', a
     await app.stopBackground();
   });
   const auditor = as('custom:auditors');
-  assert.deepEqual(second.effectivePermissions(auditor), []);
+  assert.deepEqual(second.effectivePermissions(auditor), ['profile:read'], 'an unknown role holds only the baseline');
   const created = await call('POST', `/tenants/${T1}/roles`, admin, { name: 'custom:auditors', permissions: ['audit:read'] });
   assert.equal(created.statusCode, 201);
   await until(() => second.effectivePermissions(auditor).includes('audit:read'), 'notification');

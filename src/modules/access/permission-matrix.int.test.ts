@@ -24,7 +24,8 @@ const EXPECTED: Record<string, { any: readonly Permission[]; own: readonly Permi
     own: ['profile:read', 'sessions:list', 'sessions:revoke'],
   },
   user: { any: ['permissions:read'], own: ['profile:read', 'profile:update', 'users:read', 'users:update', 'sessions:list', 'sessions:revoke'] },
-  'custom:matrix': { any: ['audit:read', 'users:list'], own: [] },
+  // Every signed-in principal holds profile:read on its own account, whatever its roles.
+  'custom:matrix': { any: ['audit:read', 'users:list'], own: ['profile:read'] },
 };
 
 const OWN = randomUUID();

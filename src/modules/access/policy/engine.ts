@@ -85,6 +85,16 @@ function check(compiled: Compiled, role: string, domain: string, permission: str
 }
 
 /**
+ * What every signed-in principal holds on its own account whatever its roles, as Keycloak's
+ * default roles: reading its profile, which is also what `/auth/me`, logout and its own sessions
+ * need. Without it a custom role that forgot `profile:read` could not even sign out. An API key's
+ * scopes still narrow it.
+ */
+const BASELINE: ReadonlySet<string> = new Set(['profile:read']);
+const holdsBaseline = (principal: Principal, permission: string, own: boolean): boolean =>
+  own && BASELINE.has(permission) && (!principal.scopes || principal.scopes.includes(permission));
+
+/**
  * `cache: false` asks Casbin every time (the benchmark's raw figure); the default caches decisions
  * until the next reload. `catalog` adds modules' permissions and their default grants.
  */
@@ -113,7 +123,7 @@ export async function createPolicyEngine(options: { model: string; policy: strin
   };
 
   const holdsAny = (principal: Principal, permission: string, own: boolean): boolean =>
-    rolesOf(principal).some((role) => holds(principal, role, permission, own));
+    rolesOf(principal).some((role) => holds(principal, role, permission, own)) || holdsBaseline(principal, permission, own);
 
   return {
     rolesOf,

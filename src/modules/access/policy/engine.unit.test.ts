@@ -49,7 +49,10 @@ test('custom roles and assignments are per tenant; API key scopes narrow the gra
   assert.deepEqual(e.rolesOf(as('user')), ['user', 'custom:auditor']);
   assert.equal(e.decide(as('admin', { scopes: ['users:list'] }), 'users:invite', { tenantId: T1 }), 'deny');
   assert.equal(e.decide(as('admin', { scopes: ['users:list'] }), 'users:list', { tenantId: T1 }), 'allow');
-  assert.deepEqual(e.permissionsOf(as('custom:auditor')), ['users:list', 'audit:read']);
+  // profile:read is every signed-in principal's baseline on its own account (me, logout, own sessions).
+  assert.deepEqual(e.permissionsOf(as('custom:auditor')), ['users:list', 'audit:read', 'profile:read']);
+  assert.equal(e.decide(as('custom:auditor'), 'profile:read', { tenantId: T1, ownerId: 'someone-else' }), 'deny', 'the baseline covers its own account only');
+  assert.equal(e.decide(as('custom:auditor', { scopes: ['users:list'] }), 'profile:read', { tenantId: T1 }), 'deny', 'an API key scope still narrows it');
 });
 
 test('validation: syntax, unknown permissions and roles, conflicts, cycles', () => {
