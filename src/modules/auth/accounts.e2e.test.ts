@@ -134,6 +134,22 @@ describe('password reset', () => {
     assert.equal((await f.login({ tenant: closed.slug, email, password: NEW })).statusCode, 200);
   });
 
+  it('caps reset mails at 3 per user and hour even under parallel requests, and a used link ends the older ones', async () => {
+    const email = `parallel@${closed.slug}.example`;
+    await f.addUser(closed.tenantId, email);
+    const resetMails = () => f.mail.filter((m) => m.to === email && m.text.includes('reset-password'));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post('password/forgot', { tenant: closed.slug, email })));
+    assert.ok(answers.every((a) => a.statusCode === 202));
+    for (let i = 0; i < 300 && resetMails().length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 300)); // the work runs after the answers
+    await f.mailSettled();
+    assert.equal(resetMails().length, 3, 'three mails, not one per request');
+    const tokens = resetMails().map((m) => decodeURIComponent(/token=([^\s&]+)/.exec(m.text)![1]!));
+    assert.equal((await post('password/reset', { token: tokens[2]!, password: 'Newest-Secret-55' })).statusCode, 204);
+    assert.equal(code(await post('password/reset', { token: tokens[0]!, password: 'Older-Secret-44' })), 'auth.invalid_action_token', 'older links die with the used one');
+    assert.equal((await f.login({ tenant: closed.slug, email, password: 'Newest-Secret-55' })).statusCode, 200);
+  });
+
   it('refuses expired tokens', async () => {
     const email = `late@${closed.slug}.example`;
     await f.addUser(closed.tenantId, email);

@@ -158,6 +158,8 @@ export function forgotPassword(
     if (!user || user.status !== 'active') return;
     const ttl = deps.settings.passwordResetTtlSeconds;
     const queued = await deps.db.transaction(async (tx) => {
+      // One request per user at a time, so parallel requests cannot all pass the hourly cap.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('acci.password_reset/' || $1, 0))`, [user.userId]);
       const recent = await tx.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM auth_action_tokens WHERE tenant_id = $1 AND user_id = $2 AND purpose = 'password_reset' AND created_at > now() - interval '1 hour'`,
         [user.tenantId, user.userId],
@@ -188,6 +190,11 @@ export async function resetPassword(deps: AuthDeps, input: { token: string; pass
   const passwordHash = await deps.hasher.hash(input.password);
   const done = await deps.db.transaction(async (tx) => {
     if (!(await consumeActionToken(tx, tenantId, hash, 'password_reset'))) return false;
+    // Older reset links die with this one: a mailbox read later must not reset the password again.
+    await tx.query(
+      `UPDATE auth_action_tokens SET used_at = now() WHERE tenant_id = $1 AND user_id = $2 AND purpose = 'password_reset' AND used_at IS NULL`,
+      [tenantId, userId],
+    );
     await storePassword(tx, deps.events, { tenantId, userId, hash: passwordHash, reason: 'reset' }, eventContext(tenantId, request.correlationId, userId));
     await recordSuccess(tx, { tenantId, subject: normalizeEmail(user.email) });
     return true;
