@@ -40,7 +40,10 @@ export function createAuthenticator(keys: KeyStore, revoked: RevocationSet, user
       if (!match?.[1]) throw authErrors.invalidToken();
       const claims = await keys.verify(match[1]);
       if (revoked.has(claims.sid)) throw authErrors.sessionRevoked();
-      const [user, tenant] = await Promise.all([users.user(claims.tenant, claims.sub), users.tenant(claims.tenant)]);
+      // Fresh cache hits answer without a promise (every request); a miss loads both at once.
+      let user = users.peekUser(claims.tenant, claims.sub);
+      let tenant = users.peekTenant(claims.tenant);
+      if (user === undefined || tenant === undefined) [user, tenant] = await Promise.all([users.user(claims.tenant, claims.sub), users.tenant(claims.tenant)]);
       const refused = refusal(user, tenant);
       if (refused) throw refused;
       const role = user!.role;

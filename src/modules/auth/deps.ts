@@ -89,25 +89,39 @@ export type UserCache = {
   /** A tenant by slug or custom domain (sign-in), cached like the others. */
   tenantBy: (ref: { slug: string } | { customDomain: string }) => Promise<AuthTenant | null>;
   forget: (tenantId: string, userId: string) => void;
+  /**
+   * The cached user or tenant without a promise when it is fresh and loaded (`undefined`
+   * otherwise): the authenticator's hot path, which runs on every request.
+   */
+  peekUser: (tenantId: string, userId: string) => AuthUser | null | undefined;
+  peekTenant: (tenantId: string) => AuthTenant | null | undefined;
 };
 
 export function createUserCache(directory: AuthDirectory, ttlMs = 1_000): UserCache {
-  const users = new Map<string, { at: number; value: Promise<AuthUser | null> }>();
-  const tenants = new Map<string, { at: number; value: Promise<AuthTenant | null> }>();
-  function cached<T>(map: Map<string, { at: number; value: Promise<T> }>, key: string, load: () => Promise<T>): Promise<T> {
+  type Entry<T> = { at: number; value: Promise<T>; loaded: boolean; result?: T };
+  const users = new Map<string, Entry<AuthUser | null>>();
+  const tenants = new Map<string, Entry<AuthTenant | null>>();
+  function cached<T>(map: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {
     const now = Date.now();
     const hit = map.get(key);
     if (hit && now - hit.at < ttlMs) return hit.value;
     if (map.size > 50_000) map.clear();
     const value = load();
-    map.set(key, { at: now, value });
-    value.catch(() => map.delete(key));
+    const entry: Entry<T> = { at: now, value, loaded: false };
+    map.set(key, entry);
+    value.then((result) => { entry.loaded = true; entry.result = result; }, () => map.delete(key));
     return value;
+  }
+  function peek<T>(map: Map<string, Entry<T>>, key: string): T | undefined {
+    const hit = map.get(key);
+    return hit?.loaded && Date.now() - hit.at < ttlMs ? hit.result : undefined;
   }
   return {
     user: (tenantId, userId) => cached(users, `${tenantId}/${userId}`, () => directory.getUser(tenantId, userId)),
     tenant: (tenantId) => tenantId === PLATFORM_TENANT_ID ? Promise.resolve(PLATFORM_TENANT) : cached(tenants, tenantId, () => directory.findTenant({ id: tenantId })),
     tenantBy: (ref) => cached(tenants, 'slug' in ref ? `slug:${ref.slug}` : `domain:${ref.customDomain}`, () => directory.findTenant(ref)),
     forget: (tenantId, userId) => { users.delete(`${tenantId}/${userId}`); },
+    peekUser: (tenantId, userId) => peek(users, `${tenantId}/${userId}`),
+    peekTenant: (tenantId) => (tenantId === PLATFORM_TENANT_ID ? PLATFORM_TENANT : peek(tenants, tenantId)),
   };
 }
