@@ -167,3 +167,20 @@ describe('password reset', () => {
     assert.equal((await post('email/confirm', {})).statusCode, 400);
   });
 });
+
+describe('e-mail change', () => {
+  it('mails a confirmation link to the new address; confirming it lets the user sign in with it', async () => {
+    const email = `mover@${closed.slug}.example`;
+    const userId = await f.addUser(closed.tenantId, email);
+    const admin = await f.session({ tenant: closed.slug, email: closed.adminEmail, password: PASSWORD });
+    const moved = `moved@${closed.slug}.example`;
+    const patch = await f.inject({ method: 'PATCH', url: `/api/v1/tenants/${closed.tenantId}/users/${userId}`, headers: f.bearer(admin.token), payload: { email: moved } });
+    assert.equal(patch.statusCode, 200, patch.body);
+    assert.equal(code(await f.login({ tenant: closed.slug, email: moved, password: PASSWORD })), 'auth.email_not_confirmed');
+    const token = await f.tokenFromMail(moved, 'confirm-email');
+    assert.equal((await post('email/confirm', { token })).statusCode, 200);
+    assert.equal((await f.login({ tenant: closed.slug, email: moved, password: PASSWORD })).statusCode, 200);
+    await f.mailSettled();
+    assert.equal(f.mail.filter((m) => m.to === moved && m.text.includes('confirm-email')).length, 1, 'exactly one link per change');
+  });
+});

@@ -73,7 +73,9 @@ const MAIL_PATHS: Record<AuthMailKind, string> = { email_confirmation: 'confirm-
  * Issues a single-use token (only its hash is stored) and queues its mail in the same transaction:
  * the mail exists exactly when the token does. Call `deps.outbox.wake()` after commit.
  */
-async function issueActionMail(deps: AuthDeps, tx: Queryable, kind: AuthMailKind, user: AuthUser, ttlSeconds: number, language: Language): Promise<void> {
+export async function issueActionMail(
+  deps: Pick<AuthDeps, 'outbox' | 'settings'>, tx: Queryable, kind: AuthMailKind, user: Pick<AuthUser, 'tenantId' | 'userId' | 'email'>, ttlSeconds: number, language: Language,
+): Promise<void> {
   const minted = mintToken(user.tenantId);
   await tx.query(
     `INSERT INTO auth_action_tokens (tenant_id, token_hash, purpose, user_id, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::float8))`,

@@ -13,6 +13,7 @@ import { registerSessionRoutes } from './routes/sessions.ts';
 import { createRevocationSet } from './sessions/revocations.ts';
 import { revokeUserSessions } from './sessions/service.ts';
 import { deactivationRevokesSessions } from './sessions/deactivation.ts';
+import { emailChangeSendsConfirmation } from './email-change.ts';
 import { permissionsForRole } from './permissions.ts';
 import { DEFAULT_THROTTLE, type ThrottleSettings } from './throttle.ts';
 
@@ -102,7 +103,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
 
   return {
     name: 'auth',
-    projections: [deactivationRevokesSessions(() => deps)],
+    projections: [deactivationRevokesSessions(() => deps), emailChangeSendsConfirmation(() => deps)],
     authenticator(context) {
       const d = build(context);
       return createAuthenticator(d.keys, d.revoked, d.users);
