@@ -26,3 +26,4 @@ user-email_change_cooldown = The e-mail address was changed recently. Try again 
 user-nothing_to_update = Nothing to update: send at least one field.
 user-invitation_invalid = This invitation is invalid, expired or already used.
 user-invalid_status_transition = The user cannot change from { $from } to { $to }.
+user-not_invited = This user has already accepted the invitation (or was deactivated): there is nothing to send again.

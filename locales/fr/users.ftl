@@ -26,3 +26,4 @@ user-email_change_cooldown = L'adresse e-mail a été modifiée récemment. Rée
 user-nothing_to_update = Rien à modifier : envoyez au moins un champ.
 user-invitation_invalid = Cette invitation est invalide, expirée ou déjà utilisée.
 user-invalid_status_transition = L'utilisateur ne peut pas passer de { $from } à { $to }.
+user-not_invited = Cet utilisateur a déjà accepté l’invitation (ou a été désactivé) : il n’y a rien à renvoyer.

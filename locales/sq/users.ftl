@@ -26,3 +26,4 @@ user-email_change_cooldown = Adresa e-mail u ndryshua së fundmi. Provoni përs�
 user-nothing_to_update = Asgjë për të ndryshuar: dërgoni të paktën një fushë.
 user-invitation_invalid = Kjo ftesë është e pavlefshme, ka skaduar ose është përdorur tashmë.
 user-invalid_status_transition = Përdoruesi nuk mund të kalojë nga { $from } në { $to }.
+user-not_invited = Ky përdorues e ka pranuar tashmë ftesën (ose është çaktivizuar): nuk ka asgjë për të dërguar sërish.

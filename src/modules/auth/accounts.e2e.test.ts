@@ -184,3 +184,26 @@ describe('e-mail change', () => {
     assert.equal(f.mail.filter((m) => m.to === moved && m.text.includes('confirm-email')).length, 1, 'exactly one link per change');
   });
 });
+
+describe('invitation resend', () => {
+  it('sends a new link to a user who has not accepted; the older link stops working; accepted users get 409', async () => {
+    const admin = await f.session({ tenant: closed.slug, email: closed.adminEmail, password: PASSWORD });
+    const email = `late-joiner@${closed.slug}.example`;
+    const users = `/api/v1/tenants/${closed.tenantId}/users`;
+    const invited = await f.inject({ method: 'POST', url: users, headers: f.bearer(admin.token), payload: { email, role: 'user' } });
+    assert.equal(invited.statusCode, 201, invited.body);
+    const first = await f.tokenFromMail(email, 'invitations/accept');
+    const resent = await f.inject({ method: 'POST', url: `${users}/${invited.json().id}/invitation?lang=de`, headers: f.bearer(admin.token) });
+    assert.equal(resent.statusCode, 200, resent.body);
+    await f.mailSettled();
+    const links = f.mail.filter((m) => m.to === email && m.text.includes('invitations/accept'));
+    assert.equal(links.length, 2);
+    const second = decodeURIComponent(/token=([^\s&]+)/.exec(links[1]!.text)![1]!);
+    assert.notEqual(second, first);
+    assert.equal(code(await post('invitations/accept', { token: first, password: PASSWORD })), 'auth.invalid_action_token', 'the older link stopped working');
+    assert.equal((await post('invitations/accept', { token: second, password: PASSWORD })).statusCode, 200);
+    const again = await f.inject({ method: 'POST', url: `${users}/${invited.json().id}/invitation`, headers: f.bearer(admin.token) });
+    assert.equal(again.statusCode, 409);
+    assert.equal(again.json().code, 'user.not_invited');
+  });
+});

@@ -257,7 +257,7 @@ describe('route declarations', () => {
     }));
     const app = await createTestApp({ modules });
     try {
-      assert.equal(seen.filter((r) => r.method !== 'HEAD').length, 11);
+      assert.equal(seen.filter((r) => r.method !== 'HEAD').length, 12);
       for (const route of seen) assert.ok(route.permission && (PERMISSIONS as readonly string[]).includes(route.permission), `${String(route.method)} ${route.url}`);
     } finally {
       await app.close();

@@ -100,7 +100,7 @@ export function createUserCommands(deps: UserCommandDeps) {
    */
   function invitationWrites(tenantId: string, email: string, language: Language) {
     const invitation = newInvitation(tenantId);
-    const link = `${deps.publicUrl.replace(/\/$/, '')}/invitations/accept?token=${encodeURIComponent(invitation.token)}`;
+    const link = invitationLink(invitation.token);
     return {
       name: 'acci_register_invited',
       ctes: [
@@ -113,6 +113,9 @@ export function createUserCommands(deps: UserCommandDeps) {
       values: [invitation.tokenHash, invitation.expiresAt, language, email, link],
     };
   }
+
+  /** The invitation link a mail carries (under PUBLIC_URL). */
+  const invitationLink = (token: string) => `${deps.publicUrl.replace(/\/$/, '')}/invitations/accept?token=${encodeURIComponent(token)}`;
 
   /** The register command as callers give it: the decider's fields, less what the handler adds, plus the mail's language. */
   type RegisterInput = Omit<Extract<UserCommand, { type: 'register' }>, 'type' | 'userId' | 'tenant' | 'allowSystemRole'> & { language: Language };
@@ -174,6 +177,31 @@ export function createUserCommands(deps: UserCommandDeps) {
 
     confirmEmail: (tenantId: string, userId: string, actor: Actor) =>
       simple(tenantId, userId, (tenant) => ({ type: 'confirm_email', tenant }), actor),
+
+    /**
+     * Sends a new invitation to a user who has not accepted one yet (an expired or lost link): the
+     * earlier links stop working, the new one is valid for the usual seven days.
+     */
+    async resendInvitation(tenantId: string, userId: string, language: Language): Promise<User> {
+      const user = await db.transaction(async (tx) => {
+        const gate = await tenantGateForUserCommand(tx, tenantId);
+        if (gate.status === 'none') throw tenantErrors.notFound();
+        if (gate.status !== 'active') throw gate.status === 'deleted' ? tenantErrors.deleted() : tenantErrors.suspended();
+        const current = await readUser(tx, tenantId, userId);
+        if (!current) throw userErrors.notFound();
+        if (current.status !== 'invited') throw userErrors.notInvited();
+        await revokeInvitations(tx, tenantId, userId);
+        const invitation = newInvitation(tenantId);
+        await tx.query(invitationInsert({ tenantId: '$1', tokenHash: '$2', userId: '$3', expiresAt: '$4' }), [tenantId, invitation.tokenHash, userId, invitation.expiresAt]);
+        await deps.outbox.enqueue(tx, {
+          tenantId, template: 'invitation', language, to: current.email,
+          params: { tenant: gate.name ?? 'ACCI', link: invitationLink(invitation.token), email: current.email },
+        });
+        return current;
+      }, { tenantId });
+      deps.outbox.wake();
+      return user;
+    },
 
     /** Consumes an invitation token (single use, unexpired) and activates its user. */
     async acceptInvitation(token: string, correlationId: string): Promise<{ tenantId: string; userId: string }> {

@@ -31,6 +31,7 @@ export const userErrors = {
   notFound: () => new AppError('user.not_found', 404),
   alreadyExists: () => new AppError('user.already_exists', 409),
   emailTaken: () => new AppError('user.email_taken', 409),
+  notInvited: () => new AppError('user.not_invited', 409),
   invalidEmail: () => new AppError('user.invalid_email', 400),
   invalidDisplayName: () => new AppError('user.invalid_display_name', 400, { min: 1, max: 100 }),
   invalidRole: () => new AppError('user.invalid_role', 400),

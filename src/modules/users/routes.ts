@@ -111,6 +111,20 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
     return user ?? read(tenantId, userId);
   });
 
+  app.post('/tenants/:tenantId/users/:userId/invitation', {
+    config: { permission: 'users:invite' },
+    schema: {
+      tags, summary: 'Send a new invitation to a user who has not accepted one (earlier links stop working)', params: UserParams,
+      response: { 200: UserSchema, ...problems(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => {
+    const { tenantId, userId } = request.params;
+    const principal = requirePrincipal(request);
+    authorize(principal, 'users:invite', tenantId, userErrors.notFound);
+    assertPlatformManagement(principal, tenantId);
+    return commands.resendInvitation(tenantId, userId, request.language);
+  });
+
   app.post('/tenants/:tenantId/users/:userId/reactivate', {
     config: { permission: 'users:reactivate' },
     schema: {
