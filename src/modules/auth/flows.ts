@@ -12,7 +12,6 @@ import { revokeUserSessions, type RequestInfo } from './sessions/service.ts';
 import { recordSuccess } from './throttle.ts';
 import { mintToken, parseToken } from './tokens/opaque.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** At most this many reset mails per user per hour (no mail bombing through the public form). */
 const MAX_RESETS_PER_HOUR = 3;
 
@@ -20,12 +19,6 @@ export type FlowRequest = RequestInfo & { language: Language };
 
 async function tenantOf(deps: AuthDeps, tenantId: string): Promise<AuthTenant | null> {
   return tenantId === PLATFORM_TENANT_ID ? PLATFORM_TENANT : deps.directory.findTenant({ id: tenantId });
-}
-
-async function tenantByRef(deps: AuthDeps, ref: string | undefined): Promise<AuthTenant | null> {
-  if (ref === undefined || ref === PLATFORM_TENANT_ID) return PLATFORM_TENANT;
-  const value = ref.trim().toLowerCase();
-  return UUID.test(value) ? deps.directory.findTenant({ id: value }) : deps.directory.findTenant({ slug: value });
 }
 
 /**
@@ -95,7 +88,7 @@ export async function register(
   input: { tenant: string; email: string; password: string; displayName?: string | undefined },
   request: FlowRequest,
 ): Promise<void> {
-  const tenant = await tenantByRef(deps, input.tenant);
+  const tenant = await resolveTenant(deps, { tenant: input.tenant, host: undefined });
   if (!tenant || tenant.tenantId === PLATFORM_TENANT_ID || tenant.status !== 'active') throw authErrors.registrationClosed();
   const allows = tenant.settings.features.includes('self_service_registration') && tenant.settings.allowedAuthMethods.includes('password');
   if (!allows) throw authErrors.registrationClosed();

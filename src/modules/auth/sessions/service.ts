@@ -1,4 +1,3 @@
-import { PLATFORM_TENANT_ID } from '../../../framework/db/index.ts';
 import type { AuthUser } from '../directory.ts';
 import { eventContext, type AuthDeps } from '../deps.ts';
 import { authErrors } from '../errors.ts';
@@ -133,9 +132,5 @@ export const listSessions = (
   page: { page: number; pageSize: number; sortBy?: SessionSort | undefined; sortOrder?: 'asc' | 'desc' | undefined },
 ): Promise<{ items: SessionRecord[]; total: number }> =>
   deps.db.transaction((tx) => pageActiveSessions(tx, tenantId, userId, page), { tenantId });
-
-/** Whether the principal may see/revoke sessions of users other than itself in that tenant. */
-export const isTenantAdmin = (principal: { role: string; tenantId: string; isSystemAdmin: boolean }, tenantId: string): boolean =>
-  principal.isSystemAdmin || (principal.role === 'admin' && principal.tenantId === tenantId && tenantId !== PLATFORM_TENANT_ID);
 
 export type { AuthUser };
