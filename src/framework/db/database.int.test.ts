@@ -114,3 +114,87 @@ describe('db.transaction', () => {
     assert.equal(await db.transaction(async (tx) => (await tx.query<{ n: number }>('SELECT 4 AS n')).rows[0]!.n), 4);
   });
 });
+
+describe('db.pipelined', () => {
+  const rowCount = async (id: string) => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM db_test_rows WHERE id = $1', [id])).rows[0]!.n;
+  before(() => db.query('CREATE TABLE IF NOT EXISTS db_test_rows (id uuid PRIMARY KEY)'));
+
+  it('sends BEGIN, the statements and COMMIT in one write, scoped to the tenant, and returns the work\'s result', async () => {
+    await db.pipelined((tx) => tx.query('SELECT 1')); // connection opened, outside the count
+    const counter = countWrites(db);
+    const tenantId = randomUUID();
+    const id = randomUUID();
+    try {
+      const [inserted, seen] = await db.pipelined((tx) => Promise.all([
+        tx.query('INSERT INTO db_test_rows VALUES ($1)', [id]),
+        tx.query<{ tenant: string }>(`SELECT current_setting('app.tenant_id', true) AS tenant`),
+      ]), { tenantId });
+      assert.equal(counter.writes(), 1);
+      assert.equal(inserted.rowCount, 1);
+      assert.equal(seen.rows[0]!.tenant, tenantId);
+    } finally {
+      counter.stop();
+    }
+    assert.equal(await rowCount(id), 1, 'committed');
+    const after = await db.query<{ tenant: string | null; open: boolean }>(`SELECT nullif(current_setting('app.tenant_id', true), '') AS tenant, now() <> statement_timestamp() AS open`);
+    assert.equal(after.rows[0]!.tenant, null, 'no transaction left open on the pooled connection');
+  });
+
+  it('a failing statement aborts the transaction: the statements before it are rolled back, the error is the statement\'s', async () => {
+    const id = randomUUID();
+    await assert.rejects(db.pipelined((tx) => Promise.all([
+      tx.query('INSERT INTO db_test_rows VALUES ($1)', [id]),
+      tx.query('INSERT INTO db_test_rows VALUES ($1)', [id]),
+    ])), (error: { code?: string }) => error.code === '23505');
+    assert.equal(await rowCount(id), 0);
+    assert.equal(await db.pipelined((tx) => tx.query<{ n: number }>('SELECT 5 AS n').then((r) => r.rows[0]!.n)), 5, 'the connection stays usable');
+  });
+
+  it('a synchronous throw rolls back what the work issued before it', async () => {
+    const id = randomUUID();
+    await assert.rejects(db.pipelined((tx) => {
+      void tx.query('INSERT INTO db_test_rows VALUES ($1)', [id]);
+      throw new Error('refused in JavaScript');
+    }), /refused in JavaScript/);
+    assert.equal(await rowCount(id), 0);
+  });
+
+  it('an async work that fails before it waits for a result (a refusal in JavaScript) rolls back its statements', async () => {
+    const id = randomUUID();
+    const validate = async () => { await Promise.resolve(); throw new Error('invalid input'); };
+    await assert.rejects(db.pipelined(async (tx) => {
+      const inserted = tx.query('INSERT INTO db_test_rows VALUES ($1)', [id]);
+      inserted.catch(() => undefined);
+      await validate();
+      return inserted;
+    }), /invalid input/);
+    assert.equal(await rowCount(id), 0);
+  });
+
+  it('a statement issued after the work returned is refused (it would run outside the transaction)', async () => {
+    const id = randomUUID();
+    await assert.rejects(db.pipelined(async (tx) => {
+      await tx.query('SELECT 1');
+      await tx.query('INSERT INTO db_test_rows VALUES ($1)', [id]);
+    }), /outside the transaction/);
+    assert.equal(await rowCount(id), 0);
+  });
+
+  it('a statement the work did not wait for that fails still rolls everything back and is reported', async () => {
+    const id = randomUUID();
+    await assert.rejects(db.pipelined((tx) => {
+      const first = tx.query('INSERT INTO db_test_rows VALUES ($1)', [id]);
+      tx.query('SELECT 1/0').catch(() => undefined);
+      return first;
+    }), /rolled back/);
+    assert.equal(await rowCount(id), 0);
+  });
+
+  it('a connection dropped mid-flight answers 503 and the pool replaces the connection', async () => {
+    await assert.rejects(db.pipelined((tx) => {
+      (tx.query('SELECT pg_terminate_backend(pg_backend_pid())') as Promise<unknown>).catch(() => undefined);
+      return tx.query('SELECT pg_sleep(0.01)');
+    }), (error: { status?: number }) => error.status === 503);
+    assert.equal(await db.pipelined((tx) => tx.query<{ n: number }>('SELECT 6 AS n').then((r) => r.rows[0]!.n)), 6);
+  });
+});

@@ -24,6 +24,19 @@ export type Database = {
   pool: pg.Pool;
   query: <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
   transaction: <T>(work: (tx: pg.PoolClient) => Promise<T>, options?: TransactionOptions) => Promise<T>;
+  /**
+   * A transaction in one round trip: BEGIN, the work's statements and COMMIT leave in one socket
+   * write. The work must issue every statement before it first waits for a result, and every
+   * refusal that depends on the database must be a failing statement: COMMIT is already on its way
+   * while the statements run, so a statement that fails aborts the transaction (COMMIT then rolls
+   * back), but nothing JavaScript decides after seeing results can. A work that fails before it
+   * waits (validation) rolls back; a statement issued after the commit is refused (it would run
+   * outside the transaction).
+   *
+   * @example
+   *   const [gate, seat] = await db.pipelined((tx) => Promise.all([tx.query(claimOrRefuse), tx.query(seatOrRefuse)]), { tenantId });
+   */
+  pipelined: <T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions) => Promise<T>;
   ping: () => Promise<void>;
   /**
    * Runs `listener` when `close()` is called, before the pool ends: whoever holds a connection for
@@ -49,6 +62,22 @@ function beginStatement(options: TransactionOptions): string {
   // Validated above, so inlining keeps BEGIN + SET LOCAL to a single round trip.
   if (!UUID.test(options.tenantId)) throw commonErrors.notFound('tenant');
   return `BEGIN${isolation}; SET LOCAL app.tenant_id = '${options.tenantId}'`;
+}
+
+/** The SQLSTATE of `acci_refuse(reason)` (migration 0047): a precondition a statement checked failed. */
+export const REFUSED_SQLSTATE = 'AC001';
+
+/**
+ * The reason a statement refused through `acci_refuse`, or null for any other error.
+ *
+ * @example
+ *   refusalOf({ code: 'AC001', message: 'acci refused: seat' }); // 'seat'
+ */
+export function refusalOf(error: unknown): string | null {
+  if (error === null || typeof error !== 'object') return null;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code !== REFUSED_SQLSTATE || typeof message !== 'string') return null;
+  return message.replace(/^acci refused: /, '');
 }
 
 /** Node socket and DNS errors: the server is down, unreachable, or dropped the connection. */
@@ -169,6 +198,52 @@ export function createDatabase(options: DatabaseOptions): Database {
         client.off('error', onError);
         client.release(broken);
       }
+    },
+    async pipelined(work, transactionOptions = {}) {
+      const begin = beginStatement(transactionOptions);
+      const client = await pool.connect().catch(translate);
+      let broken = false;
+      const onError = () => { broken = true; };
+      client.on('error', onError);
+      let open = true;
+      const tx: Queryable = {
+        query: ((...args: Parameters<pg.PoolClient['query']>) => {
+          if (!open) throw new Error('db.pipelined: a statement issued after the work returned would run outside the transaction');
+          return (client.query as (...a: unknown[]) => unknown)(...args);
+        }) as pg.PoolClient['query'],
+      };
+      const stream = socketOf(client);
+      stream?.cork();
+      const begun = client.query(begin);
+      let pending: Promise<unknown>;
+      try {
+        pending = work(tx);
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      // Everything the work does before it first waits for PostgreSQL runs in the microtasks before
+      // this immediate (nothing has been sent yet: the socket is corked). A work that failed by
+      // then (a refusal in JavaScript) is rolled back instead of committed.
+      let failed = false;
+      pending.catch(() => { failed = true; });
+      await new Promise((resolve) => setImmediate(resolve));
+      open = false;
+      const ending = client.query(failed ? 'ROLLBACK' : 'COMMIT');
+      stream?.uncork();
+      const [b, w, e] = await Promise.allSettled([begun, pending, ending]);
+      client.off('error', onError);
+      // A failed BEGIN explains everything after it; otherwise the work's own failure.
+      const failure = b.status === 'rejected' ? b : w.status === 'rejected' ? w : e.status === 'rejected' ? e : undefined;
+      if (failure) {
+        if (isConnectionError(failure.reason)) broken = true;
+        client.release(broken);
+        return translate(failure.reason);
+      }
+      client.release(broken);
+      // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK: a statement the work
+      // issued but did not wait for failed.
+      if ((e as PromiseFulfilledResult<pg.QueryResult>).value.command !== 'COMMIT') throw new Error('db.pipelined: the transaction rolled back (a statement the work did not wait for failed)');
+      return (w as PromiseFulfilledResult<Awaited<ReturnType<typeof work>>>).value;
     },
     async ping() {
       await pool.query('SELECT 1');
