@@ -307,6 +307,54 @@ describe('inline projections', () => {
   });
 });
 
+describe('pipelined appends (db.pipelined)', () => {
+  it('append and inline projection in one write: the projection gets the timestamp stored with the event and the version the stream gets', async () => {
+    await db.system.query('CREATE TABLE IF NOT EXISTS inline_stamps (stream_id text, version int, at text, PRIMARY KEY (stream_id, version))');
+    const stamps = defineProjection({
+      name: 'inline_stamps',
+      version: 1,
+      handlers: {
+        'stamp.made': (event, tx) => tx.query('INSERT INTO inline_stamps VALUES ($1, $2, $3)', [event.metadata.streamId, event.metadata.streamVersion, event.metadata.timestamp]).then(() => undefined),
+      },
+      reset: async () => undefined,
+    });
+    const inlineStore = createEventStore({ db: db.app, inlineProjections: [stamps] });
+    const stream = `pipelined-${randomUUID()}`;
+    const first = await db.app.pipelined((tx) => inlineStore.append(stream, [ev('stamp.made'), ev('stamp.made')], { expectedVersion: 'no_stream', context: ctx(), tx, pipelined: true }), { tenantId: tenantA });
+    const second = await db.app.pipelined((tx) => inlineStore.append(stream, [ev('stamp.made')], { expectedVersion: 2, context: ctx(), tx, pipelined: true }), { tenantId: tenantA });
+    assert.equal(first.nextExpectedVersion, 2);
+    assert.equal(second.nextExpectedVersion, 3);
+    assert.equal(first.globalPositions.length, 2);
+    const stored = await store.readStream(stream, { tenantId: tenantA });
+    const projected = await db.system.query<{ version: number; at: string }>('SELECT version, at FROM inline_stamps WHERE stream_id = $1 ORDER BY version', [stream]);
+    assert.deepEqual(projected.rows, stored.map((e) => ({ version: e.metadata.streamVersion, at: e.metadata.timestamp })));
+    assert.deepEqual(stored.map((e) => e.metadata.globalPosition), [...first.globalPositions, ...second.globalPositions]);
+  });
+
+  it('a version conflict refuses the append and rolls back the projection; positions are off limits to pipelined handlers', async () => {
+    const seen: string[] = [];
+    const positional = defineProjection({
+      name: 'inline_positional',
+      version: 1,
+      handlers: { 'pos.read': async (event) => { seen.push(event.metadata.globalPosition); } },
+      reset: async () => undefined,
+    });
+    const inlineStore = createEventStore({ db: db.app, inlineProjections: [positional] });
+    const stream = `pipelined-conflict-${randomUUID()}`;
+    await store.append(stream, [ev('x.y')], { expectedVersion: 'no_stream', context: ctx() });
+    await assert.rejects(db.app.pipelined((tx) => store.append(stream, [ev('x.y')], { expectedVersion: 'no_stream', context: ctx(), tx, pipelined: true }), { tenantId: tenantA }),
+      (error) => codeOf(error) === 'concurrency.version_conflict');
+    const positionalStream = `p-${randomUUID()}`;
+    await assert.rejects(db.app.pipelined((tx) => inlineStore.append(positionalStream, [ev('pos.read')], { expectedVersion: 'no_stream', context: ctx(), tx, pipelined: true }), { tenantId: tenantA }),
+      /globalPosition of pos.read is not known during a pipelined append/);
+    await assert.rejects(db.app.pipelined((tx) => store.append(stream, [ev('x.y')], { expectedVersion: 'any', context: ctx(), tx, pipelined: true }), { tenantId: tenantA }),
+      (error) => codeOf(error) === 'eventstore.invalid_append');
+    assert.equal(await store.streamVersion(stream, { tenantId: tenantA }), 1);
+    assert.equal(await store.streamVersion(positionalStream, { tenantId: tenantA }), 0, 'the refused projection rolled the append back');
+    assert.deepEqual(seen, []);
+  });
+});
+
 describe('notifications', () => {
   it('NOTIFY after appends names the appended types, so subscribers can skip what they do not handle', async () => {
     const listener = await db.system.pool.connect();

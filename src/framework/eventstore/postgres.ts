@@ -1,6 +1,6 @@
 import type { Database } from '../db/index.ts';
 import type { Metrics } from '../observability/index.ts';
-import { applyToProjection, type Projection } from '../projections/types.ts';
+import { applyPipelined, applyToProjection, type Projection } from '../projections/types.ts';
 import { STREAM_LOCK_SQL, appendStatement, modeOf, readsCurrentVersion } from './append-sql.ts';
 import { eventStoreErrors, isVersionCollision, translateAppendError } from './errors.ts';
 import { createNotifier } from './notifier.ts';
@@ -69,6 +69,38 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
 
   const toRecorded = (row: EventRow) => toRecordedEvent(row, upcasters);
 
+  /**
+   * A pipelined append (see AppendOptions.pipelined): the statement and every inline handler are
+   * issued before anything is awaited, with RecordedEvents built from what is known up front.
+   */
+  function appendPipelined(tx: Transaction, streamId: string, events: readonly NewEvent[], appendOptions: AppendOptions, ids: string[]): Promise<AppendResult> {
+    const mode = modeOf(appendOptions.expectedVersion);
+    if (mode !== 'no_stream' && mode !== 'exact') throw eventStoreErrors.invalidAppend(`a pipelined append needs a known expected version, not ${String(appendOptions.expectedVersion)}`);
+    const { context } = appendOptions;
+    const base = mode === 'exact' ? appendOptions.expectedVersion as number : 0;
+    // Millisecond precision: what reads return, so a rebuild hands projections the same value.
+    const timestamp = new Date();
+    const correlationId = context.correlationId;
+    const causationId = context.causationId ?? null;
+    const userId = context.userId ?? null;
+    const appended = tx.query<AppendRow>(appendStatement({
+      tenantId: context.tenantId, streamId, expected: appendOptions.expectedVersion,
+      events: events.map((e, i) => ({ id: ids[i]!, type: e.type, v: e.schemaVersion ?? 1, data: e.data ?? null })),
+      correlationId, causationId, userId, inCallerTransaction: true, withTimestamp: false, timestamp,
+    }));
+    const recorded = events.map((e, i) => unpositioned(toRecorded({
+      tenant_id: context.tenantId, stream_id: streamId, stream_version: base + i + 1, global_position: '', transaction_id: '',
+      event_id: ids[i]!, event_type: e.type, schema_version: e.schemaVersion ?? 1, data: e.data ?? null,
+      correlation_id: correlationId, causation_id: causationId, user_id: userId, created_at: timestamp,
+    })));
+    const projected = inline.map((projection) => applyPipelined(projection, recorded, tx));
+    return Promise.all([appended, ...projected]).then(([result]) => {
+      const row = result.rows[0];
+      if (!row) throw new NothingAppended();
+      return { nextExpectedVersion: row.v, globalPositions: typeof row.p === 'string' ? [row.p] : row.p, transactionId: row.t, timestamp: timestamp.toISOString() };
+    });
+  }
+
   async function appendWith(q: Transaction, streamId: string, events: readonly NewEvent[], appendOptions: AppendOptions, ids: string[]): Promise<AppendResult> {
     const { context } = appendOptions;
     const inCallerTransaction = q !== db.pool;
@@ -115,7 +147,9 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
       const retryRaces = !tx && readsCurrentVersion(modeOf(appendOptions.expectedVersion));
       for (let attempt = 1; ; attempt++) {
         try {
-          const result = tx
+          const result = tx && appendOptions.pipelined
+            ? await appendPipelined(tx, streamId, events, appendOptions, ids)
+            : tx
             ? await appendWith(tx, streamId, events, appendOptions, ids)
             : needsTransaction
               ? await db.transaction((own) => appendWith(own, streamId, events, appendOptions, ids), { tenantId: appendOptions.context.tenantId })
@@ -172,4 +206,15 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
       return result.rows[0]?.v ?? 0;
     },
   };
+}
+
+/** A RecordedEvent of a pipelined append: its global position and transaction id are not known yet. */
+function unpositioned(event: RecordedEvent): RecordedEvent {
+  const unknown = (field: string) => () => {
+    throw new Error(`${field} of ${event.type} is not known during a pipelined append: this inline projection cannot take part in one`);
+  };
+  const metadata = { ...event.metadata };
+  Object.defineProperty(metadata, 'globalPosition', { get: unknown('globalPosition'), enumerable: true });
+  Object.defineProperty(metadata, 'transactionId', { get: unknown('transactionId'), enumerable: true });
+  return { ...event, metadata };
 }

@@ -53,6 +53,8 @@ export type AppendResult = {
   nextExpectedVersion: number;
   globalPositions: string[];
   transactionId: string;
+  /** The events' timestamp (ISO 8601) where the store chose it itself: pipelined appends. */
+  timestamp?: string;
 };
 
 /** A subscriber's position: the pair (transaction id, global position), never the position alone. */
@@ -82,6 +84,14 @@ export type AppendOptions = {
    * must commit with the events). Without it the store opens and commits its own transaction.
    */
   tx?: Transaction;
+  /**
+   * The append is part of a `db.pipelined` transaction (`tx` is its): the statement and the inline
+   * projections' statements are issued without waiting for each other. The events are stamped with
+   * the application's clock, and their global position and transaction id are unknown to inline
+   * handlers (reading them throws). Only for `no_stream` and exact expected versions, whose stream
+   * versions are known before the statement runs.
+   */
+  pipelined?: boolean;
 };
 
 export type ReadStreamOptions = {

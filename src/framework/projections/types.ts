@@ -67,6 +67,18 @@ const handlerFor = (projection: Projection, type: string): ProjectionHandler | u
   Object.hasOwn(projection.handlers, type) ? projection.handlers[type] : projection.handlers[EVERY_EVENT];
 
 /** Applies the events a projection handles, in order, batch-wise when it can. */
+/**
+ * `applyToProjection` for a pipelined append: every handler is called before any is awaited, so
+ * their statements are issued in order into the same write (a handler that awaits between two
+ * statements is refused by `db.pipelined`).
+ */
+export function applyPipelined(projection: Projection, events: readonly RecordedEvent[], tx: Transaction): Promise<unknown> {
+  const relevant = events.filter((e) => handlerFor(projection, e.type) !== undefined);
+  if (relevant.length === 0) return Promise.resolve();
+  if (projection.applyBatch && relevant.length > 1) return projection.applyBatch(relevant, tx);
+  return Promise.all(relevant.map((event) => handlerFor(projection, event.type)!(event, tx)));
+}
+
 export async function applyToProjection(projection: Projection, events: readonly RecordedEvent[], tx: Transaction): Promise<void> {
   const relevant = events.filter((e) => handlerFor(projection, e.type) !== undefined);
   if (relevant.length === 0) return;
