@@ -140,6 +140,43 @@ export async function readGateAndClaim(
   return { gate: row.name === null ? null : toGate(row), claimed: row.claimed };
 }
 
+/**
+ * `readGateAndClaim` as a statement that refuses instead of answering, for a registration whose
+ * COMMIT leaves with it (`db.pipelined`): it makes the same claim and writes, then calls
+ * `acci_refuse` ('tenant' unless the tenant is active and, for self-service, allows it; 'email'
+ * when someone else holds the claim), which aborts the transaction.
+ */
+export function gateClaimOrRefuse(
+  tenantId: string,
+  claimed: { scope: ClaimScope; value: string; ownerId: string },
+  writes: GateWrites,
+  options: { selfService: boolean },
+): { name: string; text: string; values: unknown[] } {
+  const name = `${writes.name}_or_refuse${options.selfService ? '_self' : ''}`;
+  let text = gateAndClaimTexts.get(name);
+  if (text === undefined) {
+    text = `WITH gate AS (SELECT name, status, self_service FROM tenant_gates WHERE tenant_id = $1), claimed AS (${CLAIM_SQL})${writes.ctes.map((cte) => `, ${cte}`).join('')}
+      SELECT CASE
+        WHEN NOT EXISTS (SELECT 1 FROM gate WHERE status = 'active'${options.selfService ? ' AND self_service' : ''}) THEN acci_refuse('tenant')
+        WHEN NOT EXISTS (SELECT 1 FROM claimed) THEN acci_refuse('email') END AS refused`;
+    gateAndClaimTexts.set(name, text);
+  }
+  return { name, text, values: [tenantId, claimed.scope, claimed.value, claimed.ownerId, ...writes.values] };
+}
+
+/**
+ * The seat fast path of `applySeatDelta` as a statement that refuses ('seat') when no stripe can
+ * take the change right now, for pipelined commands. The caller then runs the command again the
+ * slow way, where `applySeatDelta` refills the stripes or refuses with the exact reason.
+ */
+export function seatOrRefuse(tenantId: string, delta: Pick<SeatDelta, 'seats' | 'activeMembers'>): { name: string; text: string; values: unknown[] } {
+  return {
+    name: 'acci_stripe_fast_or_refuse',
+    text: `WITH taken AS (${STRIPE_FAST}) SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM taken) THEN acci_refuse('seat') END AS refused`,
+    values: [tenantId, delta.seats, delta.activeMembers],
+  };
+}
+
 /** A command's own writes for `readGateAndClaim`; `name` (one per fixed list of CTEs) names the prepared statement. */
 export type GateWrites = { name: string; ctes: readonly string[]; values: readonly unknown[] };
 const NO_WRITES: GateWrites = { name: 'acci_gate_claim', ctes: [], values: [] };

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { PLATFORM_TENANT_ID, type Database } from '../../framework/db/index.ts';
+import { PLATFORM_TENANT_ID, refusalOf, type Database } from '../../framework/db/index.ts';
 import type { EventStore, Transaction } from '../../framework/eventstore/index.ts';
 import { handleCommand } from '../../framework/cqrs/handle-command.ts';
 import type { Language } from '../../framework/i18n/index.ts';
 import { outboxInsert, type MailOutbox } from '../../framework/mail/index.ts';
 import {
-  applySeatDelta, claim, claimOwner, release, tenantErrors, tenantGateAndClaim, tenantGateForUserCommand, type Actor, type GateRefusal,
+  applySeatDelta, claim, claimOwner, gateClaimOrRefuse, release, seatOrRefuse, tenantErrors, tenantGateAndClaim, tenantGateForUserCommand, type Actor, type GateRefusal,
   type ProvisionAdmin, type TenantGate,
 } from '../tenants/index.ts';
 import { userCounts, userDecider, type TenantContext, type UserCommand, type UserState } from './decider.ts';
@@ -148,6 +148,47 @@ export function createUserCommands(deps: UserCommandDeps) {
     return { userId, user, afterCommit };
   }
 
+  const NO_GATE_WRITES = { name: 'acci_register_active', ctes: [], values: [] };
+
+  /** What the pipelined registration assumes of the tenant; its statements check it (`gateClaimOrRefuse`, `seatOrRefuse`). */
+  const OPEN_TENANT: TenantContext = { status: 'active', allowsSelfService: true, seatLimit: Number.MAX_SAFE_INTEGER, seats: 0, admins: 0 };
+
+  /**
+   * A registration in one round trip (`db.pipelined`): decided first against an open tenant, then
+   * the claim with the invitation and its mail, the append with the profile, and the seat, each a
+   * statement that refuses when the tenant is not open, the e-mail is taken or no seat stripe is
+   * free. Null when it does not apply: the platform tenant, admins (their count is guarded on the
+   * gate row), or input the decider refuses (the usual path reports it with the usual precedence).
+   */
+  async function registerPipelined(input: RegisterInput, actor: Actor): Promise<{ userId: string; user: User | null } | null> {
+    const { tenantId } = input;
+    if (tenantId === PLATFORM_TENANT_ID) return null;
+    const userId = randomUUID();
+    const before = userDecider.initialState();
+    let events: UserEvent[];
+    try {
+      events = userDecider.decide({
+        type: 'register', userId, tenantId, email: input.email, role: input.role, displayName: input.displayName ?? null,
+        metadata: input.metadata ?? {}, registrationSource: input.registrationSource, tenant: OPEN_TENANT,
+      }, before);
+    } catch {
+      return null;
+    }
+    const delta = userCounts(events.reduce(userDecider.evolve, before));
+    if (delta.admins !== 0) return null;
+    const invited = input.registrationSource === 'admin_invite';
+    const writes = invited ? invitationWrites(tenantId, input.email.trim(), input.language) : NO_GATE_WRITES;
+    const claimed = { scope: 'user.email' as const, value: normalizeEmail(input.email), ownerId: userId };
+    const context = { correlationId: actor.correlationId, userId: actor.userId, tenantId };
+    const appended = await db.pipelined((tx) => Promise.all([
+      tx.query(gateClaimOrRefuse(tenantId, claimed, writes, { selfService: input.registrationSource === 'self_service' })),
+      store.append(userStreamId(userId), events.map((e) => ({ type: e.type, data: e.data })), { expectedVersion: 'no_stream', context, tx, pipelined: true }),
+      tx.query(seatOrRefuse(tenantId, delta)),
+    ]).then(([, result]) => result), { tenantId });
+    if (invited) deps.outbox.wake();
+    return { userId, user: registeredUser(events, new Date(appended.timestamp!)) ?? null };
+  }
+
   const simple = (tenantId: string, userId: string, make: (tenant: TenantContext) => UserCommand, actor: Actor) =>
     db.transaction((tx) => execute(tx, tenantId, userId, make, actor), { tenantId });
 
@@ -159,8 +200,18 @@ export function createUserCommands(deps: UserCommandDeps) {
     /** For the tenants module: registers a new tenant's admin (role admin, invited) in its creation transaction. */
     provisionAdmin,
 
-    /** Registers a user; `admin_invite` users start `invited`; their invitation mail is sent by the outbox after commit. */
+    /**
+     * Registers a user; `admin_invite` users start `invited`; their invitation mail is sent by the
+     * outbox after commit. Tries the one-round-trip registration first and, when one of its
+     * statements refuses (tenant, e-mail, no free seat stripe), runs the command the usual way,
+     * which refuses with the exact error or refills the seat stripes.
+     */
     async register(input: RegisterInput, actor: Actor): Promise<{ userId: string; user: User | null }> {
+      const fast = await registerPipelined(input, actor).catch((error: unknown) => {
+        if (refusalOf(error) !== null) return null;
+        throw error;
+      });
+      if (fast) return fast;
       const result = await db.transaction((tx) => registerIn(tx, input, actor), { tenantId: input.tenantId });
       await result.afterCommit();
       return { userId: result.userId, user: result.user };
