@@ -150,27 +150,39 @@ export function createDatabase(options: DatabaseOptions): Database {
     throw error;
   };
 
+  /**
+   * A client for one transaction: checked out, corked, `BEGIN` (and the tenant) issued but not
+   * awaited: in pipeline mode it leaves in one socket write with the work's first statement.
+   * `end(broken)` hands the client back (dropped when broken or when it raised 'error').
+   */
+  async function open(transactionOptions: TransactionOptions) {
+    const begin = beginStatement(transactionOptions);
+    const client = await pool.connect().catch(translate);
+    let errored = false;
+    // A checked-out client has no pool listener: without this one, a connection dropped mid-
+    // transaction (server restart, terminated backend, idle timeout) would be an unhandled
+    // 'error' event and end the process. The statement in flight fails on its own.
+    const onError = () => { errored = true; };
+    client.on('error', onError);
+    const stream = socketOf(client);
+    stream?.cork();
+    const begun = client.query(begin);
+    // Observed by the caller; this keeps a BEGIN failing while the work awaits something else
+    // from being an unhandled rejection.
+    begun.catch(() => undefined);
+    const end = (broken: boolean) => {
+      client.off('error', onError);
+      client.release(broken || errored);
+    };
+    return { client, stream, begun, end };
+  }
+
   return {
     pool,
     query: (text, values) => pool.query(text, values).catch(translate),
     async transaction(work, transactionOptions = {}) {
-      const begin = beginStatement(transactionOptions);
-      const client = await pool.connect().catch(translate);
+      const { client, stream, begun, end } = await open(transactionOptions);
       let broken = false;
-      // A checked-out client has no pool listener: without this one, a connection dropped mid-
-      // transaction (server restart, terminated backend, idle timeout) would be an unhandled
-      // 'error' event and end the process. The statement in flight fails on its own.
-      const onError = () => { broken = true; };
-      client.on('error', onError);
-      // BEGIN is not awaited: in pipeline mode it goes out together with the work's first statement
-      // (issued before the work's first await, which is nearly always that statement), in one
-      // socket write instead of a round trip of its own. Its outcome is checked before COMMIT.
-      const stream = socketOf(client);
-      stream?.cork();
-      const begun = client.query(begin);
-      // Observed below; this keeps a BEGIN failing while the work awaits something else from
-      // being an unhandled rejection.
-      begun.catch(() => undefined);
       try {
         const pending = (() => {
           try {
@@ -195,26 +207,18 @@ export function createDatabase(options: DatabaseOptions): Database {
         if (isConnectionError(cause)) broken = true;
         return translate(cause);
       } finally {
-        client.off('error', onError);
-        client.release(broken);
+        end(broken);
       }
     },
     async pipelined(work, transactionOptions = {}) {
-      const begin = beginStatement(transactionOptions);
-      const client = await pool.connect().catch(translate);
-      let broken = false;
-      const onError = () => { broken = true; };
-      client.on('error', onError);
-      let open = true;
+      const { client, stream, begun, end } = await open(transactionOptions);
+      let accepting = true;
       const tx: Queryable = {
         query: ((...args: Parameters<pg.PoolClient['query']>) => {
-          if (!open) throw new Error('db.pipelined: a statement issued after the work returned would run outside the transaction');
+          if (!accepting) throw new Error('db.pipelined: a statement issued after the work returned would run outside the transaction');
           return (client.query as (...a: unknown[]) => unknown)(...args);
         }) as pg.PoolClient['query'],
       };
-      const stream = socketOf(client);
-      stream?.cork();
-      const begun = client.query(begin);
       let pending: Promise<unknown>;
       try {
         pending = work(tx);
@@ -227,19 +231,14 @@ export function createDatabase(options: DatabaseOptions): Database {
       let failed = false;
       pending.catch(() => { failed = true; });
       await new Promise((resolve) => setImmediate(resolve));
-      open = false;
+      accepting = false;
       const ending = client.query(failed ? 'ROLLBACK' : 'COMMIT');
       stream?.uncork();
       const [b, w, e] = await Promise.allSettled([begun, pending, ending]);
-      client.off('error', onError);
       // A failed BEGIN explains everything after it; otherwise the work's own failure.
       const failure = b.status === 'rejected' ? b : w.status === 'rejected' ? w : e.status === 'rejected' ? e : undefined;
-      if (failure) {
-        if (isConnectionError(failure.reason)) broken = true;
-        client.release(broken);
-        return translate(failure.reason);
-      }
-      client.release(broken);
+      end(failure !== undefined && isConnectionError(failure.reason));
+      if (failure) return translate(failure.reason);
       // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK: a statement the work
       // issued but did not wait for failed.
       if ((e as PromiseFulfilledResult<pg.QueryResult>).value.command !== 'COMMIT') throw new Error('db.pipelined: the transaction rolled back (a statement the work did not wait for failed)');

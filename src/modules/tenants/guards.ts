@@ -129,7 +129,7 @@ export async function readGateAndClaim(
 ): Promise<{ gate: TenantGateRow | null; claimed: boolean }> {
   let text = gateAndClaimTexts.get(writes.name);
   if (text === undefined) {
-    text = `WITH gate AS (${GATE_SQL}), claimed AS (${CLAIM_SQL})${writes.ctes.map((cte) => `, ${cte}`).join('')}
+    text = `${gateClaimWrites(GATE_SQL, writes)}
       SELECT gate.*, EXISTS (SELECT 1 FROM claimed) AS claimed FROM (SELECT 1) one LEFT JOIN gate ON true`;
     gateAndClaimTexts.set(writes.name, text);
   }
@@ -149,13 +149,13 @@ export async function readGateAndClaim(
 export function gateClaimOrRefuse(
   tenantId: string,
   claimed: { scope: ClaimScope; value: string; ownerId: string },
-  writes: GateWrites,
   options: { selfService: boolean },
+  writes: GateWrites = NO_WRITES,
 ): { name: string; text: string; values: unknown[] } {
   const name = `${writes.name}_or_refuse${options.selfService ? '_self' : ''}`;
   let text = gateAndClaimTexts.get(name);
   if (text === undefined) {
-    text = `WITH gate AS (SELECT name, status, self_service FROM tenant_gates WHERE tenant_id = $1), claimed AS (${CLAIM_SQL})${writes.ctes.map((cte) => `, ${cte}`).join('')}
+    text = `${gateClaimWrites('SELECT name, status, self_service FROM tenant_gates WHERE tenant_id = $1', writes)}
       SELECT CASE
         WHEN NOT EXISTS (SELECT 1 FROM gate WHERE status = 'active'${options.selfService ? ' AND self_service' : ''}) THEN acci_refuse('tenant')
         WHEN NOT EXISTS (SELECT 1 FROM claimed) THEN acci_refuse('email') END AS refused`;
@@ -176,6 +176,10 @@ export function seatOrRefuse(tenantId: string, delta: Pick<SeatDelta, 'seats' | 
     values: [tenantId, delta.seats, delta.activeMembers],
   };
 }
+
+/** The `WITH` list both gate-and-claim statements share: the gate read, the claim, the command's writes. */
+const gateClaimWrites = (gateSql: string, writes: GateWrites) =>
+  `WITH gate AS (${gateSql}), claimed AS (${CLAIM_SQL})${writes.ctes.map((cte) => `, ${cte}`).join('')}`;
 
 /** A command's own writes for `readGateAndClaim`; `name` (one per fixed list of CTEs) names the prepared statement. */
 export type GateWrites = { name: string; ctes: readonly string[]; values: readonly unknown[] };

@@ -120,6 +120,11 @@ export function createUserCommands(deps: UserCommandDeps) {
   /** The register command as callers give it: the decider's fields, less what the handler adds, plus the mail's language. */
   type RegisterInput = Omit<Extract<UserCommand, { type: 'register' }>, 'type' | 'userId' | 'tenant' | 'allowSystemRole'> & { language: Language };
 
+  const registerCommand = (input: RegisterInput, userId: string, tenant: TenantContext, allowSystemRole?: boolean): UserCommand => ({
+    type: 'register', userId, tenantId: input.tenantId, email: input.email, role: input.role, displayName: input.displayName ?? null,
+    metadata: input.metadata ?? {}, registrationSource: input.registrationSource, tenant, ...(allowSystemRole ? { allowSystemRole: true } : {}),
+  });
+
   /**
    * A registration in the caller's transaction. The user id is new and random, so the stream is not
    * read and the append expects no stream. One statement reads the tenant's gate, claims the e-mail
@@ -134,11 +139,7 @@ export function createUserCommands(deps: UserCommandDeps) {
     const { gate, claimed } = await tenantGateAndClaim(tx, tenantId, { scope: 'user.email', value: normalizeEmail(input.email), ownerId: userId },
       invited ? invitationWrites(tenantId, input.email.trim(), input.language) : undefined);
     const before = userDecider.initialState();
-    const events = userDecider.decide({
-      type: 'register', userId, tenantId, email: input.email, role: input.role, displayName: input.displayName ?? null,
-      metadata: input.metadata ?? {}, registrationSource: input.registrationSource, tenant: tenantContext(gate),
-      ...(options.allowSystemRole ? { allowSystemRole: true } : {}),
-    }, before);
+    const events = userDecider.decide(registerCommand(input, userId, tenantContext(gate), options.allowSystemRole), before);
     if (!claimed) throw userErrors.emailTaken();
     const context = { correlationId: actor.correlationId, userId: actor.userId, tenantId };
     await store.append(userStreamId(userId), events.map((e) => ({ type: e.type, data: e.data })), { expectedVersion: 'no_stream', context, tx });
@@ -147,8 +148,6 @@ export function createUserCommands(deps: UserCommandDeps) {
     const afterCommit: AfterCommit = async () => { if (invited) deps.outbox.wake(); };
     return { userId, user, afterCommit };
   }
-
-  const NO_GATE_WRITES = { name: 'acci_register_active', ctes: [], values: [] };
 
   /** What the pipelined registration assumes of the tenant; its statements check it (`gateClaimOrRefuse`, `seatOrRefuse`). */
   const OPEN_TENANT: TenantContext = { status: 'active', allowsSelfService: true, seatLimit: Number.MAX_SAFE_INTEGER, seats: 0, admins: 0 };
@@ -167,21 +166,18 @@ export function createUserCommands(deps: UserCommandDeps) {
     const before = userDecider.initialState();
     let events: UserEvent[];
     try {
-      events = userDecider.decide({
-        type: 'register', userId, tenantId, email: input.email, role: input.role, displayName: input.displayName ?? null,
-        metadata: input.metadata ?? {}, registrationSource: input.registrationSource, tenant: OPEN_TENANT,
-      }, before);
+      events = userDecider.decide(registerCommand(input, userId, OPEN_TENANT), before);
     } catch {
       return null;
     }
     const delta = userCounts(events.reduce(userDecider.evolve, before));
     if (delta.admins !== 0) return null;
     const invited = input.registrationSource === 'admin_invite';
-    const writes = invited ? invitationWrites(tenantId, input.email.trim(), input.language) : NO_GATE_WRITES;
+    const writes = invited ? invitationWrites(tenantId, input.email.trim(), input.language) : undefined;
     const claimed = { scope: 'user.email' as const, value: normalizeEmail(input.email), ownerId: userId };
     const context = { correlationId: actor.correlationId, userId: actor.userId, tenantId };
     const appended = await db.pipelined((tx) => Promise.all([
-      tx.query(gateClaimOrRefuse(tenantId, claimed, writes, { selfService: input.registrationSource === 'self_service' })),
+      tx.query(gateClaimOrRefuse(tenantId, claimed, { selfService: input.registrationSource === 'self_service' }, writes)),
       store.append(userStreamId(userId), events.map((e) => ({ type: e.type, data: e.data })), { expectedVersion: 'no_stream', context, tx, pipelined: true }),
       tx.query(seatOrRefuse(tenantId, delta)),
     ]).then(([, result]) => result), { tenantId });

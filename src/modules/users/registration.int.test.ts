@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createIdentityTestApp, mailText, tokenOf, type IdentityTestApp } from '../../../test/support/identity.ts';
 import { asSystemAdmin } from '../../../test/support/test-auth.ts';
+import { refusalOf } from '../../framework/db/index.ts';
 
 let t: IdentityTestApp;
 before(async () => { t = await createIdentityTestApp(); });
@@ -21,7 +22,7 @@ async function counting<T>(work: () => Promise<T>): Promise<{ result: T; pipelin
     try {
       return await pipelined(...args);
     } catch (error) {
-      if ((error as { code?: string }).code === 'AC001') seen.refused++;
+      if (refusalOf(error) !== null) seen.refused++;
       throw error;
     }
   }) as typeof pipelined;
