@@ -16,3 +16,4 @@ export type { QueryCacheOptions } from './query-cache.ts';
 export { commandFromRequest, queryFromRequest } from './http.ts';
 export { createPlatformBuses, resolveBusPolicy, type BusPolicy } from './buses.ts';
 export { pruneCommandLog } from './command-log.ts';
+export { createGroupCommit, type GroupCommit, type GroupCommitOptions } from './group-commit.ts';

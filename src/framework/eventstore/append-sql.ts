@@ -60,7 +60,11 @@ function statementText({ mode, batch, inCallerTransaction, withTimestamp, stampe
   const sameStream = 'e.tenant_id = $1::uuid AND e.stream_id = $2::text AND scope.ok';
   const base = {
     no_stream: 'SELECT 0::bigint AS v',
-    exact: `SELECT ${expected} AS v WHERE EXISTS (SELECT 1 FROM events e WHERE ${sameStream} AND e.stream_version = ${expected})`,
+    // Stamped appends are pipelined: their COMMIT is already on its way, so an unmet precondition
+    // must fail the statement (and with it the transaction) instead of inserting nothing.
+    exact: stamped
+      ? `SELECT ${expected} AS v WHERE CASE WHEN EXISTS (SELECT 1 FROM events e WHERE ${sameStream} AND e.stream_version = ${expected}) THEN true ELSE acci_refuse('stream_version') END`
+      : `SELECT ${expected} AS v WHERE EXISTS (SELECT 1 FROM events e WHERE ${sameStream} AND e.stream_version = ${expected})`,
     any: `SELECT coalesce(max(e.stream_version), 0) AS v FROM events e WHERE ${sameStream}`,
     stream_exists: `SELECT coalesce(max(e.stream_version), 0) AS v FROM events e WHERE ${sameStream}`,
   }[mode];
@@ -117,4 +121,53 @@ export function appendStatement(input: AppendInput): AppendStatement {
   if (shape.mode === 'exact') values.push(input.expected);
   if (input.timestamp) values.push(input.timestamp.toISOString());
   return { name, text, values };
+}
+
+/** One new stream of an `appendNewStreams`: its events and who appends them (one tenant for all). */
+export type NewStreamInput = {
+  streamId: string;
+  events: readonly { id: string; type: string; v: number; data: unknown }[];
+  correlationId: string;
+  causationId: string | null;
+  userId: string | null;
+};
+
+/**
+ * Streams $2 start at version 1 in order; the rest are per event: versions, ids, types, schema
+ * versions, data (one JSON array), correlation, causation and user; $11 the timestamp (null: the
+ * transaction's). A stream that exists already collides on the primary key: the statement fails.
+ */
+const NEW_STREAMS_SQL = `WITH ins AS (
+  INSERT INTO events (tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data, correlation_id, causation_id, user_id, created_at)
+  SELECT $1::uuid, x.stream, x.version, x.id, x.type, x.v, x.data, x.corr, x.caus, x.usr, coalesce($11::timestamptz, now())
+    FROM ROWS FROM (unnest($2::text[]), unnest($3::int8[]), unnest($4::uuid[]), unnest($5::text[]), unnest($6::int[]), jsonb_array_elements($7::jsonb),
+                    unnest($8::text[]), unnest($9::text[]), unnest($10::text[])) WITH ORDINALITY AS x(stream, version, id, type, v, data, corr, caus, usr, ord)
+   ORDER BY x.ord
+   RETURNING global_position, created_at)
+SELECT array_agg(global_position::text ORDER BY global_position) AS p, pg_current_xact_id()::text AS t,
+       to_char(min(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at FROM ins`;
+
+/** The one statement that starts several streams of one tenant (`appendNewStreams`). */
+export function newStreamsStatement(tenantId: string, streams: readonly NewStreamInput[], timestamp: Date | null): AppendStatement {
+  const columns: unknown[][] = [[], [], [], [], [], [], [], [], []];
+  const data: unknown[] = [];
+  for (const stream of streams) {
+    stream.events.forEach((e, i) => {
+      columns[0]!.push(stream.streamId);
+      columns[1]!.push(i + 1);
+      columns[2]!.push(e.id);
+      columns[3]!.push(e.type);
+      columns[4]!.push(e.v);
+      data.push(e.data);
+      columns[6]!.push(stream.correlationId);
+      columns[7]!.push(stream.causationId);
+      columns[8]!.push(stream.userId);
+    });
+  }
+  const [streamIds, versions, ids, types, schemaVersions, , correlations, causations, users] = columns;
+  return {
+    name: 'acci_append_new_streams',
+    text: NEW_STREAMS_SQL,
+    values: [tenantId, streamIds, versions, ids, types, schemaVersions, JSON.stringify(data), correlations, causations, users, timestamp?.toISOString() ?? null],
+  };
 }

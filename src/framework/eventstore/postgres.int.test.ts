@@ -6,7 +6,7 @@ import { AppError } from '../errors/index.ts';
 import { defineProjection } from '../projections/types.ts';
 import { createEventStore, type PostgresEventStore } from './postgres.ts';
 import { EVENTS_CHANNEL, notifiedTypes } from './notifier.ts';
-import { START, type Checkpoint, type NewEvent, type RecordedEvent } from './types.ts';
+import { START, type Checkpoint, type NewEvent, type RecordedEvent, type Transaction } from './types.ts';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
@@ -352,6 +352,86 @@ describe('pipelined appends (db.pipelined)', () => {
     assert.equal(await store.streamVersion(stream, { tenantId: tenantA }), 1);
     assert.equal(await store.streamVersion(positionalStream, { tenantId: tenantA }), 0, 'the refused projection rolled the append back');
     assert.deepEqual(seen, []);
+  });
+
+  it('an exact expected version the stream has not reached fails the transaction instead of committing the other writes', async () => {
+    await db.system.query('CREATE TABLE IF NOT EXISTS pipelined_side (id text PRIMARY KEY)');
+    const stream = `pipelined-exact-${randomUUID()}`;
+    await store.append(stream, [ev('x.y')], { expectedVersion: 'no_stream', context: ctx() });
+    await assert.rejects(db.app.pipelined((tx) => Promise.all([
+      tx.query('INSERT INTO pipelined_side VALUES ($1)', [stream]),
+      store.append(stream, [ev('x.y')], { expectedVersion: 5, context: ctx(), tx, pipelined: true }),
+    ]), { tenantId: tenantA }), (error) => codeOf(error) === 'concurrency.version_conflict');
+    assert.equal(await store.streamVersion(stream, { tenantId: tenantA }), 1);
+    assert.equal((await db.system.query('SELECT 1 FROM pipelined_side WHERE id = $1', [stream])).rowCount, 0, 'the side write rolled back with the refused append');
+  });
+});
+
+describe('appendNewStreams (several new streams in one statement)', () => {
+  const stampsTable = async () => {
+    await db.system.query('CREATE TABLE IF NOT EXISTS new_stream_rows (stream_id text, version int, at text, position text, corr text, PRIMARY KEY (stream_id, version))');
+    const calls: number[] = [];
+    const projection = defineProjection({
+      name: 'new_stream_rows',
+      version: 1,
+      handlers: { 'row.made': async () => { throw new Error('applyBatch is used for several events'); } },
+      applyBatch: async (events, tx) => {
+        calls.push(events.length);
+        await tx.query(`INSERT INTO new_stream_rows SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[])`, [
+          events.map((e) => e.metadata.streamId), events.map((e) => e.metadata.streamVersion), events.map((e) => e.metadata.timestamp),
+          events.map((e) => { try { return e.metadata.globalPosition; } catch { return 'unknown'; } }), events.map((e) => e.metadata.correlationId),
+        ]);
+      },
+      reset: async () => undefined,
+    });
+    return { calls, inlineStore: createEventStore({ db: db.app, inlineProjections: [projection] }) };
+  };
+  const rows = async (streams: string[]) => (await db.system.query<{ stream_id: string; version: number; at: string; position: string; corr: string }>(
+    'SELECT * FROM new_stream_rows WHERE stream_id = ANY($1) ORDER BY stream_id, version', [streams])).rows;
+
+  for (const pipelined of [false, true]) {
+    it(`starts every stream at version 1 with its own context; the projection sees all events at once${pipelined ? ' (pipelined)' : ''}`, async () => {
+      const { calls, inlineStore } = await stampsTable();
+      const streams = [0, 1, 2].map((i) => ({
+        streamId: `new-${i}-${randomUUID()}`,
+        events: i === 1 ? [ev('row.made', { i }), ev('row.made', { i, second: true })] : [ev('row.made', { i })],
+        context: { tenantId: tenantA, correlationId: randomUUID(), userId: randomUUID(), causationId: randomUUID() },
+      }));
+      const work = (tx: Transaction) => inlineStore.appendNewStreams(streams, { tx, pipelined });
+      const results = pipelined ? await db.app.pipelined(work, { tenantId: tenantA }) : await db.app.transaction(work, { tenantId: tenantA });
+      assert.deepEqual(results.map((r) => r.nextExpectedVersion), [1, 2, 1]);
+      assert.deepEqual(calls, [4]);
+      const stored = (await Promise.all(streams.map((s) => store.readStream(s.streamId, { tenantId: tenantA })))).flat();
+      assert.deepEqual(stored.map((e) => e.data), [{ i: 0 }, { i: 1 }, { i: 1, second: true }, { i: 2 }]);
+      assert.deepEqual(stored.map((e) => [e.metadata.streamVersion, e.metadata.correlationId, e.metadata.userId, e.metadata.causationId]),
+        streams.flatMap((s) => s.events.map((_, j) => [j + 1, s.context.correlationId, s.context.userId, s.context.causationId])));
+      const positions = stored.map((e) => BigInt(e.metadata.globalPosition));
+      assert.deepEqual(positions, [...positions].sort((a, b) => (a < b ? -1 : 1)), 'positions follow the order given');
+      assert.equal(new Set(stored.map((e) => e.metadata.transactionId)).size, 1, 'one transaction');
+      const projected = await rows(streams.map((s) => s.streamId));
+      const expected = stored.map((e) => ({ stream_id: e.metadata.streamId, version: e.metadata.streamVersion, at: e.metadata.timestamp, corr: e.metadata.correlationId,
+        position: pipelined ? 'unknown' : e.metadata.globalPosition })).sort((a, b) => a.stream_id.localeCompare(b.stream_id) || a.version - b.version);
+      assert.deepEqual(projected, expected, 'the projection saw what a read returns (positions only when not pipelined)');
+      if (pipelined) assert.equal(results[0]!.timestamp, stored[0]!.metadata.timestamp);
+      else assert.deepEqual(results.flatMap((r) => r.globalPositions), stored.map((e) => e.metadata.globalPosition));
+    });
+  }
+
+  it('a stream that exists already fails them all, with a version conflict naming it; other tenants and empty input are refused', async () => {
+    const { inlineStore } = await stampsTable();
+    const taken = `taken-${randomUUID()}`;
+    await store.append(taken, [ev('x.y')], { expectedVersion: 'no_stream', context: ctx() });
+    const fresh = `fresh-${randomUUID()}`;
+    const attempt = (streams: { streamId: string; events: NewEvent[]; context: ReturnType<typeof ctx> }[]) =>
+      db.app.pipelined((tx) => inlineStore.appendNewStreams(streams, { tx, pipelined: true }), { tenantId: tenantA });
+    await assert.rejects(attempt([{ streamId: fresh, events: [ev('row.made')], context: ctx() }, { streamId: taken, events: [ev('row.made')], context: ctx() }]),
+      (error) => codeOf(error) === 'concurrency.version_conflict' && JSON.stringify((error as AppError).params).includes(taken));
+    assert.equal(await store.streamVersion(fresh, { tenantId: tenantA }), 0, 'nothing of the statement stays');
+    assert.deepEqual(await rows([fresh]), []);
+    await assert.rejects(attempt([{ streamId: fresh, events: [ev('row.made')], context: ctx() }, { streamId: `o-${randomUUID()}`, events: [ev('row.made')], context: ctx(tenantB) }]),
+      (error) => codeOf(error) === 'eventstore.invalid_append');
+    await assert.rejects(attempt([]), (error) => codeOf(error) === 'eventstore.invalid_append');
+    await assert.rejects(attempt([{ streamId: fresh, events: [], context: ctx() }]), (error) => codeOf(error) === 'eventstore.invalid_append');
   });
 });
 

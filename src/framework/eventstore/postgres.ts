@@ -1,14 +1,17 @@
-import type { Database } from '../db/index.ts';
+import { refusalOf, type Database } from '../db/index.ts';
 import type { Metrics } from '../observability/index.ts';
 import { applyPipelined, applyToProjection, type Projection } from '../projections/types.ts';
-import { STREAM_LOCK_SQL, appendStatement, modeOf, readsCurrentVersion } from './append-sql.ts';
+import { STREAM_LOCK_SQL, appendStatement, modeOf, newStreamsStatement, readsCurrentVersion } from './append-sql.ts';
 import { eventStoreErrors, isVersionCollision, translateAppendError } from './errors.ts';
 import { createNotifier } from './notifier.ts';
 import {
   DEFAULT_READ_ALL_LIMIT, DEFAULT_STREAM_LIMIT, MAX_READ_ALL_LIMIT, MAX_STREAM_LIMIT, boundLimit, readAllQuery,
 } from './read.ts';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.ts';
-import { START, type AppendOptions, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent, type RecordedEvent, type Transaction } from './types.ts';
+import {
+  START, type AppendNewStreamsOptions, type AppendOptions, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent, type NewStream,
+  type RecordedEvent, type Transaction,
+} from './types.ts';
 import { createUpcasters, type Upcaster, type Upcasters } from './upcasters.ts';
 import { uuidv7 } from './uuid7.ts';
 
@@ -94,7 +97,9 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
       correlation_id: correlationId, causation_id: causationId, user_id: userId, created_at: timestamp,
     })));
     const projected = inline.map((projection) => applyPipelined(projection, recorded, tx));
-    return Promise.all([appended, ...projected]).then(([result]) => {
+    return Promise.all([appended, ...projected]).catch((error: unknown) => {
+      throw refusalOf(error) === 'stream_version' ? new NothingAppended() : error;
+    }).then(([result]) => {
       const row = result.rows[0];
       if (!row) throw new NothingAppended();
       return { nextExpectedVersion: row.v, globalPositions: typeof row.p === 'string' ? [row.p] : row.p, transactionId: row.t, timestamp: timestamp.toISOString() };
@@ -135,8 +140,68 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
     return { nextExpectedVersion: row.v, globalPositions: positions, transactionId: row.t };
   }
 
+  /**
+   * `appendNewStreams`: one INSERT for every stream; pipelined, the inline handlers are issued with
+   * it (stamped with the application's clock, unpositioned), otherwise after it with positions.
+   */
+  async function appendNew(streams: readonly NewStream[], options: AppendNewStreamsOptions): Promise<AppendResult[]> {
+    if (streams.length === 0) throw eventStoreErrors.invalidAppend('no streams');
+    const tenantId = streams[0]!.context.tenantId;
+    assertTenant(tenantId);
+    for (const stream of streams) {
+      if (stream.events.length === 0) throw eventStoreErrors.invalidAppend(`no events for ${stream.streamId}`);
+      if (stream.context.tenantId !== tenantId) throw eventStoreErrors.invalidAppend('new streams of several tenants in one statement');
+    }
+    const ids = streams.map((s) => s.events.map((e) => e.eventId ?? uuidv7()));
+    const timestamp = options.pipelined ? new Date() : null;
+    const statement = newStreamsStatement(tenantId, streams.map((s, i) => ({
+      streamId: s.streamId, correlationId: s.context.correlationId, causationId: s.context.causationId ?? null, userId: s.context.userId ?? null,
+      events: s.events.map((e, j) => ({ id: ids[i]![j]!, type: e.type, v: e.schemaVersion ?? 1, data: e.data ?? null })),
+    })), timestamp);
+    const recordedAt = (positions: readonly string[], transactionId: string, createdAt: Date | string) => {
+      let n = 0;
+      return streams.flatMap((s, i) => s.events.map((e, j) => toRecorded({
+        tenant_id: tenantId, stream_id: s.streamId, stream_version: j + 1, global_position: positions[n++] ?? '', transaction_id: transactionId,
+        event_id: ids[i]![j]!, event_type: e.type, schema_version: e.schemaVersion ?? 1, data: e.data ?? null,
+        correlation_id: s.context.correlationId, causation_id: s.context.causationId ?? null, user_id: s.context.userId ?? null, created_at: createdAt,
+      })));
+    };
+    const results = (row: { p: string[]; t: string } | undefined, stamp?: string): AppendResult[] => {
+      let n = 0;
+      return streams.map((s) => ({
+        nextExpectedVersion: s.events.length, globalPositions: row ? row.p.slice(n, (n += s.events.length)) : [],
+        transactionId: row?.t ?? '', ...(stamp ? { timestamp: stamp } : {}),
+      }));
+    };
+    try {
+      if (timestamp) {
+        const inserted = options.tx.query<{ p: string[]; t: string }>(statement);
+        const recorded = recordedAt([], '', timestamp).map(unpositioned);
+        const [result] = await Promise.all([inserted, ...inline.map((projection) => applyPipelined(projection, recorded, options.tx))]);
+        return results(result.rows[0], timestamp.toISOString());
+      }
+      const result = await options.tx.query<{ p: string[]; t: string; created_at: string }>(statement);
+      const row = result.rows[0]!;
+      const recorded = recordedAt(row.p, row.t, row.created_at);
+      for (const projection of inline) await applyToProjection(projection, recorded, options.tx);
+      return results(row);
+    } catch (error) {
+      if (isVersionCollision(error)) conflicts?.inc();
+      const collided = /\(tenant_id, stream_id, stream_version\)=\([^,]+, (.+), \d+\)/.exec((error as { detail?: string }).detail ?? '')?.[1];
+      throw translateAppendError(error, collided ?? streams.map((s) => s.streamId).join(', '), 'no_stream', ids.flat(), 'a stream');
+    }
+  }
+
   return {
     upcasters,
+    async appendNewStreams(streams, options) {
+      const results = await appendNew(streams, options);
+      const types = streams.flatMap((s) => s.events.map((e) => e.type));
+      appended?.inc(types.length);
+      notifier?.appended(types);
+      return results;
+    },
+
     async append(streamId, events, appendOptions) {
       if (events.length === 0) throw eventStoreErrors.invalidAppend('no events');
       assertTenant(appendOptions.context.tenantId);
@@ -165,8 +230,8 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
           const conflict = error instanceof NothingAppended || isVersionCollision(error);
           if (!conflict) throw translateAppendError(error, streamId, String(appendOptions.expectedVersion), ids);
           conflicts?.inc();
-          // A caller's transaction is aborted after a unique violation: its version stays unknown.
-          const actual = tx && !(error instanceof NothingAppended) ? '?' : String(await this.streamVersion(streamId, { tenantId: appendOptions.context.tenantId, ...(tx ? { tx } : {}) }));
+          // A caller's transaction is aborted after a unique violation, a pipelined one is over: the version stays unknown.
+          const actual = tx && (appendOptions.pipelined || !(error instanceof NothingAppended)) ? '?' : String(await this.streamVersion(streamId, { tenantId: appendOptions.context.tenantId, ...(tx ? { tx } : {}) }));
           throw eventStoreErrors.versionConflict(streamId, String(appendOptions.expectedVersion), actual);
         }
       }

@@ -94,6 +94,16 @@ export type AppendOptions = {
   pipelined?: boolean;
 };
 
+/** A stream `appendNewStreams` starts: its first events and who appends them. */
+export type NewStream = { streamId: string; events: readonly NewEvent[]; context: EventContext };
+
+export type AppendNewStreamsOptions = {
+  /** The caller's open transaction (the streams start atomically with its other writes). */
+  tx: Transaction;
+  /** As `AppendOptions.pipelined`: the transaction is a `db.pipelined` one. */
+  pipelined?: boolean;
+};
+
 export type ReadStreamOptions = {
   tenantId: string;
   /** First stream version to return (inclusive); default 1. */
@@ -108,6 +118,13 @@ export type ReadStreamOptions = {
  */
 export interface EventStore {
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * Starts several streams of one tenant in one statement (each as an append expecting
+   * `no_stream`), with the inline projections applied to all their events at once: for commands
+   * committed together (group commit). A stream that already exists fails the whole statement with
+   * a version conflict. One result per stream, in order.
+   */
+  appendNewStreams(streams: readonly NewStream[], options: AppendNewStreamsOptions): Promise<AppendResult[]>;
   readStream(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events in commit order, only below the oldest in-flight writer, after a checkpoint pair. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
