@@ -34,7 +34,7 @@ export type Database = {
    * outside the transaction).
    *
    * @example
-   *   const [gate, seat] = await db.pipelined((tx) => Promise.all([tx.query(claimOrRefuse), tx.query(seatOrRefuse)]), { tenantId });
+   *   const [gate, seat] = await db.pipelined((tx) => Promise.all([tx.query(claimOrRefuse), tx.query(seatsOrRefuse)]), { tenantId });
    */
   pipelined: <T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions) => Promise<T>;
   ping: () => Promise<void>;

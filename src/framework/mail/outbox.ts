@@ -60,14 +60,16 @@ export type MailOutbox = {
 type OutboxRow = { id: string; template: string; language: Language; recipient: string; params: Record<string, string | number>; attempts: number };
 
 /**
- * The INSERT of one outbox row from SQL expressions, for a command that folds it into a statement
- * of its own (a data-modifying CTE) instead of spending a round trip on `enqueue`.
+ * The INSERT of outbox rows from SQL expressions, for a command that folds it into a statement of
+ * its own (a data-modifying CTE) instead of spending a round trip on `enqueue`: one row, or one
+ * per row of `from` (the expressions may name its columns).
  *
  * @example
  *   outboxInsert({ tenantId: '$1', template: `'invitation'`, language: '$2', to: '$3', params: '$4::jsonb' })
+ *   outboxInsert({ tenantId: '$1', template: `'invitation'`, language: 'm.lang', to: 'm.rcpt', params: 'm.params', from: 'unnest($2::text[], $3::text[], $4::jsonb[]) AS m(lang, rcpt, params)' })
  */
-export const outboxInsert = (sql: { tenantId: string; template: string; language: string; to: string; params: string }): string =>
-  `INSERT INTO mail_outbox (tenant_id, template, language, recipient, params) VALUES (${sql.tenantId}, ${sql.template}, ${sql.language}, ${sql.to}, ${sql.params})`;
+export const outboxInsert = (sql: { tenantId: string; template: string; language: string; to: string; params: string; from?: string }): string =>
+  `INSERT INTO mail_outbox (tenant_id, template, language, recipient, params) SELECT ${sql.tenantId}, ${sql.template}, ${sql.language}, ${sql.to}, ${sql.params}${sql.from ? ` FROM ${sql.from}` : ''}`;
 
 const ENQUEUE_SQL = outboxInsert({ tenantId: '$1', template: '$2', language: '$3', to: '$4', params: '$5' });
 const CLAIM_SQL = `UPDATE mail_outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond'

@@ -141,45 +141,49 @@ export async function readGateAndClaim(
 }
 
 /**
- * `readGateAndClaim` as a statement that refuses instead of answering, for a registration whose
- * COMMIT leaves with it (`db.pipelined`): it makes the same claim and writes, then calls
- * `acci_refuse` ('tenant' unless the tenant is active and, for self-service, allows it; 'email'
- * when someone else holds the claim), which aborts the transaction.
+ * `readGateAndClaim` for several new owners at once, as a statement that refuses instead of
+ * answering, for registrations whose COMMIT leaves with them (`db.pipelined`): it claims every
+ * value (in sorted order, so two such statements never wait for each other in a cycle; the values
+ * must differ), makes the writes, then calls `acci_refuse`: 'tenant' unless the tenant is active
+ * and, for self-service, allows it; 'email' when someone else holds one of the values (a
+ * concurrent claim of it waits for its transaction first). The refusal aborts the transaction.
  */
 export function gateClaimOrRefuse(
   tenantId: string,
-  claimed: { scope: ClaimScope; value: string; ownerId: string },
+  claims: { scope: ClaimScope; values: readonly string[]; ownerIds: readonly string[] },
   options: { selfService: boolean },
   writes: GateWrites = NO_WRITES,
 ): { name: string; text: string; values: unknown[] } {
   const name = `${writes.name}_or_refuse${options.selfService ? '_self' : ''}`;
   let text = gateAndClaimTexts.get(name);
   if (text === undefined) {
-    text = `${gateClaimWrites('SELECT name, status, self_service FROM tenant_gates WHERE tenant_id = $1', writes)}
+    text = `${gateClaimWrites('SELECT name, status, self_service FROM tenant_gates WHERE tenant_id = $1', writes, CLAIM_MANY_SQL)}
       SELECT CASE
         WHEN NOT EXISTS (SELECT 1 FROM gate WHERE status = 'active'${options.selfService ? ' AND self_service' : ''}) THEN acci_refuse('tenant')
-        WHEN NOT EXISTS (SELECT 1 FROM claimed) THEN acci_refuse('email') END AS refused`;
+        WHEN (SELECT count(*) FROM claimed) <> cardinality($3::text[]) THEN acci_refuse('email') END AS refused`;
     gateAndClaimTexts.set(name, text);
   }
-  return { name, text, values: [tenantId, claimed.scope, claimed.value, claimed.ownerId, ...writes.values] };
+  return { name, text, values: [tenantId, claims.scope, claims.values, claims.ownerIds, ...writes.values] };
 }
 
+/** Claims the values $3 in scope $2 of tenant $1 for the owners $4 (new owners: a held value stays with its holder). */
+const CLAIM_MANY_SQL = `INSERT INTO unique_claims (tenant_id, scope, value, owner_id)
+  SELECT $1, $2, c.value, c.owner_id FROM unnest($3::text[], $4::uuid[]) AS c(value, owner_id) ORDER BY c.value
+  ON CONFLICT (tenant_id, scope, value) DO NOTHING RETURNING 1`;
+
 /**
- * The seat fast path of `applySeatDelta` as a statement that refuses ('seat') when no stripe can
- * take the change right now, for pipelined commands. The caller then runs the command again the
- * slow way, where `applySeatDelta` refills the stripes or refuses with the exact reason.
+ * Seats for registrations committed together, as a statement that refuses ('seat') when the seat
+ * stripes it can take right now lack room for all of them (`acci_take_seats`, migration 0048: it
+ * never waits, and locks only the stripes it takes). The caller then registers each user the slow
+ * way, where `applySeatDelta` refills the stripes or refuses with the exact reason.
  */
-export function seatOrRefuse(tenantId: string, delta: Pick<SeatDelta, 'seats' | 'activeMembers'>): { name: string; text: string; values: unknown[] } {
-  return {
-    name: 'acci_stripe_fast_or_refuse',
-    text: `WITH taken AS (${STRIPE_FAST}) SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM taken) THEN acci_refuse('seat') END AS refused`,
-    values: [tenantId, delta.seats, delta.activeMembers],
-  };
+export function seatsOrRefuse(tenantId: string, delta: Pick<SeatDelta, 'seats' | 'activeMembers'>): { name: string; text: string; values: unknown[] } {
+  return { name: 'acci_take_seats', text: 'SELECT acci_take_seats($1, $2, $3) AS taken', values: [tenantId, delta.seats, delta.activeMembers] };
 }
 
 /** The `WITH` list both gate-and-claim statements share: the gate read, the claim, the command's writes. */
-const gateClaimWrites = (gateSql: string, writes: GateWrites) =>
-  `WITH gate AS (${gateSql}), claimed AS (${CLAIM_SQL})${writes.ctes.map((cte) => `, ${cte}`).join('')}`;
+const gateClaimWrites = (gateSql: string, writes: GateWrites, claimSql = CLAIM_SQL) =>
+  `WITH gate AS (${gateSql}), claimed AS (${claimSql})${writes.ctes.map((cte) => `, ${cte}`).join('')}`;
 
 /** A command's own writes for `readGateAndClaim`; `name` (one per fixed list of CTEs) names the prepared statement. */
 export type GateWrites = { name: string; ctes: readonly string[]; values: readonly unknown[] };

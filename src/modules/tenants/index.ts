@@ -10,7 +10,7 @@ export {
 export { tenantDecider, type TenantCommand, type TenantState, type TenantData, type TenantUsage } from './decider.ts';
 export { tenantStreamId, type TenantEvent } from './events.ts';
 export { tenantGateForUserCommand, tenantGateAndClaim, loadTenantState, type TenantGate } from './store.ts';
-export { claim, release, claimOwner, asTenant, applySeatDelta, gateClaimOrRefuse, seatOrRefuse, createGate, SEAT_STRIPES, type SeatDelta, type GateRefusal } from './guards.ts';
+export { claim, release, claimOwner, asTenant, applySeatDelta, gateClaimOrRefuse, seatsOrRefuse, createGate, SEAT_STRIPES, type SeatDelta, type GateRefusal } from './guards.ts';
 export { tenantMetricsProjection, tenantDetailsProjection, tenantStorageProjection } from './projections.ts';
 export { createTenantCommands, type Actor, type ProvisionAdmin, type CreateTenantInput, type TenantCommands } from './commands.ts';
 export { Metadata, PageQuery, pageOf, problems, TenantParams } from './schemas.ts';

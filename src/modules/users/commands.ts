@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { PLATFORM_TENANT_ID, refusalOf, type Database } from '../../framework/db/index.ts';
-import type { EventStore, Transaction } from '../../framework/eventstore/index.ts';
+import { PLATFORM_TENANT_ID, type Database } from '../../framework/db/index.ts';
+import type { AppendResult, EventStore, Transaction } from '../../framework/eventstore/index.ts';
 import { handleCommand } from '../../framework/cqrs/handle-command.ts';
+import { createGroupCommit } from '../../framework/cqrs/group-commit.ts';
 import type { Language } from '../../framework/i18n/index.ts';
 import { outboxInsert, type MailOutbox } from '../../framework/mail/index.ts';
 import {
-  applySeatDelta, claim, claimOwner, gateClaimOrRefuse, release, seatOrRefuse, tenantErrors, tenantGateAndClaim, tenantGateForUserCommand, type Actor, type GateRefusal,
+  applySeatDelta, claim, claimOwner, gateClaimOrRefuse, release, seatsOrRefuse, tenantErrors, tenantGateAndClaim, tenantGateForUserCommand, type Actor, type GateRefusal,
   type ProvisionAdmin, type TenantGate,
 } from '../tenants/index.ts';
 import { userCounts, userDecider, type TenantContext, type UserCommand, type UserState } from './decider.ts';
@@ -149,19 +150,19 @@ export function createUserCommands(deps: UserCommandDeps) {
     return { userId, user, afterCommit };
   }
 
-  /** What the pipelined registration assumes of the tenant; its statements check it (`gateClaimOrRefuse`, `seatOrRefuse`). */
+  /** What a group-committed registration assumes of the tenant; its statements check it (`gateClaimOrRefuse`, `seatsOrRefuse`). */
   const OPEN_TENANT: TenantContext = { status: 'active', allowsSelfService: true, seatLimit: Number.MAX_SAFE_INTEGER, seats: 0, admins: 0 };
 
+  type Registration = { input: RegisterInput; actor: Actor; userId: string; email: string; events: UserEvent[]; seats: number; activeMembers: number };
+  type Registered = { userId: string; user: User | null };
+
   /**
-   * A registration in one round trip (`db.pipelined`): decided first against an open tenant, then
-   * the claim with the invitation and its mail, the append with the profile, and the seat, each a
-   * statement that refuses when the tenant is not open, the e-mail is taken or no seat stripe is
-   * free. Null when it does not apply: the platform tenant, admins (their count is guarded on the
-   * gate row), or input the decider refuses (the usual path reports it with the usual precedence).
+   * A registration decided up front, against an open tenant, for the group commit; null when it
+   * cannot take part: the platform tenant, admins (their count is guarded on the gate row), or input
+   * the decider refuses (the usual path reports it with the usual precedence).
    */
-  async function registerPipelined(input: RegisterInput, actor: Actor): Promise<{ userId: string; user: User | null } | null> {
-    const { tenantId } = input;
-    if (tenantId === PLATFORM_TENANT_ID) return null;
+  function decideAhead(input: RegisterInput, actor: Actor): Registration | null {
+    if (input.tenantId === PLATFORM_TENANT_ID) return null;
     const userId = randomUUID();
     const before = userDecider.initialState();
     let events: UserEvent[];
@@ -172,18 +173,71 @@ export function createUserCommands(deps: UserCommandDeps) {
     }
     const delta = userCounts(events.reduce(userDecider.evolve, before));
     if (delta.admins !== 0) return null;
-    const invited = input.registrationSource === 'admin_invite';
-    const writes = invited ? invitationWrites(tenantId, input.email.trim(), input.language) : undefined;
-    const claimed = { scope: 'user.email' as const, value: normalizeEmail(input.email), ownerId: userId };
-    const context = { correlationId: actor.correlationId, userId: actor.userId, tenantId };
-    const appended = await db.pipelined((tx) => Promise.all([
-      tx.query(gateClaimOrRefuse(tenantId, claimed, { selfService: input.registrationSource === 'self_service' }, writes)),
-      store.append(userStreamId(userId), events.map((e) => ({ type: e.type, data: e.data })), { expectedVersion: 'no_stream', context, tx, pipelined: true }),
-      tx.query(seatOrRefuse(tenantId, delta)),
-    ]).then(([, result]) => result), { tenantId });
-    if (invited) deps.outbox.wake();
-    return { userId, user: registeredUser(events, new Date(appended.timestamp!)) ?? null };
+    return { input, actor, userId, email: normalizeEmail(input.email), events, seats: delta.seats, activeMembers: delta.activeMembers };
   }
+
+  /** The invitations of a group commit and their mails, as writes of its first statement (parameters from $5). */
+  function invitationsWrites(invited: readonly Registration[]) {
+    const invitations = invited.map((r) => ({ registration: r, ...newInvitation(r.input.tenantId) }));
+    return {
+      name: 'acci_register_invited_n',
+      ctes: [
+        `invitation AS (${invitationInsert({ tenantId: '$1', tokenHash: 'i.hash', userId: 'i.user_id', expiresAt: 'i.expires', from: 'unnest($5::bytea[], $6::uuid[], $7::timestamptz[]) AS i(hash, user_id, expires)' })})`,
+        `mail AS (${outboxInsert({
+          tenantId: '$1', template: `'invitation'`, language: 'm.language', to: 'm.recipient',
+          params: `jsonb_build_object('tenant', coalesce((SELECT name FROM gate), 'ACCI'), 'link', m.link, 'email', m.recipient)`,
+          from: 'unnest($8::text[], $9::text[], $10::text[]) AS m(language, recipient, link)',
+        })})`,
+      ],
+      values: [
+        invitations.map((i) => i.tokenHash), invitations.map((i) => i.registration.userId), invitations.map((i) => i.expiresAt),
+        invitations.map((i) => i.registration.input.language), invitations.map((i) => i.registration.input.email.trim()), invitations.map((i) => invitationLink(i.token)),
+      ],
+    };
+  }
+
+  /**
+   * Registrations of one tenant committed together in one round trip (`db.pipelined`): the claims
+   * with the invitations and their mails, the new streams with their profiles, and the seats, each
+   * a statement that refuses when the tenant is not open, an e-mail is taken or no seat stripe can
+   * take them all. Null for each registration that must go the usual way: all of them after a
+   * refusal or any failure of the batch (each then gets its own answer), and an e-mail repeated
+   * within the batch.
+   */
+  async function registerTogether(tenantId: string, registrations: Registration[]): Promise<(Registered | null)[]> {
+    const seen = new Set<string>();
+    const members = registrations.filter((r) => !seen.has(r.email) && seen.add(r.email));
+    const invited = members.filter((r) => r.input.registrationSource === 'admin_invite');
+    const byEmail = [...members].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+    const claims = { scope: 'user.email' as const, values: byEmail.map((r) => r.email), ownerIds: byEmail.map((r) => r.userId) };
+    const selfService = members.some((r) => r.input.registrationSource === 'self_service');
+    const seats = { seats: members.reduce((n, r) => n + r.seats, 0), activeMembers: members.reduce((n, r) => n + r.activeMembers, 0) };
+    const streams = members.map((r) => ({
+      streamId: userStreamId(r.userId), events: r.events.map((e) => ({ type: e.type, data: e.data })),
+      context: { correlationId: r.actor.correlationId, userId: r.actor.userId, tenantId },
+    }));
+    let appended: AppendResult[];
+    try {
+      appended = await db.pipelined((tx) => Promise.all([
+        tx.query(gateClaimOrRefuse(tenantId, claims, { selfService }, invited.length > 0 ? invitationsWrites(invited) : undefined)),
+        store.appendNewStreams(streams, { tx, pipelined: true }),
+        tx.query(seatsOrRefuse(tenantId, seats)),
+      ]).then(([, results]) => results), { tenantId });
+    } catch {
+      // A refusal names no registration, and one registration's failure must not become another's
+      // answer: on its own, each gets its own (a database that is down fails them there too).
+      return registrations.map(() => null);
+    }
+    if (invited.length > 0) deps.outbox.wake();
+    const outcomes = new Map(members.map((r, i) => [r, { userId: r.userId, user: registeredUser(r.events, new Date(appended[i]!.timestamp!)) ?? null }]));
+    return registrations.map((r) => outcomes.get(r) ?? null);
+  }
+
+  /**
+   * Concurrent registrations of a tenant share a transaction (see `createGroupCommit`): two batches
+   * in flight per tenant keep PostgreSQL busy while the next one gathers.
+   */
+  const registrations = createGroupCommit({ commit: registerTogether, maxBatch: 64, maxInFlight: 2 });
 
   const simple = (tenantId: string, userId: string, make: (tenant: TenantContext) => UserCommand, actor: Actor) =>
     db.transaction((tx) => execute(tx, tenantId, userId, make, actor), { tenantId });
@@ -198,15 +252,14 @@ export function createUserCommands(deps: UserCommandDeps) {
 
     /**
      * Registers a user; `admin_invite` users start `invited`; their invitation mail is sent by the
-     * outbox after commit. Tries the one-round-trip registration first and, when one of its
-     * statements refuses (tenant, e-mail, no free seat stripe), runs the command the usual way,
-     * which refuses with the exact error or refills the seat stripes.
+     * outbox after commit. Tries the group commit first (`registerTogether`, one round trip for
+     * every registration of the tenant arriving meanwhile) and, when it refuses (tenant, e-mail, no
+     * seat stripe for the whole batch), runs the command the usual way, which refuses with the exact
+     * error or refills the seat stripes.
      */
-    async register(input: RegisterInput, actor: Actor): Promise<{ userId: string; user: User | null }> {
-      const fast = await registerPipelined(input, actor).catch((error: unknown) => {
-        if (refusalOf(error) !== null) return null;
-        throw error;
-      });
+    async register(input: RegisterInput, actor: Actor): Promise<Registered> {
+      const ahead = decideAhead(input, actor);
+      const fast = ahead && await registrations.submit(input.tenantId, ahead);
       if (fast) return fast;
       const result = await db.transaction((tx) => registerIn(tx, input, actor), { tenantId: input.tenantId });
       await result.afterCommit();

@@ -16,11 +16,11 @@ export function newInvitation(tenantId: string, now = new Date()): { token: stri
 }
 
 /**
- * The INSERT of an invitation from SQL expressions (tenant, token hash, user, expiry), for the
- * registration statement that folds it in as a data-modifying CTE.
+ * The INSERT of invitations from SQL expressions (tenant, token hash, user, expiry), for the
+ * registration statement that folds it in as a data-modifying CTE: one row, or one per row of `from`.
  */
-export const invitationInsert = (sql: { tenantId: string; tokenHash: string; userId: string; expiresAt: string }): string =>
-  `INSERT INTO user_invitations (tenant_id, token_hash, user_id, expires_at) VALUES (${sql.tenantId}, ${sql.tokenHash}, ${sql.userId}, ${sql.expiresAt})`;
+export const invitationInsert = (sql: { tenantId: string; tokenHash: string; userId: string; expiresAt: string; from?: string }): string =>
+  `INSERT INTO user_invitations (tenant_id, token_hash, user_id, expires_at) SELECT ${sql.tenantId}, ${sql.tokenHash}, ${sql.userId}, ${sql.expiresAt}${sql.from ? ` FROM ${sql.from}` : ''}`;
 
 /** The tenant a token belongs to, or null when it is malformed. */
 export function invitationTenant(token: string): string | null {
