@@ -9,6 +9,8 @@ import { createProjectionRunner, type ProjectionRunner } from './runner.ts';
 import { defineProjection, type Projection } from './types.ts';
 import { projectionStatus, registerProjectionMetrics } from './status.ts';
 import { rebuildProjection } from './operations.ts';
+import { CHECKPOINT_MOVED, advanceCheckpointOrRefuse, ensureCheckpoint, readCheckpoint } from './checkpoints.ts';
+import { refusalOf } from '../db/index.ts';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
@@ -68,6 +70,23 @@ const runner = (projection: Projection, options: Partial<Parameters<typeof creat
 };
 
 describe('asynchronous projection runner', () => {
+  it('moves its checkpoint with a compare-and-set that fails the whole transaction when someone else moved it', async () => {
+    const projection = counter(`cas_${randomUUID().slice(0, 8)}`, 'cas.tick');
+    const start = await ensureCheckpoint(db.system.pool, projection);
+    const next = { transactionId: '5', globalPosition: '7' };
+    const stale = { transactionId: '1', globalPosition: '1' };
+    const attempt = (from: typeof next) => db.system.transaction((tx) => Promise.all([
+      advanceCheckpointOrRefuse(tx, projection.name, from, { transactionId: '9', globalPosition: '9' }),
+      tx.query(`INSERT INTO counted VALUES ($1, $2, 'cas', 1)`, [projection.name, tenant]),
+    ]));
+    await db.system.transaction((tx) => advanceCheckpointOrRefuse(tx, projection.name, start, next));
+    await assert.rejects(attempt(stale), (error) => refusalOf(error) === CHECKPOINT_MOVED);
+    assert.equal(await total(projection.name), 0, 'the write behind a refused compare-and-set never counts');
+    await attempt(next);
+    assert.equal(await total(projection.name), 1);
+    assert.deepEqual(await readCheckpoint(db.system.pool, projection.name), { transactionId: '9', globalPosition: '9', version: 1 });
+  });
+
   it('catches up from the start, then follows appends woken by NOTIFY (no polling)', async () => {
     const type = `a${randomUUID().slice(0, 8)}.tick`;
     const projection = counter(`p_${randomUUID().slice(0, 8)}`, type);

@@ -1,13 +1,15 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { Database } from '../db/index.ts';
+import { refusalOf, type Database } from '../db/index.ts';
 import { isAppError } from '../errors/index.ts';
 import { EVENTS_CHANNEL, notifiedTypes } from '../eventstore/notifier.ts';
 import { readEventsAfter } from '../eventstore/read.ts';
 import type { Checkpoint, RecordedEvent } from '../eventstore/types.ts';
 import { createUpcasters, type Upcasters } from '../eventstore/upcasters.ts';
 import type { Metrics } from '../observability/index.ts';
-import { LOCK_NAMESPACE, advanceCheckpoint, checkpointOf, ensureCheckpoint, parkEvent, readCheckpoint, resetProjection } from './checkpoints.ts';
+import {
+  CHECKPOINT_MOVED, LOCK_NAMESPACE, advanceCheckpointOrRefuse, checkpointOf, ensureCheckpoint, parkEvent, readCheckpoint, resetProjection,
+} from './checkpoints.ts';
 import { applyToProjection, handledTypes, type Projection } from './types.ts';
 
 export type ProjectionRunnerOptions = {
@@ -168,10 +170,13 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     const to = checkpointOf(events[events.length - 1]!);
     await db.transaction(async (tx) => {
       // Read models and their checkpoint commit or vanish together, so a server crash that loses
-      // the last unflushed commits only makes the runner replay them: no fsync wait needed.
-      await tx.query('SET LOCAL synchronous_commit = off');
-      if (!(await advanceCheckpoint(tx, name, from, to))) throw new CheckpointMoved();
-      await write(tx);
+      // the last unflushed commits only makes the runner replay them: no fsync wait needed. The
+      // statements leave together with BEGIN: the checkpoint's compare-and-set fails the
+      // transaction when someone else moved it, so the writes behind it never count.
+      const steps = [tx.query('SET LOCAL synchronous_commit = off'), advanceCheckpointOrRefuse(tx, name, from, to), write(tx)];
+      await Promise.all(steps).catch((error: unknown) => {
+        throw refusalOf(error) === CHECKPOINT_MOVED ? new CheckpointMoved() : error;
+      });
     });
     checkpoint = to;
   }
