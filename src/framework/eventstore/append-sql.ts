@@ -149,25 +149,15 @@ SELECT array_agg(global_position::text ORDER BY global_position) AS p, pg_curren
 
 /** The one statement that starts several streams of one tenant (`appendNewStreams`). */
 export function newStreamsStatement(tenantId: string, streams: readonly NewStreamInput[], timestamp: Date | null): AppendStatement {
-  const columns: unknown[][] = [[], [], [], [], [], [], [], [], []];
-  const data: unknown[] = [];
-  for (const stream of streams) {
-    stream.events.forEach((e, i) => {
-      columns[0]!.push(stream.streamId);
-      columns[1]!.push(i + 1);
-      columns[2]!.push(e.id);
-      columns[3]!.push(e.type);
-      columns[4]!.push(e.v);
-      data.push(e.data);
-      columns[6]!.push(stream.correlationId);
-      columns[7]!.push(stream.causationId);
-      columns[8]!.push(stream.userId);
-    });
-  }
-  const [streamIds, versions, ids, types, schemaVersions, , correlations, causations, users] = columns;
+  const rows = streams.flatMap((stream) => stream.events.map((event, i) => ({ stream, event, version: i + 1 })));
+  const column = (pick: (row: (typeof rows)[number]) => unknown) => rows.map(pick);
   return {
     name: 'acci_append_new_streams',
     text: NEW_STREAMS_SQL,
-    values: [tenantId, streamIds, versions, ids, types, schemaVersions, JSON.stringify(data), correlations, causations, users, timestamp?.toISOString() ?? null],
+    values: [
+      tenantId, column((r) => r.stream.streamId), column((r) => r.version), column((r) => r.event.id), column((r) => r.event.type),
+      column((r) => r.event.v), JSON.stringify(column((r) => r.event.data)), column((r) => r.stream.correlationId),
+      column((r) => r.stream.causationId), column((r) => r.stream.userId), timestamp?.toISOString() ?? null,
+    ],
   };
 }

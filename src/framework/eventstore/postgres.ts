@@ -9,7 +9,7 @@ import {
 } from './read.ts';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.ts';
 import {
-  START, type AppendNewStreamsOptions, type AppendOptions, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent, type NewStream,
+  START, type AppendNewStreamsOptions, type AppendOptions, type AppendResult, type EventContext, type EventStore, type ExpectedVersion, type NewEvent, type NewStream,
   type RecordedEvent, type Transaction,
 } from './types.ts';
 import { createUpcasters, type Upcaster, type Upcasters } from './upcasters.ts';
@@ -91,11 +91,7 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
       events: events.map((e, i) => ({ id: ids[i]!, type: e.type, v: e.schemaVersion ?? 1, data: e.data ?? null })),
       correlationId, causationId, userId, inCallerTransaction: true, withTimestamp: false, timestamp,
     }));
-    const recorded = events.map((e, i) => unpositioned(toRecorded({
-      tenant_id: context.tenantId, stream_id: streamId, stream_version: base + i + 1, global_position: '', transaction_id: '',
-      event_id: ids[i]!, event_type: e.type, schema_version: e.schemaVersion ?? 1, data: e.data ?? null,
-      correlation_id: correlationId, causation_id: causationId, user_id: userId, created_at: timestamp,
-    })));
+    const recorded = events.map((e, i) => unpositioned(toRecorded(appendedRow(context, streamId, base + i + 1, ids[i]!, e, timestamp))));
     const projected = inline.map((projection) => applyPipelined(projection, recorded, tx));
     return Promise.all([appended, ...projected]).catch((error: unknown) => {
       throw refusalOf(error) === 'stream_version' ? new NothingAppended() : error;
@@ -130,11 +126,7 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
     const positions = typeof row.p === 'string' ? [row.p] : row.p;
     if (withTimestamp) {
       const first = row.v - events.length + 1;
-      const recorded: RecordedEvent[] = events.map((e, i) => toRecorded({
-        tenant_id: context.tenantId, stream_id: streamId, stream_version: first + i, global_position: positions[i]!, transaction_id: row.t,
-        event_id: ids[i]!, event_type: e.type, schema_version: e.schemaVersion ?? 1, data: e.data ?? null,
-        correlation_id: correlationId, causation_id: causationId, user_id: userId, created_at: row.created_at!,
-      }));
+      const recorded: RecordedEvent[] = events.map((e, i) => toRecorded(appendedRow(context, streamId, first + i, ids[i]!, e, row.created_at!, positions[i]!, row.t)));
       for (const projection of inline) await applyToProjection(projection, recorded, q);
     }
     return { nextExpectedVersion: row.v, globalPositions: positions, transactionId: row.t };
@@ -160,11 +152,7 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
     })), timestamp);
     const recordedAt = (positions: readonly string[], transactionId: string, createdAt: Date | string) => {
       let n = 0;
-      return streams.flatMap((s, i) => s.events.map((e, j) => toRecorded({
-        tenant_id: tenantId, stream_id: s.streamId, stream_version: j + 1, global_position: positions[n++] ?? '', transaction_id: transactionId,
-        event_id: ids[i]![j]!, event_type: e.type, schema_version: e.schemaVersion ?? 1, data: e.data ?? null,
-        correlation_id: s.context.correlationId, causation_id: s.context.causationId ?? null, user_id: s.context.userId ?? null, created_at: createdAt,
-      })));
+      return streams.flatMap((s, i) => s.events.map((e, j) => toRecorded(appendedRow(s.context, s.streamId, j + 1, ids[i]![j]!, e, createdAt, positions[n++] ?? '', transactionId))));
     };
     const results = (row: { p: string[]; t: string } | undefined, stamp?: string): AppendResult[] => {
       let n = 0;
@@ -270,6 +258,15 @@ export function createEventStore(options: EventStoreOptions): PostgresEventStore
       const result = await q.query<{ v: number }>({ name: 'acci_stream_version', text: STREAM_VERSION_SQL, values: [versionOptions.tenantId, streamId] });
       return result.rows[0]?.v ?? 0;
     },
+  };
+}
+
+/** The row a read returns for an event being appended (position and transaction id empty while unknown). */
+function appendedRow(context: EventContext, streamId: string, version: number, eventId: string, event: NewEvent, createdAt: Date | string, position = '', transactionId = ''): EventRow {
+  return {
+    tenant_id: context.tenantId, stream_id: streamId, stream_version: version, global_position: position, transaction_id: transactionId,
+    event_id: eventId, event_type: event.type, schema_version: event.schemaVersion ?? 1, data: event.data ?? null,
+    correlation_id: context.correlationId, causation_id: context.causationId ?? null, user_id: context.userId ?? null, created_at: createdAt,
   };
 }
 

@@ -96,22 +96,26 @@ export function createUserCommands(deps: UserCommandDeps) {
   }
 
   /**
-   * The invitation and its mail as writes of the registration's first statement ($1 tenant, $4 user;
-   * the tenant's name comes from the `gate` read in the same statement).
+   * Invitations and their mails as writes of a registration's first statement (parameters from $5;
+   * the tenant's name comes from the `gate` read in the same statement): one invitee for the full
+   * command, every invited one for a group commit.
    */
-  function invitationWrites(tenantId: string, email: string, language: Language) {
-    const invitation = newInvitation(tenantId);
-    const link = invitationLink(invitation.token);
+  function invitationsWrites(tenantId: string, invitees: readonly { userId: string; email: string; language: Language }[]) {
+    const invitations = invitees.map((invitee) => ({ invitee, ...newInvitation(tenantId) }));
     return {
-      name: 'acci_register_invited',
+      name: 'acci_register_invited_n',
       ctes: [
-        `invitation AS (${invitationInsert({ tenantId: '$1', tokenHash: '$5', userId: '$4', expiresAt: '$6' })})`,
+        `invitation AS (${invitationInsert({ tenantId: '$1', tokenHash: 'i.hash', userId: 'i.user_id', expiresAt: 'i.expires', from: 'unnest($5::bytea[], $6::uuid[], $7::timestamptz[]) AS i(hash, user_id, expires)' })})`,
         `mail AS (${outboxInsert({
-          tenantId: '$1', template: `'invitation'`, language: '$7', to: '$8::text',
-          params: `jsonb_build_object('tenant', coalesce((SELECT name FROM gate), 'ACCI'), 'link', $9::text, 'email', $8::text)`,
+          tenantId: '$1', template: `'invitation'`, language: 'm.language', to: 'm.recipient',
+          params: `jsonb_build_object('tenant', coalesce((SELECT name FROM gate), 'ACCI'), 'link', m.link, 'email', m.recipient)`,
+          from: 'unnest($8::text[], $9::text[], $10::text[]) AS m(language, recipient, link)',
         })})`,
       ],
-      values: [invitation.tokenHash, invitation.expiresAt, language, email, link],
+      values: [
+        invitations.map((i) => i.tokenHash), invitations.map((i) => i.invitee.userId), invitations.map((i) => i.expiresAt),
+        invitations.map((i) => i.invitee.language), invitations.map((i) => i.invitee.email), invitations.map((i) => invitationLink(i.token)),
+      ],
     };
   }
 
@@ -138,7 +142,7 @@ export function createUserCommands(deps: UserCommandDeps) {
     const { tenantId } = input;
     const invited = input.registrationSource === 'admin_invite';
     const { gate, claimed } = await tenantGateAndClaim(tx, tenantId, { scope: 'user.email', value: normalizeEmail(input.email), ownerId: userId },
-      invited ? invitationWrites(tenantId, input.email.trim(), input.language) : undefined);
+      invited ? invitationsWrites(tenantId, [{ userId, email: input.email.trim(), language: input.language }]) : undefined);
     const before = userDecider.initialState();
     const events = userDecider.decide(registerCommand(input, userId, tenantContext(gate), options.allowSystemRole), before);
     if (!claimed) throw userErrors.emailTaken();
@@ -176,26 +180,6 @@ export function createUserCommands(deps: UserCommandDeps) {
     return { input, actor, userId, email: normalizeEmail(input.email), events, seats: delta.seats, activeMembers: delta.activeMembers };
   }
 
-  /** The invitations of a group commit and their mails, as writes of its first statement (parameters from $5). */
-  function invitationsWrites(invited: readonly Registration[]) {
-    const invitations = invited.map((r) => ({ registration: r, ...newInvitation(r.input.tenantId) }));
-    return {
-      name: 'acci_register_invited_n',
-      ctes: [
-        `invitation AS (${invitationInsert({ tenantId: '$1', tokenHash: 'i.hash', userId: 'i.user_id', expiresAt: 'i.expires', from: 'unnest($5::bytea[], $6::uuid[], $7::timestamptz[]) AS i(hash, user_id, expires)' })})`,
-        `mail AS (${outboxInsert({
-          tenantId: '$1', template: `'invitation'`, language: 'm.language', to: 'm.recipient',
-          params: `jsonb_build_object('tenant', coalesce((SELECT name FROM gate), 'ACCI'), 'link', m.link, 'email', m.recipient)`,
-          from: 'unnest($8::text[], $9::text[], $10::text[]) AS m(language, recipient, link)',
-        })})`,
-      ],
-      values: [
-        invitations.map((i) => i.tokenHash), invitations.map((i) => i.registration.userId), invitations.map((i) => i.expiresAt),
-        invitations.map((i) => i.registration.input.language), invitations.map((i) => i.registration.input.email.trim()), invitations.map((i) => invitationLink(i.token)),
-      ],
-    };
-  }
-
   /**
    * Registrations of one tenant committed together in one round trip (`db.pipelined`): the claims
    * with the invitations and their mails, the new streams with their profiles, and the seats, each
@@ -219,7 +203,7 @@ export function createUserCommands(deps: UserCommandDeps) {
     let appended: AppendResult[];
     try {
       appended = await db.pipelined((tx) => Promise.all([
-        tx.query(gateClaimOrRefuse(tenantId, claims, { selfService }, invited.length > 0 ? invitationsWrites(invited) : undefined)),
+        tx.query(gateClaimOrRefuse(tenantId, claims, { selfService }, invited.length > 0 ? invitationsWrites(tenantId, invited.map((r) => ({ userId: r.userId, email: r.input.email.trim(), language: r.input.language }))) : undefined)),
         store.appendNewStreams(streams, { tx, pipelined: true }),
         tx.query(seatsOrRefuse(tenantId, seats)),
       ]).then(([, results]) => results), { tenantId });
