@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/dat
 import { createLogger } from '../observability/index.ts';
 import { loadTranslations } from '../i18n/index.ts';
 import { backoffMs, createMailOutbox, type Mailer, type MailMessage, type OutboxMail } from './index.ts';
+import { CLAIM_SQL } from './outbox.ts';
 
 const translations = loadTranslations(join(import.meta.dirname, '../../../locales'));
 const logger = createLogger({ level: 'silent', format: 'json' });
@@ -153,6 +154,30 @@ describe('mail outbox', () => {
     const tenantId = randomUUID();
     const outbox = createMailOutbox({ mailer: recordingMailer(), translations, logger });
     await assert.rejects(db.app.transaction((tx) => outbox.enqueue(tx, invitation(randomUUID(), 'other@example.org')), { tenantId }), /row-level security/);
+  });
+
+  it('claims by walking the due index in order, past the sent mails VACUUM has not removed yet', async () => {
+    // 300 mails sent (deleted) leave dead index entries left of the due ones; a bitmap scan would
+    // visit each of their heap rows on every claim (see migration 0049).
+    const tenantId = randomUUID();
+    const mailer = recordingMailer();
+    const outbox = createMailOutbox({ mailer, translations, logger });
+    for (let i = 0; i < 3; i++) {
+      await db.app.transaction(async (tx) => { for (let j = 0; j < 100; j++) await outbox.enqueue(tx, invitation(tenantId, `m${i}-${j}@example.org`)); }, { tenantId });
+    }
+    outbox.start(db.system);
+    try {
+      assert.equal(await outbox.drain(), 300);
+    } finally {
+      await outbox.stop();
+    }
+    const plan = await db.system.transaction(async (tx) => {
+      await tx.query('SET LOCAL enable_bitmapscan = off');
+      const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${CLAIM_SQL}`, [20, 300_000]);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    assert.match(plan, /Index Scan using mail_outbox_due_idx/);
+    assert.doesNotMatch(plan, /Bitmap|Sort/, 'in index order, stopping at the LIMIT');
   });
 
   it('doubles the back-off per attempt up to the cap', () => {

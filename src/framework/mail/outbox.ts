@@ -72,7 +72,8 @@ export const outboxInsert = (sql: { tenantId: string; template: string; language
   `INSERT INTO mail_outbox (tenant_id, template, language, recipient, params) SELECT ${sql.tenantId}, ${sql.template}, ${sql.language}, ${sql.to}, ${sql.params}${sql.from ? ` FROM ${sql.from}` : ''}`;
 
 const ENQUEUE_SQL = outboxInsert({ tenantId: '$1', template: '$2', language: '$3', to: '$4', params: '$5' });
-const CLAIM_SQL = `UPDATE mail_outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond'
+/** Exported for the test that checks its plan. */
+export const CLAIM_SQL = `UPDATE mail_outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond'
   WHERE o.id IN (SELECT id FROM mail_outbox WHERE parked_at IS NULL AND next_attempt_at <= now()
                   ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
   RETURNING o.id, o.template, o.language, o.recipient, o.params, o.attempts`;
@@ -105,7 +106,11 @@ export function createMailOutbox(options: MailOutboxOptions): MailOutbox {
 
   /** One claimed batch: send each mail, then delete the sent ones and reschedule or park the rest in one statement. */
   async function batch(pool: Database): Promise<number> {
-    const claimed = await pool.query<OutboxRow>(CLAIM_SQL, [batchSize, leaseMs]);
+    // In index order (see migration 0049): a bitmap scan would revisit every sent mail's dead row.
+    const claimed = await pool.pipelined((tx) => {
+      void tx.query('SET LOCAL enable_bitmapscan = off');
+      return tx.query<OutboxRow>(CLAIM_SQL, [batchSize, leaseMs]);
+    });
     const sent: string[] = [];
     const failed = { ids: [] as string[], errors: [] as string[], delays: [] as number[], park: [] as boolean[] };
     for (const row of claimed.rows) {
