@@ -40,3 +40,48 @@ describe('mail', () => {
     assert.equal(subjects.size, SUPPORTED_LANGUAGES.length);
   });
 });
+
+describe('mail on its own thread', () => {
+  it('writes the same .eml files and log lines, answers each send with its own file, at the lowest priority', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'acci-mail-thread-'));
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
+    const mailer = createMailer({ directory, from: 'ACCI <no-reply@acci.test>', logger: createLogger({ level: 'info', format: 'json' }, sink), thread: true });
+    try {
+      const recipients = Array.from({ length: 12 }, (_, i) => `user${i}@example.org`);
+      const sent = await Promise.all(recipients.map((to, i) => mailer.send({ to, subject: `Hello ${i}`, text: `secret link ?token=t${i}` })));
+      assert.equal(readdirSync(directory).length, recipients.length);
+      sent.forEach((s, i) => {
+        assert.equal(s.transport, 'file');
+        assert.match(readFileSync(s.file!, 'utf8'), new RegExp(`To: user${i}@example.org`));
+      });
+      assert.equal(lines.length, recipients.length);
+      assert.ok(lines.every((line) => /mail written to file/.test(line) && !/token/.test(line)));
+      if (process.platform === 'linux') {
+        // The mail thread lowered its own priority (field 19 of its stat line); this thread did not.
+        const nices = readdirSync('/proc/self/task').map((tid) => {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        });
+        assert.ok(nices.includes(19), `a thread at nice 19 among ${nices.join(',')}`);
+        assert.equal(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ')[16], '0');
+      }
+    } finally {
+      mailer.close();
+    }
+  });
+
+  it('fails the mails in flight when closed, and a later send starts a new thread', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'acci-mail-thread-'));
+    const mailer = createMailer({ directory, from: 'ACCI <no-reply@acci.test>', logger: createLogger({ level: 'silent', format: 'json' }), thread: true });
+    try {
+      const inFlight = mailer.send({ to: 'ada@example.org', subject: 'Hi', text: 'one' });
+      mailer.close();
+      await assert.rejects(inFlight, /mailer closed/);
+      const sent = await mailer.send({ to: 'bob@example.org', subject: 'Hi', text: 'two' });
+      assert.match(readFileSync(sent.file!, 'utf8'), /To: bob@example.org/);
+    } finally {
+      mailer.close();
+    }
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * The mail thread (see thread.ts): composes and delivers each message it is sent with the ordinary
+ * in-thread mailer, at the lowest CPU priority. On Linux a thread's nice value is its own, so only
+ * this thread yields; the request thread and PostgreSQL keep theirs.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { resolve } from 'node:path';
+import { createLogger } from '../observability/index.ts';
+import { createMailer } from './mailer.ts';
+import type { MailThreadData, MailThreadReply, MailThreadRequest } from './thread.ts';
+
+const data = workerData as MailThreadData;
+try {
+  setPriority(19);
+} catch {
+  // Not permitted here (some containers): the thread still keeps mail off the event loop.
+}
+const mailer = createMailer({
+  ...(data.smtpUrl ? { smtpUrl: data.smtpUrl } : {}),
+  directory: resolve(data.directory),
+  from: data.from,
+  // The main thread logs each mail once it is answered.
+  logger: createLogger({ level: 'silent', format: 'json' }),
+});
+
+parentPort!.on('message', (request: MailThreadRequest) => {
+  mailer.send(request.message).then(
+    (sent) => parentPort!.postMessage({ id: request.id, sent } satisfies MailThreadReply),
+    (error: unknown) => parentPort!.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies MailThreadReply),
+  );
+});
