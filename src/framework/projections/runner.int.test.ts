@@ -102,6 +102,30 @@ describe('asynchronous projection runner', () => {
     assert.equal(r.isActive(), false);
   });
 
+  it('applies a lone event at once, but after a run that found several it gathers before reading again', async () => {
+    const type = `g${randomUUID().slice(0, 8)}.tick`;
+    const projection = counter(`g_${randomUUID().slice(0, 8)}`, type);
+    const applied: { at: number; n: number }[] = [];
+    const r = runner(projection, { busyGatherMs: 1_000, onApplied: (events) => applied.push({ at: performance.now(), n: events.length }) });
+    await r.start();
+    await eventually(async () => r.isActive());
+    const stream = `s-${randomUUID()}`;
+    const context = { tenantId: tenant, correlationId: randomUUID() };
+    const lone = performance.now();
+    await store.append(stream, [{ type, data: {} }], { expectedVersion: 'any', context });
+    await eventually(async () => applied.length === 1);
+    assert.ok(applied[0]!.at - lone < 500, `a lone event is applied without gathering (${Math.round(applied[0]!.at - lone)} ms)`);
+    // One commit of three events: the run finds several, so the next read waits for the gather.
+    await store.append(stream, [{ type, data: {} }, { type, data: {} }, { type, data: {} }], { expectedVersion: 'any', context });
+    await eventually(async () => applied.length === 2);
+    assert.equal(applied[1]!.n, 3);
+    await store.append(stream, [{ type, data: {} }], { expectedVersion: 'any', context });
+    await eventually(async () => applied.length === 3, 5_000);
+    assert.ok(applied[2]!.at - applied[1]!.at >= 900, `the next read waited for the gather (${Math.round(applied[2]!.at - applied[1]!.at)} ms)`);
+    assert.equal(await total(projection.name), 5);
+    await r.stop();
+  });
+
   it('runs exactly one active runner per projection across two pools, and fails over', async () => {
     const type = `b${randomUUID().slice(0, 8)}.tick`;
     const projection = counter(`p_${randomUUID().slice(0, 8)}`, type);

@@ -23,6 +23,13 @@ export type ProjectionRunnerOptions = {
   batchSize?: number;
   /** Fallback poll when no NOTIFY arrives (default 1000 ms). */
   pollIntervalMs?: number;
+  /**
+   * After a run that found several events (commits are arriving faster than runs), wait this long
+   * before the next read, so each run takes many commits at once instead of chasing every one with
+   * its own read and transaction (default 10 ms). A run that found one event (a quiet system) reads
+   * again at once, so the latency of a single append is untouched.
+   */
+  busyGatherMs?: number;
   /** Attempts per event before it is parked (default 5). */
   maxAttempts?: number;
   /** Delay before the n-th retry is n × this (default 50 ms). */
@@ -81,6 +88,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   const handles: ReadonlySet<string> = new Set(types);
   const batchSize = options.batchSize ?? 500;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  const busyGatherMs = options.busyGatherMs ?? 10;
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelayMs = options.retryDelayMs ?? 50;
   const lockRetryMs = options.lockRetryMs ?? 1_000;
@@ -93,6 +101,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   let active = false;
   let stopping = false;
   let notified = false;
+  // While gathering, a NOTIFY only records that there is more (the gather ends on its own).
+  let gathering = false;
   let checkpoint: Checkpoint | undefined;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
@@ -138,7 +148,7 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         const appended = notifiedTypes(message.payload);
         if (appended && types.length > 0 && !appended.some((type) => handles.has(type))) return;
         notified = true;
-        interrupt();
+        if (!gathering) interrupt();
       });
       await candidate.query(`LISTEN ${EVENTS_CHANNEL}`);
       client = candidate;
@@ -264,6 +274,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         }
         if (count > 0 || notified) {
           idleDelay = 2;
+          if (count > 1 && count < batchSize && busyGatherMs > 0) {
+            gathering = true;
+            await waitFor(busyGatherMs).finally(() => { gathering = false; });
+          }
           continue;
         }
         // Committed events an older open transaction still hides: look again soon, not at the poll.
