@@ -5,7 +5,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { setPriority } from 'node:os';
-import { resolve } from 'node:path';
 import { createLogger } from '../observability/index.ts';
 import { createMailer } from './mailer.ts';
 import type { MailThreadData, MailThreadReply, MailThreadRequest } from './thread.ts';
@@ -16,13 +15,8 @@ try {
 } catch {
   // Not permitted here (some containers): the thread still keeps mail off the event loop.
 }
-const mailer = createMailer({
-  ...(data.smtpUrl ? { smtpUrl: data.smtpUrl } : {}),
-  directory: resolve(data.directory),
-  from: data.from,
-  // The main thread logs each mail once it is answered.
-  logger: createLogger({ level: 'silent', format: 'json' }),
-});
+// The main thread logs each mail once it is answered.
+const mailer = createMailer({ ...data.mailer, logger: createLogger({ level: 'silent', format: 'json' }) });
 
 parentPort!.on('message', (request: MailThreadRequest) => {
   mailer.send(request.message).then(

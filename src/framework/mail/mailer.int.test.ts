@@ -59,12 +59,13 @@ describe('mail on its own thread', () => {
       assert.ok(lines.every((line) => /mail written to file/.test(line) && !/token/.test(line)));
       if (process.platform === 'linux') {
         // The mail thread lowered its own priority (field 19 of its stat line); this thread did not.
-        const nices = readdirSync('/proc/self/task').map((tid) => {
-          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const niceOf = (statFile: string) => {
+          const stat = readFileSync(statFile, 'utf8');
           return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-        });
+        };
+        const nices = readdirSync('/proc/self/task').map((tid) => niceOf(`/proc/self/task/${tid}/stat`));
         assert.ok(nices.includes(19), `a thread at nice 19 among ${nices.join(',')}`);
-        assert.equal(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ')[16], '0');
+        assert.equal(niceOf('/proc/thread-self/stat'), 0);
       }
     } finally {
       mailer.close();

@@ -7,7 +7,8 @@ import { logSent } from './mailer.ts';
 /** What the main thread asks of the mail thread, and what it answers. */
 export type MailThreadRequest = { id: number; message: MailMessage };
 export type MailThreadReply = { id: number; sent?: SentMail; error?: string };
-export type MailThreadData = { tsx: string; entry: string; smtpUrl?: string; directory: string; from: string };
+/** The mail thread's own mailer is built from these (its logger is its own). */
+export type MailThreadData = { tsx: string; entry: string; mailer: Omit<MailerOptions, 'logger' | 'thread'> };
 
 // The worker runs TypeScript like the main thread: tsx is registered there before the entry loads.
 const BOOT = `const { workerData } = require('node:worker_threads');
@@ -22,6 +23,7 @@ import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.
  */
 export function createThreadedMailer(options: MailerOptions): Mailer {
   const { logger } = options;
+  const directory = resolve(options.directory);
   const pending = new Map<number, { message: MailMessage; resolve: (sent: SentMail) => void; reject: (error: Error) => void }>();
   let worker: Worker | undefined;
   let nextId = 1;
@@ -36,9 +38,7 @@ export function createThreadedMailer(options: MailerOptions): Mailer {
       tsx: import.meta.resolve('tsx/esm/api'),
       // Beside this file, with its extension (.ts from source, .js in the test build).
       entry: new URL(`./mail-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href,
-      ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
-      directory: options.directory,
-      from: options.from,
+      mailer: { ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}), directory, from: options.from },
     };
     const thread = new Worker(BOOT, { eval: true, workerData: data, stdout: false, stderr: false });
     thread.on('message', (reply: MailThreadReply) => {
@@ -66,7 +66,7 @@ export function createThreadedMailer(options: MailerOptions): Mailer {
 
   return {
     transport: options.smtpUrl ? 'smtp' : 'file',
-    directory: options.smtpUrl ? null : resolve(options.directory),
+    directory: options.smtpUrl ? null : directory,
     send(message) {
       const thread = (worker ??= start());
       const id = nextId++;

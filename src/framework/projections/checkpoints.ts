@@ -32,23 +32,15 @@ export async function readCheckpoint(q: Transaction, name: string, forUpdate = f
 const ADVANCE_SQL = `UPDATE projection_checkpoints SET transaction_id = $4::xid8, global_position = $5::bigint, updated_at = now()
   WHERE name = $1 AND transaction_id = $2::xid8 AND global_position = $3::bigint`;
 
-/**
- * Moves the checkpoint from `from` to `to`, compare-and-set: false when someone else moved it
- * (another runner, a rebuild). Call first in the transaction that writes the read model: the row
- * lock then keeps any other writer of this projection out until commit.
- */
-export async function advanceCheckpoint(tx: Transaction, name: string, from: Checkpoint, to: Checkpoint): Promise<boolean> {
-  const result = await tx.query(ADVANCE_SQL, [name, from.transactionId, from.globalPosition, to.transactionId, to.globalPosition]);
-  return result.rowCount === 1;
-}
-
 /** The reason `advanceCheckpointOrRefuse` refuses with. */
 export const CHECKPOINT_MOVED = 'checkpoint_moved';
 
 /**
- * `advanceCheckpoint` as a statement that fails its transaction (`acci_refuse('checkpoint_moved')`)
- * when someone else moved the checkpoint, so the read-model writes can be issued right behind it
- * without waiting for its answer: they run only if it moved the checkpoint.
+ * Moves the checkpoint from `from` to `to`, compare-and-set, as a statement that fails its
+ * transaction (`acci_refuse('checkpoint_moved')`) when someone else moved it (another runner, a
+ * rebuild). Issue it first in the transaction that writes the read model: its row lock keeps any
+ * other writer of this projection out until commit, and the writes can be issued right behind it
+ * without waiting for its answer (they run only if it moved the checkpoint).
  */
 export function advanceCheckpointOrRefuse(tx: Transaction, name: string, from: Checkpoint, to: Checkpoint): Promise<unknown> {
   return tx.query({

@@ -2,4 +2,4 @@ export { defineProjection, applyToProjection, handledTypes, EVERY_EVENT, type Pr
 export { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerOptions } from './runner.ts';
 export { projectionStatus, registerProjectionMetrics, oldestWriterSeconds, type ProjectionStatus } from './status.ts';
 export { rebuildProjection, rebaseAfterRestore, REBASED_TRANSACTION_ID, type RebaseResult } from './operations.ts';
-export { advanceCheckpoint, readCheckpoint, type StoredCheckpoint } from './checkpoints.ts';
+export { advanceCheckpointOrRefuse, CHECKPOINT_MOVED, readCheckpoint, type StoredCheckpoint } from './checkpoints.ts';
