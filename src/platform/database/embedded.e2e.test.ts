@@ -1,6 +1,6 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -23,4 +23,29 @@ it('adopts a cluster left running by a killed process instead of failing on its 
     await second.stop();
   }
   await assert.rejects(new pg.Client({ connectionString: first.adminUrl, connectionTimeoutMillis: 1000 }).connect(), 'stopping the adopted cluster stops it');
+});
+
+it('starts a fresh cluster when its data directory was deleted and made again', async () => {
+  const baseDir = mkdtempSync(join(tmpdir(), 'acci-reset-'));
+  const query = async (url: string, sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query<{ found: string | null }>(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  const first = await startEmbeddedPostgres({ baseDir, port: await freePort(), durability: 'none' });
+  await query(first.adminUrl, 'CREATE TABLE left_behind (id int)');
+  await first.stop();
+  // The user resets the server by deleting its data directory (and with it the key secret).
+  rmSync(baseDir, { recursive: true, force: true });
+  const second = await startEmbeddedPostgres({ baseDir, port: await freePort(), ephemeral: true, durability: 'none' });
+  try {
+    const rows = await query(second.adminUrl, "SELECT to_regclass('public.left_behind')::text AS found");
+    assert.equal(rows[0]?.found, null, 'the old cluster was not reused');
+  } finally {
+    await second.stop();
+  }
 });

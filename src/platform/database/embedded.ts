@@ -86,15 +86,43 @@ function prepareDataDirectory(baseDir: string, runAs: RunAs): string {
   if (!runAs) return linkPath;
   const hash = createHash('sha256').update(resolve(baseDir)).digest('hex').slice(0, 12);
   const real = join(ROOT_HOME, `data-${hash}`);
+  const linked = existsSync(linkPath) || isDanglingLink(linkPath);
+  if (!linked) discardOrphanedCluster(real);
   mkdirSync(real, { recursive: true, mode: 0o700 });
   chownSync(real, runAs.uid, runAs.gid);
-  const isLink = existsSync(linkPath) || isDanglingLink(linkPath);
-  if (!isLink) symlinkSync(real, linkPath);
+  if (!linked) linkOnce(real, linkPath);
   else if (lstatSync(linkPath).isSymbolicLink() && readlinkSync(linkPath) !== real) {
     rmSync(linkPath);
     symlinkSync(real, linkPath);
   }
   return real;
+}
+
+/**
+ * A cluster whose link is gone belongs to a data directory that was deleted, and with it the
+ * secret its signing keys are encrypted under: starting it again would fail on every key. The
+ * deleted directory is recreated fresh, so its cluster must be too. A cluster still running is
+ * left alone (a live server may be using it). The rename is atomic, so of two processes starting
+ * at once only one moves a cluster aside; the other finds nothing to discard.
+ */
+function discardOrphanedCluster(real: string): void {
+  if (!existsSync(join(real, 'PG_VERSION')) || runningPostmaster(real)) return;
+  const discarded = `${real}.discarded-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(real, discarded);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  rmSync(discarded, { recursive: true, force: true });
+}
+
+function linkOnce(real: string, linkPath: string): void {
+  try {
+    symlinkSync(real, linkPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // a concurrent start linked it
+  }
 }
 
 function isDanglingLink(path: string): boolean {
