@@ -148,6 +148,51 @@ describe('POST /auth/login', () => {
     assert.equal(body.token, undefined, 'no session before the second factor');
   });
 
+  it('commits a sign-in in one round trip: session, refresh token and event agree on its end', async () => {
+    const db = f.t.db.app;
+    const { pipelined, transaction } = db;
+    // Reads may open transactions (a tenant the cache no longer holds); writes go in the one pipelined.
+    const seen = { pipelined: 0, writesOutside: [] as string[] };
+    db.pipelined = ((...args: Parameters<typeof pipelined>) => { seen.pipelined++; return pipelined(...args); }) as typeof pipelined;
+    db.transaction = ((work: Parameters<typeof transaction>[0], options: Parameters<typeof transaction>[1]) => transaction(async (tx) => {
+      const query = tx.query;
+      tx.query = ((...a: unknown[]) => {
+        const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text: string }).text;
+        if (/\b(INSERT|UPDATE|DELETE)\b/i.test(text)) seen.writesOutside.push(text.slice(0, 60));
+        return (query as (...b: unknown[]) => unknown).apply(tx, a);
+      }) as typeof tx.query;
+      try {
+        return await work(tx);
+      } finally {
+        tx.query = query; // the client goes back to the pool
+      }
+    }, options)) as typeof transaction;
+    let res;
+    try {
+      res = await f.login({ tenant: 'acme', email: acme.adminEmail, password: PASSWORD }, { 'user-agent': 'Pipelined/1.0' });
+    } finally {
+      db.pipelined = pipelined;
+      db.transaction = transaction;
+    }
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(seen, { pipelined: 1, writesOutside: [] });
+    const { sessionId, sessionExpiresAt } = res.json();
+    const { rows } = await f.t.db.system.query<{ session_end: Date; token_end: Date; user_agent: string }>(
+      `SELECT s.expires_at AS session_end, r.expires_at AS token_end, s.user_agent
+         FROM auth_sessions s JOIN auth_refresh_tokens r USING (tenant_id, session_id) WHERE s.session_id = $1`, [sessionId]);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.user_agent, 'Pipelined/1.0');
+    assert.equal(rows[0]!.session_end.toISOString(), sessionExpiresAt);
+    assert.equal(rows[0]!.token_end.toISOString(), sessionExpiresAt);
+    const event = (await events('auth.login_succeeded')).find((e) => e.data.sessionId === sessionId);
+    assert.equal(event?.data.expiresAt, sessionExpiresAt);
+    const profile = await f.t.db.system.query<{ last_login: Date }>('SELECT last_login FROM user_profiles WHERE tenant_id = $1 AND email_lower = $2', [acme.tenantId, acme.adminEmail.toLowerCase()]);
+    assert.ok(profile.rows[0]!.last_login.getTime() > Date.now() - 60_000, 'the inline projection recorded the sign-in');
+    // Signed in for real: the access token and the refresh token work.
+    assert.equal((await f.t.http.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${res.json().token}` } })).statusCode, 200);
+    assert.equal((await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: res.json().refreshToken } })).statusCode, 200);
+  });
+
   it('re-hashes transparently when the stored hash has other parameters', async () => {
     const tenant = await f.createTenant();
     const userId = await f.addUser(tenant.tenantId, `old@${tenant.slug}.example`);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
+import { PLATFORM_TENANT_ID, type Queryable } from '../../framework/db/index.ts';
 import type { AuthTenant, AuthUser } from './directory.ts';
 import { PLATFORM_TENANT, eventContext, ipAllowed, sessionTimeoutSeconds, type AuthDeps } from './deps.ts';
 import { authErrors } from './errors.ts';
 import { loginAttemptStream, sessionStream, type AuthEvent, type DeviceInfo, type LoginFailureReason } from './events.ts';
 import { storePassword } from './credentials.ts';
-import { openSession } from './sessions/store.ts';
+import { newSession, openSession } from './sessions/store.ts';
 import { recordFailure, recordSuccess, throttleAndCredentials } from './throttle.ts';
 import { mintToken } from './tokens/opaque.ts';
 import { grantSession } from './tokens/access.ts';
@@ -153,23 +153,31 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
 
   const rehash = deps.hasher.needsRehash(passwordHash) ? await deps.hasher.hash(input.password) : null;
   const idleTimeoutSeconds = sessionTimeoutSeconds(policy);
-  const opened = await deps.db.transaction(async (tx) => {
-    if (throttled.hasFailures) await recordSuccess(tx, key);
-    const session = await openSession(tx, { tenantId, userId: user.userId, role: user.role, ipAddress: input.ip, userAgent: input.userAgent, idleTimeoutSeconds });
-    const event: AuthEvent = {
-      type: 'auth.login_succeeded',
-      data: {
-        userId: user.userId, tenantId, sessionId: session.sessionId, loginTimestamp: new Date().toISOString(), authMethod: 'password',
-        deviceInfo: device, ipAddress: input.ip, expiresAt: session.expiresAt.toISOString(),
-      },
-    };
-    const context = eventContext(tenantId, input.correlationId, user.userId);
-    await deps.events.append(sessionStream(session.sessionId), [event], { expectedVersion: 'no_stream', context, tx });
-    if (rehash) await storePassword(tx, deps.events, { tenantId, userId: user.userId, hash: rehash, reason: 'rehashed' }, context);
-    return session;
-  }, { tenantId });
+  const session = newSession(tenantId, idleTimeoutSeconds);
+  const event: AuthEvent = {
+    type: 'auth.login_succeeded',
+    data: {
+      userId: user.userId, tenantId, sessionId: session.sessionId, loginTimestamp: new Date().toISOString(), authMethod: 'password',
+      deviceInfo: device, ipAddress: input.ip, expiresAt: session.expiresAt.toISOString(),
+    },
+  };
+  const context = eventContext(tenantId, input.correlationId, user.userId);
+  const writes = (tx: Queryable, pipelined: boolean) => Promise.all([
+    throttled.hasFailures ? recordSuccess(tx, key) : undefined,
+    openSession(tx, { tenantId, userId: user.userId, role: user.role, ipAddress: input.ip, userAgent: input.userAgent, idleTimeoutSeconds }, session),
+    deps.events.append(sessionStream(session.sessionId), [event], { expectedVersion: 'no_stream', context, tx, pipelined }),
+  ]);
+  if (rehash) {
+    await deps.db.transaction(async (tx) => {
+      await writes(tx, false);
+      await storePassword(tx, deps.events, { tenantId, userId: user.userId, hash: rehash, reason: 'rehashed' }, context);
+    }, { tenantId });
+  } else {
+    // The usual sign-in commits in one round trip: nothing in it is decided on a result.
+    await deps.db.pipelined((tx) => writes(tx, true), { tenantId });
+  }
 
-  return grantSession(deps, user, { tenantId, sessionId: opened.sessionId, role: user.role, expiresAt: opened.expiresAt }, opened.refreshToken);
+  return grantSession(deps, user, { tenantId, sessionId: session.sessionId, role: user.role, expiresAt: session.expiresAt }, session.refreshToken);
 }
 
 async function mfaChallenge(deps: AuthDeps, tenant: AuthTenant, user: AuthUser): Promise<MfaChallenge> {

@@ -5,15 +5,18 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { createLogger } from '../../../framework/observability/index.ts';
 import { parseToken } from '../tokens/opaque.ts';
 import { createRevocationSet } from './revocations.ts';
-import { endSession, listActiveSessions, openSession, rotateRefreshToken } from './store.ts';
+import { endSession, listActiveSessions, newSession, openSession, rotateRefreshToken } from './store.ts';
 
 let db: TestDatabase;
 before(async () => { db = await createTestDatabase(); });
 after(() => db.drop());
 
 const logger = createLogger({ level: 'silent', format: 'json' });
-const open = (tenantId: string, userId = randomUUID(), idleTimeoutSeconds = 3_600) =>
-  db.app.transaction((tx) => openSession(tx, { tenantId, userId, role: 'user', ipAddress: '127.0.0.1', userAgent: 'test', idleTimeoutSeconds }), { tenantId });
+const open = async (tenantId: string, userId = randomUUID(), idleTimeoutSeconds = 3_600) => {
+  const session = newSession(tenantId, idleTimeoutSeconds);
+  await db.app.pipelined((tx) => openSession(tx, { tenantId, userId, role: 'user', ipAddress: '127.0.0.1', userAgent: 'test', idleTimeoutSeconds }, session), { tenantId });
+  return session;
+};
 const rotate = (token: string) => {
   const parsed = parseToken(token)!;
   return rotateRefreshToken(db.app, parsed.tenantId, parsed.hash);

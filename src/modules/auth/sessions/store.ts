@@ -47,27 +47,40 @@ export type NewSession = {
   idleTimeoutSeconds: number;
 };
 
+/** A session about to be written: its id, first refresh token and end, all known before any write. */
+export type OpenedSession = { sessionId: string; refreshToken: string; refreshHash: Buffer; expiresAt: Date };
+
 /**
- * Opens a session and its first refresh token, inside the caller's tenant transaction.
+ * The identity, first refresh token and expiry of a new session. The expiry is taken from the
+ * application's clock, not PostgreSQL's `now()`: a sign-in sends the session row and its
+ * `auth.login_succeeded` event (which carries the expiry) in one round trip, before any result.
  *
  * @example
- *   const { sessionId, refreshToken, expiresAt } = await openSession(tx, { tenantId, userId, role, ... });
+ *   const session = newSession(tenantId, idleTimeoutSeconds);
  */
-export async function openSession(tx: Queryable, input: NewSession): Promise<{ sessionId: string; refreshToken: string; expiresAt: Date }> {
-  const sessionId = randomUUID();
-  const refresh = mintToken(input.tenantId);
+export function newSession(tenantId: string, idleTimeoutSeconds: number, now = Date.now()): OpenedSession {
+  const refresh = mintToken(tenantId);
+  return { sessionId: randomUUID(), refreshToken: refresh.token, refreshHash: refresh.hash, expiresAt: new Date(now + idleTimeoutSeconds * 1000) };
+}
+
+/**
+ * Writes a session and its first refresh token, inside the caller's tenant transaction. The
+ * statement is issued before this first waits, so it can be part of a `db.pipelined` transaction.
+ *
+ * @example
+ *   const session = newSession(tenantId, idleTimeoutSeconds);
+ *   await db.pipelined((tx) => openSession(tx, { tenantId, userId, role, ... }, session), { tenantId });
+ */
+export async function openSession(tx: Queryable, input: NewSession, session: OpenedSession): Promise<void> {
   // Named: prepared once per connection, so its plan is not rebuilt on every sign-in.
-  const { rows } = await tx.query<{ expires_at: Date }>({
-    name: 'auth_open_session',
+  await tx.query({
+    name: 'auth_open_session_at',
     text: `WITH s AS (
        INSERT INTO auth_sessions (tenant_id, session_id, user_id, role, ip_address, user_agent, expires_at, idle_timeout_seconds)
-       VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7::float8), $7)
-       RETURNING expires_at)
-     INSERT INTO auth_refresh_tokens (tenant_id, token_hash, session_id, expires_at)
-     SELECT $1, $8, $2, expires_at FROM s RETURNING expires_at`,
-    values: [input.tenantId, sessionId, input.userId, input.role, input.ipAddress, input.userAgent, input.idleTimeoutSeconds, refresh.hash],
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
+     INSERT INTO auth_refresh_tokens (tenant_id, token_hash, session_id, expires_at) VALUES ($1, $9, $2, $7)`,
+    values: [input.tenantId, session.sessionId, input.userId, input.role, input.ipAddress, input.userAgent, session.expiresAt, input.idleTimeoutSeconds, session.refreshHash],
   });
-  return { sessionId, refreshToken: refresh.token, expiresAt: rows[0]!.expires_at };
 }
 
 export type RotationOutcome =
