@@ -64,6 +64,8 @@ export type TenantGateRow = {
   seatLimit: number;
   selfService: boolean;
   admins: number;
+  /** Admins who are active (can sign in): the last one cannot go. */
+  activeAdmins: number;
   /** Users holding a seat (not deactivated). */
   seats: number;
   /** Active users who are not admins. */
@@ -74,9 +76,9 @@ export type TenantGateRow = {
 
 export type GateFacts = { name: string; status: GateStatus; seatLimit: number; selfService: boolean };
 
-type GateSqlRow = { name: string; status: GateStatus; seat_limit: number; self_service: boolean; admins: number; seats: number; active_members: number; at: Date };
+type GateSqlRow = { name: string; status: GateStatus; seat_limit: number; self_service: boolean; admins: number; active_admins: number; seats: number; active_members: number; at: Date };
 const toGate = (row: GateSqlRow): TenantGateRow => ({
-  name: row.name, status: row.status, seatLimit: row.seat_limit, selfService: row.self_service, admins: row.admins,
+  name: row.name, status: row.status, seatLimit: row.seat_limit, selfService: row.self_service, admins: row.admins, activeAdmins: row.active_admins,
   seats: row.seats, activeMembers: row.active_members, at: row.at,
 });
 
@@ -100,7 +102,7 @@ export async function createGate(tx: Transaction, tenantId: string, facts: GateF
   );
 }
 
-const GATE_SQL = `SELECT g.name, g.status, g.seat_limit, g.self_service, g.admins,
+const GATE_SQL = `SELECT g.name, g.status, g.seat_limit, g.self_service, g.admins, g.active_admins,
             coalesce(sum(s.used), 0)::int AS seats, coalesce(sum(s.active_members), 0)::int AS active_members, now() AS at
        FROM tenant_gates g LEFT JOIN tenant_seat_stripes s ON s.tenant_id = g.tenant_id
       WHERE g.tenant_id = $1 GROUP BY g.tenant_id`;
@@ -196,7 +198,7 @@ const gateAndClaimTexts = new Map<string, string>();
  */
 export async function lockGate(tx: Transaction, tenantId: string): Promise<TenantGateRow | null> {
   const gate = await tx.query<GateSqlRow>(
-    'SELECT name, status, seat_limit, self_service, admins, 0 AS seats, 0 AS active_members, now() AS at FROM tenant_gates WHERE tenant_id = $1 FOR UPDATE',
+    'SELECT name, status, seat_limit, self_service, admins, active_admins, 0 AS seats, 0 AS active_members, now() AS at FROM tenant_gates WHERE tenant_id = $1 FOR UPDATE',
     [tenantId],
   );
   if (!gate.rows[0]) return null;
@@ -234,7 +236,7 @@ async function rebalance(tx: Transaction, tenantId: string): Promise<void> {
   );
 }
 
-export type SeatDelta = { seats: number; admins: number; activeMembers: number };
+export type SeatDelta = { seats: number; admins: number; activeAdmins: number; activeMembers: number };
 
 /** Why a guarded change was refused. */
 export type GateRefusal = 'last_admin' | 'quota' | 'not_active' | 'missing';
@@ -260,10 +262,12 @@ const STRIPE_UPDATE = `UPDATE tenant_seat_stripes SET used = used + $3, active_m
  * stripes, checks the exact totals and redistributes the free seats.
  */
 export async function applySeatDelta(tx: Transaction, tenantId: string, delta: SeatDelta): Promise<GateRefusal | null> {
-  if (delta.admins !== 0) {
+  if (delta.admins !== 0 || delta.activeAdmins !== 0) {
+    // Neither the last admin nor the last active one may go (an invited admin cannot sign in yet).
     const admins = await tx.query(
-      `UPDATE tenant_gates SET admins = admins + $2 WHERE tenant_id = $1 AND ($2 > 0 OR admins + $2 >= 1) RETURNING admins`,
-      [tenantId, delta.admins],
+      `UPDATE tenant_gates SET admins = admins + $2, active_admins = active_admins + $3
+        WHERE tenant_id = $1 AND ($2 >= 0 OR admins + $2 >= 1) AND ($3 >= 0 OR active_admins + $3 >= 1) RETURNING admins`,
+      [tenantId, delta.admins, delta.activeAdmins],
     );
     if (admins.rowCount === 0) return (await readGate(tx, tenantId)) ? 'last_admin' : 'missing';
   }
@@ -273,8 +277,8 @@ export async function applySeatDelta(tx: Transaction, tenantId: string, delta: S
   if (delta.seats !== 0 && delta.activeMembers !== 0) {
     // A user's seat and its active membership may have been counted in different stripes
     // (invited in one, activated in another): move each on its own.
-    return (await applySeatDelta(tx, tenantId, { seats: delta.seats, admins: 0, activeMembers: 0 }))
-      ?? applySeatDelta(tx, tenantId, { seats: 0, admins: 0, activeMembers: delta.activeMembers });
+    return (await applySeatDelta(tx, tenantId, { seats: delta.seats, admins: 0, activeAdmins: 0, activeMembers: 0 }))
+      ?? applySeatDelta(tx, tenantId, { seats: 0, admins: 0, activeAdmins: 0, activeMembers: delta.activeMembers });
   }
   const gate = await lockGate(tx, tenantId);
   if (!gate) return 'missing';

@@ -18,6 +18,8 @@ export type TenantGate = {
   seatLimit: number;
   seats: number;
   admins: number;
+  /** Admins who are active (can sign in). */
+  activeAdmins: number;
   /** The tenant's name, for mails (null for the platform tenant). */
   name: string | null;
   /** The transaction's timestamp: the timestamp of the events it appends. */
@@ -60,9 +62,9 @@ async function platformGate(tx: Transaction, tenantId: string): Promise<TenantGa
 }
 
 function toTenantGate(tenantId: string, row: TenantGateRow | null): TenantGate {
-  if (!row) return { status: 'none', allowsSelfService: false, seatLimit: 0, seats: 0, admins: 0, name: null, at: new Date() };
+  if (!row) return { status: 'none', allowsSelfService: false, seatLimit: 0, seats: 0, admins: 0, activeAdmins: 0, name: null, at: new Date() };
   return {
-    status: row.status, allowsSelfService: row.selfService, seatLimit: row.seatLimit, seats: row.seats, admins: row.admins,
+    status: row.status, allowsSelfService: row.selfService, seatLimit: row.seatLimit, seats: row.seats, admins: row.admins, activeAdmins: row.activeAdmins,
     name: tenantId === PLATFORM_TENANT_ID ? null : row.name, at: row.at,
   };
 }

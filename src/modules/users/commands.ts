@@ -61,7 +61,9 @@ export function createUserCommands(deps: UserCommandDeps) {
     const user = registered ?? await readUser(tx, tenantId, userId);
     const was = userCounts(before);
     const now = userCounts(after);
-    const refusal = await applySeatDelta(tx, tenantId, { seats: now.seats - was.seats, admins: now.admins - was.admins, activeMembers: now.activeMembers - was.activeMembers });
+    const refusal = await applySeatDelta(tx, tenantId, {
+      seats: now.seats - was.seats, admins: now.admins - was.admins, activeAdmins: now.activeAdmins - was.activeAdmins, activeMembers: now.activeMembers - was.activeMembers,
+    });
     if (refusal) throw refused(refusal, gate);
     return user;
   }
@@ -155,7 +157,7 @@ export function createUserCommands(deps: UserCommandDeps) {
   }
 
   /** What a group-committed registration assumes of the tenant; its statements check it (`gateClaimOrRefuse`, `seatsOrRefuse`). */
-  const OPEN_TENANT: TenantContext = { status: 'active', allowsSelfService: true, seatLimit: Number.MAX_SAFE_INTEGER, seats: 0, admins: 0 };
+  const OPEN_TENANT: TenantContext = { status: 'active', allowsSelfService: true, seatLimit: Number.MAX_SAFE_INTEGER, seats: 0, admins: 0, activeAdmins: 0 };
 
   type Registration = { input: RegisterInput; actor: Actor; userId: string; email: string; events: UserEvent[]; seats: number; activeMembers: number };
   type Registered = { userId: string; user: User | null };
@@ -176,7 +178,7 @@ export function createUserCommands(deps: UserCommandDeps) {
       return null;
     }
     const delta = userCounts(events.reduce(userDecider.evolve, before));
-    if (delta.admins !== 0) return null;
+    if (delta.admins !== 0 || delta.activeAdmins !== 0) return null;
     return { input, actor, userId, email: normalizeEmail(input.email), events, seats: delta.seats, activeMembers: delta.activeMembers };
   }
 
@@ -340,7 +342,7 @@ async function activeSystemAdmins(tx: Transaction): Promise<number> {
 }
 
 const tenantContext = (gate: TenantGate): TenantContext =>
-  ({ status: gate.status, allowsSelfService: gate.allowsSelfService, seatLimit: gate.seatLimit, seats: gate.seats, admins: gate.admins });
+  ({ status: gate.status, allowsSelfService: gate.allowsSelfService, seatLimit: gate.seatLimit, seats: gate.seats, admins: gate.admins, activeAdmins: gate.activeAdmins });
 
 /** The profile a registration creates, as the read model stores it (timestamps = the transaction's). */
 function registeredUser(events: UserEvent[], at: Date): User | undefined {

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createIdentityTestApp, type IdentityTestApp } from '../../../test/support/identity.ts';
+import { createIdentityTestApp, eventually, mailText, tokenOf, type IdentityTestApp } from '../../../test/support/identity.ts';
+import { identity } from './index.ts';
 import { asSystemAdmin } from '../../../test/support/test-auth.ts';
 
 let t: IdentityTestApp;
@@ -44,6 +45,35 @@ describe('concurrency', () => {
     const results = await Promise.all([deactivate(adminUserId), deactivate(second.userId)]);
     assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 409]);
     assert.equal(results.find((r) => r.statusCode === 409)?.json().code, 'user.last_admin');
+  });
+
+  it('the last active admin stays even when invited admins remain, also under concurrent demotions', async () => {
+    const { tenantId, adminUserId, body } = await t.createTenant();
+    const url = (userId: string) => `/api/v1/tenants/${tenantId}/users/${userId}`;
+    const invite = async (email: string) => (await t.http.inject({ method: 'POST', url: `/api/v1/tenants/${tenantId}/users`, headers: sys, payload: { email, role: 'admin' } })).json().userId as string;
+    const accept = async (email: string) => {
+      const mail = await eventually(async () => (await t.mails()).map(mailText).find((m) => m.includes(email)));
+      await identity(t.context).acceptInvitation(tokenOf(mail));
+    };
+    const demote = (userId: string) => t.http.inject({ method: 'PATCH', url: url(userId), headers: sys, payload: { role: 'user' } });
+    const deactivate = (userId: string) => t.http.inject({ method: 'POST', url: `${url(userId)}/deactivate`, headers: sys, payload: { reason: 'admin_action', deactivationType: 'permanent' } });
+    await accept(String(body.adminEmail));
+    const invited = await invite('invited-admin@x.test');
+    // One active admin and one invited: the active one can neither be demoted nor deactivated.
+    for (const res of [await demote(adminUserId), await deactivate(adminUserId)]) {
+      assert.equal(res.statusCode, 409, res.body);
+      assert.equal(res.json().code, 'user.last_admin');
+    }
+    // A second active admin: demoting both at once leaves exactly one.
+    const second = await invite('second-admin@x.test');
+    await accept('second-admin@x.test');
+    const results = await Promise.all([demote(adminUserId), demote(second)]);
+    assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 409], results.map((r) => r.body).join(' '));
+    const active = await t.db.system.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM user_profiles WHERE tenant_id = $1 AND role = 'admin' AND status = 'active'`, [tenantId]);
+    assert.equal(active.rows[0]?.n, 1);
+    // The invited admin may go while an active one remains.
+    assert.equal((await deactivate(invited)).statusCode, 200);
   });
 
   it('parallel tenant creations with one slug: exactly one succeeds', async () => {

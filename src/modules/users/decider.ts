@@ -37,12 +37,18 @@ export type TenantContext = {
   seats: number;
   /** Admins (admin or system_admin) who are not deactivated. */
   admins: number;
+  /** Admins who are active (invited or locked ones cannot sign in): the last one cannot go. */
+  activeAdmins: number;
   /**
    * System admins who are not deactivated, counted for commands in the platform tenant: the last
    * one can be neither deactivated nor demoted (unknown counts as none to spare).
    */
   systemAdmins?: number;
 };
+
+/** Whether an admin in this status is the last one, or the last active one (the tenant keeps someone who can sign in to administer it). */
+const isLastAdmin = (status: UserStatus, tenant: TenantContext): boolean =>
+  tenant.admins <= 1 || (status === 'active' && tenant.activeAdmins <= 1);
 
 /** Whether this user is the last system admin who can sign in (only an active one counts). */
 const isLastSystemAdmin = (role: UserRole, status: UserStatus, tenant: TenantContext): boolean =>
@@ -143,7 +149,7 @@ function decideUpdate(command: Extract<UserCommand, { type: 'update_profile' }>,
   if (changes.role !== undefined) {
     const role = user.role === 'system_admin' && changes.role === 'system_admin' ? 'system_admin' : validateRole(changes.role);
     if (role !== user.role) {
-      if (isAdminRole(user.role) && !isAdminRole(role) && command.tenant.admins <= 1) throw userErrors.lastAdmin();
+      if (isAdminRole(user.role) && !isAdminRole(role) && isLastAdmin(current.status, command.tenant)) throw userErrors.lastAdmin();
       if (isLastSystemAdmin(user.role, current.status, command.tenant)) throw userErrors.lastAdmin();
       data.role = role;
       fields.push('role');
@@ -173,7 +179,7 @@ function decideDeactivate(command: Extract<UserCommand, { type: 'deactivate' }>,
   } else if (command.reactivationDate) {
     throw userErrors.invalidReactivationDate();
   }
-  if (isAdminRole(current.user.role) && command.tenant.admins <= 1) throw userErrors.lastAdmin();
+  if (isAdminRole(current.user.role) && isLastAdmin(current.status, command.tenant)) throw userErrors.lastAdmin();
   if (isLastSystemAdmin(current.user.role, current.status, command.tenant)) throw userErrors.lastAdmin();
   return [{
     type: 'user.deactivated',
@@ -273,10 +279,11 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
 }
 
 /** Seat and admin counts a user contributes; the handler applies the difference before/after. */
-export function userCounts(state: UserState): { seats: number; admins: number; activeMembers: number } {
-  if (state.status === 'none' || state.status === 'deactivated') return { seats: 0, admins: 0, activeMembers: 0 };
+export function userCounts(state: UserState): { seats: number; admins: number; activeAdmins: number; activeMembers: number } {
+  if (state.status === 'none' || state.status === 'deactivated') return { seats: 0, admins: 0, activeAdmins: 0, activeMembers: 0 };
   const admin = isAdminRole(state.user.role);
-  return { seats: 1, admins: admin ? 1 : 0, activeMembers: !admin && state.status === 'active' ? 1 : 0 };
+  const active = state.status === 'active';
+  return { seats: 1, admins: admin ? 1 : 0, activeAdmins: admin && active ? 1 : 0, activeMembers: !admin && active ? 1 : 0 };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { UserEvent } from './events.ts';
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const USER = '22222222-2222-4222-8222-222222222222';
 const now = new Date('2026-01-01T00:00:00Z');
-const tenant: TenantContext = { status: 'active', allowsSelfService: false, seatLimit: 10, seats: 3, admins: 2 };
+const tenant: TenantContext = { status: 'active', allowsSelfService: false, seatLimit: 10, seats: 3, admins: 2, activeAdmins: 2 };
 
 const userSpec = spec(userDecider);
 /** given events / when command / then events or error code (the framework's decider spec). */
@@ -73,6 +73,10 @@ describe('user decider: update profile', () => {
       data: { userId: USER, tenantId: TENANT, displayName: 'Ada L.', role: 'read_only', metadata: { team: 'core' }, updatedFields: ['displayName', 'role', 'metadata'] },
     }]));
   it('refuses to demote the last admin', () => given([registered('admin')], update({ role: 'user' }, { ...tenant, admins: 1 })).thenThrows('user.last_admin'));
+  it('refuses to demote the last active admin, even when an invited admin remains', () =>
+    given([registered('admin')], update({ role: 'user' }, { ...tenant, admins: 2, activeAdmins: 1 })).thenThrows('user.last_admin'));
+  it('demotes an invited admin while an active one remains', () =>
+    assert.equal(userDecider.decide(update({ role: 'user' }, { ...tenant, admins: 2, activeAdmins: 1 }), [registered('admin', 'invited')].reduce(userDecider.evolve, userDecider.initialState())).length, 1));
   it('demotes an admin when another admin remains', () => assert.equal(userDecider.decide(update({ role: 'user' }), [registered('admin')].reduce(userDecider.evolve, userDecider.initialState())).length, 1));
   it('refuses to demote the last system admin', () => given([registered('system_admin')], update({ role: 'admin' }, { ...tenant, admins: 3, systemAdmins: 1 })).thenThrows('user.last_admin'));
   it('refuses an empty update', () => given([registered()], update({})).thenThrows('user.nothing_to_update'));
@@ -94,6 +98,11 @@ describe('user decider: deactivate, reactivate', () => {
     given([registered()], deactivate('permanent', null, 'bored')).thenThrows('user.invalid_deactivation_reason');
   });
   it('refuses to deactivate the last admin', () => given([registered('admin')], deactivate('permanent', null, 'admin_action', { ...tenant, admins: 1 })).thenThrows('user.last_admin'));
+  it('refuses to deactivate the last active admin, even when an invited admin remains', () => {
+    given([registered('admin')], deactivate('permanent', null, 'admin_action', { ...tenant, admins: 2, activeAdmins: 1 })).thenThrows('user.last_admin');
+    // The invited one may go while an active admin remains.
+    assert.equal(userDecider.decide(deactivate('permanent', null, 'admin_action', { ...tenant, admins: 2, activeAdmins: 1 }), userDecider.evolve(userDecider.initialState(), registered('admin', 'invited'))).length, 1);
+  });
   it('refuses to deactivate the last system admin, even when tenant admins remain', () => {
     given([registered('system_admin')], deactivate('permanent', null, 'admin_action', { ...tenant, admins: 3, systemAdmins: 1 })).thenThrows('user.last_admin');
     given([registered('system_admin')], deactivate('permanent', null, 'admin_action', { ...tenant, admins: 3 })).thenThrows('user.last_admin');
@@ -125,8 +134,9 @@ describe('user decider: invitation, e-mail confirmation', () => {
 describe('user counts', () => {
   it('counts seats, admins and active members', () => {
     const fold = (events: UserEvent[]) => userCounts(events.reduce(userDecider.evolve, userDecider.initialState()));
-    assert.deepEqual(fold([registered('admin', 'invited')]), { seats: 1, admins: 1, activeMembers: 0 });
-    assert.deepEqual(fold([registered('user', 'active')]), { seats: 1, admins: 0, activeMembers: 1 });
-    assert.deepEqual(fold([registered('user', 'active'), deactivated()]), { seats: 0, admins: 0, activeMembers: 0 });
+    assert.deepEqual(fold([registered('admin', 'invited')]), { seats: 1, admins: 1, activeAdmins: 0, activeMembers: 0 });
+    assert.deepEqual(fold([registered('admin', 'active')]), { seats: 1, admins: 1, activeAdmins: 1, activeMembers: 0 });
+    assert.deepEqual(fold([registered('user', 'active')]), { seats: 1, admins: 0, activeAdmins: 0, activeMembers: 1 });
+    assert.deepEqual(fold([registered('user', 'active'), deactivated()]), { seats: 0, admins: 0, activeAdmins: 0, activeMembers: 0 });
   });
 });
