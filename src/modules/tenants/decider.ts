@@ -1,5 +1,5 @@
-import type { DeletionReason, TenantData, TenantSettings } from './domain.ts';
-import { DEFAULT_RETENTION, planLimits } from './domain.ts';
+import type { DeletionReason, TenantData, TenantSettings, TenantSettingsPatch } from './domain.ts';
+import { DEFAULT_RETENTION, mergeSettings, planLimits } from './domain.ts';
 import { tenantErrors } from './errors.ts';
 import type { TenantEvent, TenantUpdatedField } from './events.ts';
 import {
@@ -32,7 +32,7 @@ export type TenantCommand =
     }
   | {
       type: 'update';
-      changes: { name?: string; subscriptionPlan?: string; metadata?: Record<string, unknown>; settings?: TenantSettings };
+      changes: { name?: string; subscriptionPlan?: string; metadata?: Record<string, unknown>; settings?: TenantSettingsPatch };
       usage: TenantUsage;
     }
   | { type: 'suspend'; reason?: string | null }
@@ -80,7 +80,7 @@ function decideUpdate(command: Extract<TenantCommand, { type: 'update' }>, tenan
     fields.push('metadata');
   }
   if (changes.settings !== undefined) {
-    const settings = validateSettings(changes.settings);
+    const settings = validateSettings(mergeSettings(tenant.settings, changes.settings));
     if (settings.maxUsers < usage.users) throw tenantErrors.invalidSettings('settings.maxUsers');
     data.settings = settings;
     fields.push('settings');

@@ -76,6 +76,13 @@ describe('tenant decider: update', () => {
     ]));
   it('refuses maxUsers below current usage', () =>
     given([created], update({ settings: { ...settings, maxUsers: 2 } })).thenThrows('tenant.invalid_settings'));
+  it('changes only the settings named: a partial security policy merges into the current one', () =>
+    given([created], update({ settings: { maxUsers: 7, securityPolicy: { requireMfa: true } } })).then([{
+      type: 'tenant.updated',
+      data: { tenantId: TENANT, settings: { ...settings, maxUsers: 7, securityPolicy: { ...DEFAULT_SECURITY_POLICY, requireMfa: true } }, updatedFields: ['settings'] },
+    }]));
+  it('validates the merged settings', () =>
+    given([created], update({ settings: { securityPolicy: { sessionTimeout: 'PT25H' } } })).thenThrows('tenant.invalid_settings'));
   it('refuses an update on a deleted tenant', () => given([created, deleted], update({ name: 'Again' })).thenThrows('tenant.deleted'));
   it('refuses an update on an unknown tenant', () => given([], update({ name: 'Again' })).thenThrows('tenant.not_found'));
 });

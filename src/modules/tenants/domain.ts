@@ -27,6 +27,21 @@ export type TenantSettings = {
   securityPolicy: SecurityPolicy;
 };
 
+/** A settings change (PATCH): only the fields it names change; the security policy is merged field by field. */
+export type TenantSettingsPatch = Partial<Omit<TenantSettings, 'securityPolicy'>> & { securityPolicy?: Partial<SecurityPolicy> };
+
+/**
+ * The settings after a change: what the patch names replaces the current value, the rest stays.
+ *
+ * @example
+ *   mergeSettings(current, { maxUsers: 50, securityPolicy: { requireMfa: true } })
+ */
+export function mergeSettings(current: TenantSettings, patch: TenantSettingsPatch): TenantSettings {
+  const defined = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const { securityPolicy, ...rest } = patch;
+  return { ...current, ...defined(rest), securityPolicy: { ...current.securityPolicy, ...defined(securityPolicy ?? {}) } };
+}
+
 /**
  * What a plan allows (`null` = unlimited); a plan change is refused while current usage exceeds
  * the new plan's limits. Users are enforced where they are registered, API calls and storage by

@@ -179,6 +179,24 @@ describe('GET/PATCH/DELETE /tenants/{tenantId}', () => {
     assert.equal(empty.json().code, 'tenant.nothing_to_update');
   });
 
+  it('changes only the settings a PATCH names; the rest, security policy included, stays', async () => {
+    const policy = { passwordMinLength: 20, requireMfa: true, maxLoginAttempts: 3, sessionTimeout: 'PT1H', allowedIpRanges: ['10.0.0.0/8'] };
+    const { tenantId } = await t.createTenant({ settings: { ...settings, customDomain: 'keep.example.com', securityPolicy: policy } });
+    const patch = (payload: Record<string, unknown>) => t.http.inject({ method: 'PATCH', url: `/api/v1/tenants/${tenantId}`, headers: sys, payload });
+    const seats = await patch({ settings: { maxUsers: 7 } });
+    assert.equal(seats.statusCode, 200, seats.body);
+    assert.deepEqual(seats.json().settings, { allowedAuthMethods: ['password'], maxUsers: 7, features: [], customDomain: 'keep.example.com', securityPolicy: policy });
+    const mfaOff = await patch({ settings: { securityPolicy: { requireMfa: false } } });
+    assert.deepEqual(mfaOff.json().settings.securityPolicy, { ...policy, requireMfa: false });
+    assert.equal(mfaOff.json().settings.maxUsers, 7);
+    const noDomain = await patch({ settings: { customDomain: null } });
+    assert.equal(noDomain.json().settings.customDomain, null);
+    const wrong = await patch({ settings: { securityPolicy: { maxLoginAttempts: 11 } } });
+    assert.equal(wrong.statusCode, 400);
+    const stored = await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}`, headers: sys });
+    assert.deepEqual(stored.json().settings, { allowedAuthMethods: ['password'], maxUsers: 7, features: [], customDomain: null, securityPolicy: { ...policy, requireMfa: false } });
+  });
+
   it('suspends and resumes (system admin only)', async () => {
     const { tenantId } = await t.createTenant();
     const byAdmin = await t.http.inject({ method: 'PATCH', url: `/api/v1/tenants/${tenantId}`, headers: asTenantUser(tenantId, 'admin'), payload: { status: 'suspended' } });

@@ -6,6 +6,7 @@ import { requirePrincipal, type HttpServer } from '../../framework/http/index.ts
 import { authorize } from './access.ts';
 import type { Actor, TenantCommands } from './commands.ts';
 import { tenantErrors } from './errors.ts';
+import type { TenantSettingsPatch } from './domain.ts';
 import { getTenant, getTenantMetrics, listTenants } from './queries.ts';
 import {
   CreateTenantBody, DeleteTenantBody, ListTenantsQuery, TenantDetailSchema, TenantParams, TenantSchema, UpdateTenantBody, pageOf, problems,
@@ -84,7 +85,7 @@ export function registerTenantRoutes(app: HttpServer, deps: { db: Database; comm
     const { status, settings, ...rest } = request.body;
     // Suspension and the subscription plan (what the tenant pays for) belong to the platform operator.
     if ((status !== undefined || rest.subscriptionPlan !== undefined) && !principal.isSystemAdmin) throw commonErrors.forbidden();
-    const changes = { ...rest, ...(settings ? { settings: settingsFromBody(settings) } : {}) };
+    const changes = { ...rest, ...(settings ? { settings: settings as TenantSettingsPatch } : {}) };
     if (Object.keys(changes).length > 0 || status === undefined) await commands.update(tenantId, changes, actorOf(request));
     if (status !== undefined) {
       const current = await getTenant(db, tenantId);

@@ -27,6 +27,21 @@ export const SettingsSchema = Type.Object({
 }, { additionalProperties: false });
 export type SettingsBody = Static<typeof SettingsSchema>;
 
+/** A settings change: every field optional (no defaults: what is left out stays as it is). */
+export const SettingsPatchSchema = Type.Object({
+  allowedAuthMethods: Type.Optional(SettingsSchema.properties.allowedAuthMethods),
+  maxUsers: Type.Optional(SettingsSchema.properties.maxUsers),
+  features: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 })),
+  customDomain: Type.Optional(Type.Union([Type.String({ minLength: 3, maxLength: 253 }), Type.Null()], { description: 'null removes the custom domain' })),
+  securityPolicy: Type.Optional(Type.Object({
+    passwordMinLength: Type.Optional(SecurityPolicySchema.properties.passwordMinLength),
+    requireMfa: Type.Optional(SecurityPolicySchema.properties.requireMfa),
+    maxLoginAttempts: Type.Optional(SecurityPolicySchema.properties.maxLoginAttempts),
+    sessionTimeout: Type.Optional(SecurityPolicySchema.properties.sessionTimeout),
+    allowedIpRanges: Type.Optional(SecurityPolicySchema.properties.allowedIpRanges),
+  }, { additionalProperties: false, description: 'Fields left out keep their value' })),
+}, { additionalProperties: false, description: 'Only the fields sent change; the others keep their value' });
+
 export const TenantSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   tenantId: Type.String({ format: 'uuid', description: 'Same as `id`' }),
@@ -69,7 +84,7 @@ export const UpdateTenantBody = Type.Object({
   name: Type.Optional(Type.String({ minLength: 3, maxLength: 50 })),
   subscriptionPlan: Type.Optional(Type.String({ pattern: PLAN, maxLength: 57 })),
   metadata: Type.Optional(Metadata),
-  settings: Type.Optional(SettingsSchema),
+  settings: Type.Optional(SettingsPatchSchema),
   status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('suspended')], { description: 'suspend or resume the tenant' })),
 }, { additionalProperties: false });
 

@@ -7,7 +7,7 @@ import {
   charLength, durationSeconds, isCidr, normalizeCidr, isDomainName, isEmail, isSlug, normalizeEmail, slugify, validateDeletionReason, validateRetention,
   validateSettings, validateTenantName,
 } from './validators.ts';
-import { DEFAULT_SECURITY_POLICY, planLimits, seatLimit, allowsSelfService, type TenantSettings } from './domain.ts';
+import { DEFAULT_SECURITY_POLICY, mergeSettings, planLimits, seatLimit, allowsSelfService, type TenantSettings } from './domain.ts';
 import { validateDisplayName, validateRole, validateDeactivationReason } from '../users/validators.ts';
 
 const code = (fn: () => unknown): string | null => {
@@ -117,5 +117,27 @@ describe('validators (property-based)', () => {
     assert.equal(allowsSelfService({ ...settings, features: ['self_service_registration'] }), true);
     assert.equal(allowsSelfService({ ...settings, features: ['self_service_registration'], allowedAuthMethods: ['oidc:google'] }), false);
     assert.equal(allowsSelfService(settings), false);
+  });
+});
+
+describe('mergeSettings', () => {
+  const policyArb = fc.record({
+    passwordMinLength: fc.integer({ min: 8, max: 128 }), requireMfa: fc.boolean(), maxLoginAttempts: fc.integer({ min: 0, max: 10 }),
+    sessionTimeout: fc.constantFrom('PT1H', 'PT8H'), allowedIpRanges: fc.array(fc.constantFrom('10.0.0.0/8', '192.168.0.0/16'), { maxLength: 2 }),
+  });
+  const settingsArb = fc.record({
+    allowedAuthMethods: fc.constantFrom<TenantSettings['allowedAuthMethods']>(['password'], ['password', 'totp']),
+    maxUsers: fc.integer({ min: 1, max: 1_000_000 }), features: fc.array(fc.constantFrom('a', 'b'), { maxLength: 2 }),
+    customDomain: fc.option(fc.constantFrom('a.example.com', 'b.example.org'), { nil: null }), securityPolicy: policyArb,
+  });
+  it('a field the patch names wins, every other field keeps its value', () => {
+    fc.assert(fc.property(settingsArb, settingsArb, fc.array(fc.constantFrom('allowedAuthMethods', 'maxUsers', 'features', 'customDomain') as fc.Arbitrary<'allowedAuthMethods' | 'maxUsers' | 'features' | 'customDomain'>), fc.array(fc.constantFrom(...Object.keys(DEFAULT_SECURITY_POLICY) as (keyof typeof DEFAULT_SECURITY_POLICY)[])), (current, next, named, namedPolicy) => {
+      const patch = { ...Object.fromEntries(named.map((k) => [k, next[k]])), securityPolicy: Object.fromEntries(namedPolicy.map((k) => [k, next.securityPolicy[k]])) };
+      const merged = mergeSettings(current, patch);
+      for (const key of ['allowedAuthMethods', 'maxUsers', 'features', 'customDomain'] as const) assert.deepEqual(merged[key], named.includes(key) ? next[key] : current[key]);
+      for (const key of Object.keys(DEFAULT_SECURITY_POLICY) as (keyof typeof DEFAULT_SECURITY_POLICY)[]) {
+        assert.deepEqual(merged.securityPolicy[key], namedPolicy.includes(key) ? next.securityPolicy[key] : current.securityPolicy[key]);
+      }
+    }));
   });
 });
