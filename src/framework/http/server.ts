@@ -10,6 +10,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import ajvFormatsModule from 'ajv-formats';
+import AjvCompiler from '@fastify/ajv-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger, Metrics } from '../observability/index.ts';
 import { negotiateLanguage, type Language, type Translations } from '../i18n/index.ts';
@@ -29,6 +30,23 @@ declare module 'fastify' {
     /** The negotiated language of this request (`?lang`, cookie, `Accept-Language`). */
     language: Language;
   }
+}
+
+/**
+ * Query strings, path parameters and headers arrive as text, so their schemas coerce (`?page=2`
+ * is the number 2; 'array' also lifts a single value into a list). A JSON body carries its own
+ * types and is validated without coercion: `"name": true` is a type error, not the name "true",
+ * and `"role": ["admin"]` is not the role admin.
+ */
+function bodiesKeepTheirTypes() {
+  type Compile = (route: { schema: unknown; httpPart?: string }) => unknown;
+  type Options = { customOptions?: Record<string, unknown> };
+  const pool = AjvCompiler() as unknown as (externalSchemas: unknown, options: Options) => Compile;
+  return (externalSchemas: unknown, options: Options): Compile => {
+    const coercing = pool(externalSchemas, options);
+    const exact = pool(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } });
+    return (route) => (route.httpPart === 'body' ? exact : coercing)(route);
+  };
 }
 
 // ajv-formats is CommonJS; under NodeNext its default export may arrive wrapped once more.
@@ -94,6 +112,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false, useDefaults: true },
       plugins: [[ajvFormats, { mode: 'fast' }]],
     },
+    schemaController: { compilersFactory: { buildValidator: bodiesKeepTheirTypes() as never } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
     // Router failures (undecodable URL, over-long path parameter) answer before any hook runs:

@@ -247,7 +247,11 @@ describe('bad input', () => {
 
   it('answers wrong types, missing and unknown fields with 400 problem+json', async () => {
     problem(await post({ email: { at: 'acme' }, password: 'x' }), 400, 'validation.invalid_type');
-    problem(await post({ email: 12345, password: 'x' }), 400, 'validation.invalid_format');
+    // JSON types are not coerced: a number, a boolean or a list is not a string.
+    problem(await post({ email: 12345, password: 'x' }), 400, 'validation.invalid_type');
+    problem(await post({ tenant: 'acme', email: acme.adminEmail, password: true }), 400, 'validation.invalid_type');
+    problem(await post({ tenant: 'acme', email: acme.adminEmail, password: ['a'] }), 400, 'validation.invalid_type');
+    problem(await post({ tenant: 123, email: acme.adminEmail, password: PASSWORD }), 400, 'validation.invalid_type');
     problem(await post({ email: acme.adminEmail }), 400, 'validation.required');
     problem(await post({ email: acme.adminEmail, password: { value: 'a' } }), 400, 'validation.invalid_type');
     problem(await post({ email: acme.adminEmail, password: PASSWORD, admin: true }), 400, 'validation.unknown_field');

@@ -45,6 +45,12 @@ describe('POST /tenants', () => {
   it('refuses invalid input with 400 and stable codes', async () => {
     const cases: [unknown, string][] = [
       [{ name: 'ab', subscriptionPlan: 'free', adminEmail: 'a@b.test', settings }, 'validation.field_too_short'],
+      // JSON types are not coerced.
+      [{ name: true, subscriptionPlan: 'free', adminEmail: 'a@b.test', settings }, 'validation.invalid_type'],
+      [{ name: ['Valid'], subscriptionPlan: 'free', adminEmail: 'a@b.test', settings }, 'validation.invalid_type'],
+      [{ name: null, subscriptionPlan: 'free', adminEmail: 'a@b.test', settings }, 'validation.invalid_type'],
+      [{ name: 'Valid', subscriptionPlan: 'free', adminEmail: 'a@b.test', settings: { ...settings, maxUsers: '5' } }, 'validation.invalid_type'],
+      [{ name: 'Valid', subscriptionPlan: 'free', adminEmail: 'a@b.test', settings: { ...settings, allowedAuthMethods: 'password' } }, 'validation.invalid_type'],
       [{ name: 'Valid', subscriptionPlan: 'gold', adminEmail: 'a@b.test', settings }, 'validation.invalid_format'],
       [{ name: 'Valid', subscriptionPlan: 'free', adminEmail: 'nope', settings }, 'validation.invalid_format'],
       [{ name: 'Valid', subscriptionPlan: 'free', adminEmail: 'a@b.test', settings: { ...settings, maxUsers: 0 } }, 'validation.out_of_range'],

@@ -46,6 +46,8 @@ describe('POST /tenants/{tenantId}/users', () => {
   it('validates input (400) and permissions (403 read_only, 404 other tenant)', async () => {
     assert.equal((await invite({ email: 'nope', role: 'user' })).json().code, 'validation.invalid_format');
     assert.equal((await invite({ email: 'a@b.test', role: 'root' })).json().code, 'validation.invalid_format');
+    assert.equal((await invite({ email: 'a@b.test', role: ['admin'] })).json().code, 'validation.invalid_type', 'a list is not a role');
+    assert.equal((await invite({ email: 'a@b.test', role: 'user', displayName: false })).json().code, 'validation.invalid_type');
     assert.equal((await invite({ email: 'a@b.test', role: 'user', displayName: '' })).json().code, 'validation.field_too_short');
     assert.equal((await invite({ email: 'a@b.test', role: 'user', displayName: 'x'.repeat(101) })).json().code, 'validation.field_too_long');
     assert.equal((await invite({ email: 'a@b.test' })).json().code, 'validation.required');
