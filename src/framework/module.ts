@@ -7,6 +7,9 @@ import type { Authenticator, HttpServer, Principal } from './http/index.ts';
 import type { Translations } from './i18n/index.ts';
 import type { HealthCheck, Logger, Metrics } from './observability/index.ts';
 
+/** The resource a permission is used on: its tenant and, when it belongs to someone, its owner. */
+export type ResourceRef = { tenantId?: string; ownerId?: string };
+
 /**
  * Everything a module receives from the platform: one object, no globals.
  * The platform builds it once per server; tests build it against a test database.
@@ -32,6 +35,12 @@ export type ModuleContext = {
    * owns authorization; absent when no module provides it.
    */
   permissionsOf?: (principal: Principal) => readonly string[];
+  /**
+   * Whether the principal may use `permission` on one resource, scopes included: a role may hold
+   * `sessions:revoke` on its own sessions only (`own`) or on everyone's in its tenant (`any`).
+   * From the module that owns authorization; absent when no module provides it.
+   */
+  allows?: (principal: Principal, permission: string, resource: ResourceRef) => boolean;
   /** The permissions every module declared (`AcciModule.permissions`), for the authorization module's catalog. */
   declaredPermissions: readonly { module: string; permissions: ModulePermissions }[];
 };
@@ -69,6 +78,8 @@ export type AcciModule = {
   permissions?: ModulePermissions;
   /** The authorization module answers `ModuleContext.permissionsOf` with this; at most one does. */
   permissionsOf?: (context: ModuleContext) => (principal: Principal) => readonly string[];
+  /** The same module answers `ModuleContext.allows`. */
+  allows?: (context: ModuleContext) => NonNullable<ModuleContext['allows']>;
   /** Routes outside `/api/v1` (e.g. `/.well-known/jwks.json`); registered on the root server. */
   registerRoot?: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
   /** Starts background work (projection runners, jobs) once the server listens. */

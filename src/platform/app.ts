@@ -58,6 +58,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (permissionProviders.length > 1) throw new Error(`only one module may answer permissionsOf: ${permissionProviders.map((m) => m.name).join(', ')}`);
   const permissionsOf = permissionProviders[0]?.permissionsOf?.(context);
   if (permissionsOf) context.permissionsOf = permissionsOf;
+  const allows = permissionProviders[0]?.allows?.(context);
+  if (allows) context.allows = allows;
   const projections = asyncProjections(modules);
   registerProjectionMetrics({ metrics, db: options.db.system, projections: () => projections });
   const runners = projections.map((projection) =>

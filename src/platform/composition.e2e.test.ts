@@ -73,6 +73,19 @@ it('system admin → tenant → invited admin with a custom role → /auth/me li
   assert.equal(before.statusCode, 200, before.body);
   assert.ok(!before.json().permissions.includes('audit:read'), 'a plain user cannot read the audit trail');
 
+  // A user holds sessions:list and sessions:revoke on its own sessions only (the policy's `own`).
+  const bossSession = boss.json().sessionId as string;
+  assert.equal((await call({ method: 'GET', url: '/api/v1/auth/sessions?userId=all', headers: bearer(clerkToken) })).statusCode, 403);
+  assert.equal((await call({ method: 'GET', url: `/api/v1/auth/sessions?userId=${bossId}`, headers: bearer(clerkToken) })).statusCode, 403);
+  assert.equal((await call({ method: 'GET', url: `/api/v1/auth/sessions/${bossSession}`, headers: bearer(clerkToken) })).statusCode, 404);
+  assert.equal((await call({ method: 'DELETE', url: `/api/v1/auth/sessions/${bossSession}`, headers: bearer(clerkToken) })).statusCode, 404);
+  assert.equal((await call({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(bossToken) })).statusCode, 200, 'the admin is still signed in');
+  const own = await call({ method: 'GET', url: '/api/v1/auth/sessions', headers: bearer(clerkToken) });
+  assert.deepEqual((own.json().items as { userId: string }[]).map((s) => s.userId), [clerkId]);
+  const everyone = await call({ method: 'GET', url: '/api/v1/auth/sessions?userId=all', headers: bearer(bossToken) });
+  assert.equal(everyone.statusCode, 200, 'the tenant admin lists every session of its tenant');
+  assert.ok((everyone.json().items as { userId: string }[]).some((s) => s.userId === clerkId));
+
   const role = await call({ method: 'POST', url: `/api/v1/tenants/${tenantId}/roles`, headers: bearer(bossToken), payload: { name: 'custom:auditor', description: 'Reads the audit trail', permissions: ['audit:read'] } });
   assert.equal(role.statusCode, 201, role.body);
   const assigned = await call({ method: 'PUT', url: `/api/v1/tenants/${tenantId}/users/${clerkId}/roles/custom:auditor`, headers: bearer(bossToken) });

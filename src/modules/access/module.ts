@@ -137,6 +137,7 @@ export function createAccess(options: AccessOptions = {}): Access {
     name: 'access',
     authorizer: () => authorize,
     permissionsOf: () => (principal) => current().permissionsOf(principal),
+    allows: () => (principal, permission, resource) => current().decide(principal, permission, resource) === 'allow',
     rateLimiter: (context) => async (principal, command) => {
       const store = apps.get(context)?.store;
       const settings = settingsOf();

@@ -1,4 +1,5 @@
 import type { Principal } from '../../framework/http/index.ts';
+import type { ResourceRef } from '../../framework/module.ts';
 import { BlockList, isIP } from 'node:net';
 import { PLATFORM_TENANT_ID, type Database } from '../../framework/db/index.ts';
 import type { EventContext, EventStore } from '../../framework/eventstore/index.ts';
@@ -28,6 +29,12 @@ export type AuthDeps = {
   users: UserCache;
   /** Effective permissions: the access module's when it runs, else the built-in role table. */
   permissionsOf: (principal: Principal) => readonly string[];
+  /**
+   * Whether the principal may use a permission on one resource, scopes included (`own` or `any`):
+   * the access module's decision when it runs, else the built-in role table, where only admins
+   * act on other users' resources.
+   */
+  allows: (principal: Principal, permission: string, resource: ResourceRef) => boolean;
   /** Counts a sign-in attempt by outcome (`acci_auth_logins_total`). */
   countLogin: (outcome: 'succeeded' | 'failed' | 'mfa_required') => void;
 };

@@ -92,6 +92,9 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
       users: createUserCache(directory, options.userCacheTtlMs),
       countLogin: (outcome) => logins.inc({ outcome }),
       permissionsOf: (principal) => context.permissionsOf?.(principal) ?? permissionsForRole(principal.role),
+      allows: (principal, permission, resource) => context.allows?.(principal, permission, resource)
+        ?? (permissionsForRole(principal.role).some((p) => p === permission)
+          && (resource.ownerId === undefined || resource.ownerId === principal.userId || principal.role === 'admin' || principal.isSystemAdmin)),
     };
     return deps;
   };

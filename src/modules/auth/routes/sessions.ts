@@ -18,8 +18,8 @@ const Tenant = Type.Object({ tenantId: Uuid, name: Type.String(), slug: Type.Str
  * tenant only system admins may: an `admin` added there must not be able to sign the system
  * admins out (the users routes apply the same rule to their accounts).
  */
-const may = (deps: AuthDeps, principal: Principal, permission: 'sessions:list' | 'sessions:revoke') =>
-  principal.isSystemAdmin || (principal.tenantId !== PLATFORM_TENANT_ID && deps.permissionsOf(principal).includes(permission));
+const mayOnOthers = (deps: AuthDeps, principal: Principal, permission: 'sessions:list' | 'sessions:revoke', tenantId: string, ownerId: string) =>
+  principal.isSystemAdmin || (principal.tenantId !== PLATFORM_TENANT_ID && deps.allows(principal, permission, { tenantId, ownerId }));
 
 /** The tenant a session list targets: the caller's own, or any for the system admin. */
 function targetTenant(principal: Principal, tenantId: string | undefined): string {
@@ -40,7 +40,7 @@ async function visibleSession(
   if (tenantId !== principal.tenantId && !principal.isSystemAdmin) throw authErrors.sessionNotFound();
   const session = await findSession(deps, tenantId, sessionId);
   const own = session?.userId === principal.userId && tenantId === principal.tenantId;
-  if (!session || (!own && !may(deps, principal, permission))) throw authErrors.sessionNotFound();
+  if (!session || (!own && !mayOnOthers(deps, principal, permission, tenantId, session.userId))) throw authErrors.sessionNotFound();
   return { session, tenantId, own };
 }
 
@@ -109,7 +109,8 @@ export function registerSessionRoutes(app: HttpServer, deps: AuthDeps): void {
     const q = request.query;
     const tenantId = targetTenant(principal, q.tenantId);
     const wanted = q.userId ?? principal.userId;
-    if ((wanted !== principal.userId || tenantId !== principal.tenantId) && !may(deps, principal, 'sessions:list')) throw commonErrors.forbidden();
+    // `all` is everyone's sessions: never only the caller's own, so it needs the `any` scope.
+    if ((wanted !== principal.userId || tenantId !== principal.tenantId) && !mayOnOthers(deps, principal, 'sessions:list', tenantId, wanted)) throw commonErrors.forbidden();
     const { items, total } = await listSessions(deps, tenantId, wanted === 'all' ? undefined : wanted, {
       page: q.page, pageSize: q.pageSize, sortBy: q.sortBy, sortOrder: q.sortOrder,
     });
