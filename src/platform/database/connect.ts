@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { createDatabase, type Database } from '../../framework/db/index.ts';
 import { redactUrl, type Logger } from '../../framework/observability/index.ts';
-import type { Config } from '../config.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
+import { ConfigError, type Config } from '../config.ts';
+import { EmbeddedPortInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
 import { ensureRuntimeRole, RUNTIME_ROLE } from './roles.ts';
 import { migrateUp } from './migrate.ts';
 import { join, resolve } from 'node:path';
@@ -71,11 +71,16 @@ export async function connectDatabases(config: Config, logger: Logger, options: 
   } else {
     setting = 'embedded PostgreSQL';
     const pgLog = logger.child({ component: 'postgres' });
-    embedded = await startEmbeddedPostgres({
-      baseDir: resolve(config.dataDir),
-      port: config.embeddedPgPort,
-      onLog: (line) => pgLog.debug(line.trim()),
-    });
+    try {
+      embedded = await startEmbeddedPostgres({
+        baseDir: resolve(config.dataDir),
+        port: config.embeddedPgPort,
+        onLog: (line) => pgLog.debug(line.trim()),
+      });
+    } catch (error) {
+      if (error instanceof EmbeddedPortInUseError) throw new ConfigError('ACCI_EMBEDDED_PG_PORT', `${error.message}: choose a free port for this server's embedded PostgreSQL`);
+      throw error;
+    }
     await ensureDatabase(embedded.adminUrl, EMBEDDED_DATABASE);
     ownerUrl = withUser(embedded.adminUrl, 'postgres', EMBEDDED_DATABASE);
     logger.info({ dataDirectory: embedded.dataDirectory, port: embedded.port }, 'embedded PostgreSQL running');

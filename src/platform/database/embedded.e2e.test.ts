@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from '../../../test/support/template.ts';
-import { startEmbeddedPostgres } from './embedded.ts';
+import { EmbeddedPortInUseError, startEmbeddedPostgres } from './embedded.ts';
 
 it('adopts a cluster left running by a killed process instead of failing on its lock file', async () => {
   const baseDir = mkdtempSync(join(tmpdir(), 'acci-adopt-'));
@@ -47,5 +47,17 @@ it('starts a fresh cluster when its data directory was deleted and made again', 
     assert.equal(rows[0]?.found, null, 'the old cluster was not reused');
   } finally {
     await second.stop();
+  }
+});
+
+it('refuses a port that another cluster holds instead of using that cluster', async () => {
+  const first = await startEmbeddedPostgres({ baseDir: mkdtempSync(join(tmpdir(), 'acci-port-a-')), port: await freePort(), ephemeral: true, durability: 'none' });
+  try {
+    await assert.rejects(
+      startEmbeddedPostgres({ baseDir: mkdtempSync(join(tmpdir(), 'acci-port-b-')), port: first.port, ephemeral: true, durability: 'none' }),
+      (error: Error) => error instanceof EmbeddedPortInUseError && error.message.includes(`port ${first.port}`) && error.message.includes('another PostgreSQL'),
+    );
+  } finally {
+    await first.stop();
   }
 });

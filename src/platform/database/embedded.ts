@@ -1,6 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, chownSync, symlinkSync, lstatSync, cpSync, renameSync, rmSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, chownSync, symlinkSync, lstatSync, cpSync, renameSync, rmSync, readlinkSync, realpathSync } from 'node:fs';
+import { connect } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -32,6 +33,14 @@ export type EmbeddedPostgresOptions = {
 };
 
 const ROOT_HOME = '/var/tmp/acci-postgres';
+
+/** The port is taken by another program (often another ACCI's embedded PostgreSQL). */
+export class EmbeddedPortInUseError extends Error {
+  constructor(readonly port: number, holder: string) {
+    super(`port ${port} is already in use by ${holder}`);
+    this.name = 'EmbeddedPortInUseError';
+  }
+}
 
 type Binaries = { postgres: string; initdb: string; nativeDir: string; version: string };
 
@@ -159,6 +168,34 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
+/** The data directory of the PostgreSQL answering on `url`, or null when none answers. */
+async function dataDirectoryAt(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ dir: string }>(`SELECT current_setting('data_directory') AS dir`);
+    return rows[0]?.dir ?? null;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const sameDirectory = (a: string, b: string) => {
+  const real = (path: string) => { try { return realpathSync(path); } catch { return resolve(path); } };
+  return real(a) === real(b);
+};
+
+/** Whether anything accepts TCP connections on 127.0.0.1:port. */
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolvePromise(true); });
+    socket.once('error', () => resolvePromise(false));
+  });
+}
+
 function runningPostmaster(dataDirectory: string): { pid: number; port: number } | undefined {
   const file = join(dataDirectory, 'postmaster.pid');
   if (!existsSync(file)) return undefined;
@@ -219,6 +256,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     ], runAs, onLog);
   }
 
+  // Another cluster on our port would otherwise answer our readiness check, and we would migrate
+  // and run against someone else's database.
+  if (await portTaken(options.port)) {
+    const foreign = await dataDirectoryAt(adminUrl(options.port));
+    throw new EmbeddedPortInUseError(options.port, foreign ? `another PostgreSQL (data directory ${foreign})` : 'another program');
+  }
+
   const flags = [
     '-D', dataDirectory, '-p', String(options.port),
     '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
@@ -236,7 +280,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const url = adminUrl(options.port);
   const deadline = Date.now() + 30_000;
-  while (!(await canConnect(url))) {
+  for (;;) {
+    const answering = await dataDirectoryAt(url);
+    if (answering !== null && sameDirectory(answering, dataDirectory)) break;
+    if (answering !== null) {
+      await signalAndWait(child.pid!, child);
+      throw new EmbeddedPortInUseError(options.port, `another PostgreSQL (data directory ${answering})`);
+    }
     if (exited) {
       const reason = recent.split('\n').filter((l) => /FATAL|ERROR|could not/i.test(l)).slice(-2).join(' | ') || recent.trim().slice(-300);
       throw new Error(`embedded PostgreSQL did not start on port ${options.port}: ${reason}`);
