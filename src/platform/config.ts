@@ -81,7 +81,7 @@ export const SETTINGS = {
   smtpUrl: { env: 'SMTP_URL', parse: url(['smtp:', 'smtps:']), default: undefined as string | undefined, doc: 'SMTP server for mail; unset = .eml files under ACCI_DATA_DIR/mail' },
   secretKey: { env: 'ACCI_SECRET_KEY', parse: secretKey, default: undefined as string | undefined, doc: 'Master key sealing the JWT signing keys (32 bytes, hex or base64); unset = generated once into ACCI_DATA_DIR/secret.key (mode 0600). Set the same value on every instance sharing a database' },
   rateLimits: { env: 'ACCI_RATE_LIMITS', parse: oneOf(['on', 'off'] as const), default: 'on' as 'on' | 'off', doc: 'on (default) or off: off disables the token-bucket rate limits' },
-  publicUrl: { env: 'PUBLIC_URL', parse: url(['http:', 'https:']), default: undefined as string | undefined, doc: 'Base URL used in links sent by mail' },
+  publicUrl: { env: 'PUBLIC_URL', parse: url(['http:', 'https:']), default: undefined as string | undefined, doc: 'Base URL used in links sent by mail (default http://localhost:<PORT>)' },
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -100,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : fromFile !== undefined ? String(fromFile) : undefined;
     config[key] = raw === undefined ? setting.default : (setting.parse as Parser<unknown>)(raw, setting.env);
   }
+  // Links in mails must reach this server: without PUBLIC_URL they point at the port it listens on.
+  if (config.publicUrl === undefined && config.port !== 0) config.publicUrl = `http://localhost:${String(config.port)}`;
   if ((config.adminEmail === undefined) !== (config.adminPassword === undefined)) {
     throw new ConfigError(config.adminEmail ? 'ACCI_ADMIN_PASSWORD' : 'ACCI_ADMIN_EMAIL', 'must be set together with the other ACCI_ADMIN_* setting');
   }

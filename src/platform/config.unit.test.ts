@@ -81,3 +81,13 @@ it('exports the file\'s settings to the environment the modules read, never over
   assert.equal(env.PORT, '9000');
   assert.equal(env.LOG_LEVEL, undefined, 'defaults are not exported');
 });
+
+it('without PUBLIC_URL, links in mails point at the port the server listens on', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'acci-config-'));
+  assert.equal(loadConfig({ PORT: '18481' }, dir).publicUrl, 'http://localhost:18481');
+  assert.equal(loadConfig({}, dir).publicUrl, 'http://localhost:8080');
+  assert.equal(loadConfig({ PORT: '18481', PUBLIC_URL: 'https://id.example' }, dir).publicUrl, 'https://id.example');
+  const env: NodeJS.ProcessEnv = { PORT: '18481' };
+  exportToEnvironment(loadConfig(env, dir), env);
+  assert.equal(env.PUBLIC_URL, 'http://localhost:18481', 'the modules read it from the environment');
+});
