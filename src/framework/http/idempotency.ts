@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PLATFORM_TENANT_ID, type Database } from '../db/index.ts';
 import { AppError } from '../errors/index.ts';
@@ -32,8 +33,9 @@ export const idempotencyErrors = {
   inProgress: () => new AppError('idempotency.in_progress', 409, {}, { headers: { 'retry-after': '1' } }),
 };
 
+/** The same request: method, path and body, whatever order the body's keys arrived in. */
 const requestHash = (request: FastifyRequest): string =>
-  createHash('sha256').update(`${request.method} ${request.url.split('?')[0]}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
+  createHash('sha256').update(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null)}`).digest('hex');
 
 export function registerIdempotency(app: HttpServer, options: IdempotencyOptions): void {
   const { db } = options;

@@ -110,6 +110,9 @@ describe('POST /tenants', () => {
     assert.deepEqual(second.json(), first.json());
     assert.ok(first.headers.location, 'a 201 names what it created');
     assert.equal(second.headers.location, first.headers.location, 'the replay names it too');
+    const reordered = await post({ settings: { maxUsers: settings.maxUsers, allowedAuthMethods: settings.allowedAuthMethods }, adminEmail: payload.adminEmail, subscriptionPlan: 'free', name: 'Idem Potent' }, headers);
+    assert.equal(reordered.statusCode, 201, 'the same body with its keys in another order is the same request');
+    assert.equal(reordered.headers['idempotent-replayed'], 'true');
     const list = (await t.http.inject({ method: 'GET', url: '/api/v1/tenants?pageSize=100', headers: sys })).json();
     assert.equal(list.items.filter((x: { name: string }) => x.name === 'Idem Potent').length, 1);
     const other = await post({ ...payload, name: 'Idem Other' }, headers);

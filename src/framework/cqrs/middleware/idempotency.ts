@@ -1,23 +1,15 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../canonical-json.ts';
 import type { Database } from '../../db/index.ts';
 import { AppError, commonErrors } from '../../errors/index.ts';
 import type { Command, CommandMiddleware } from '../command-bus.ts';
 
 const COMMAND_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
-/** JSON with sorted keys, so the same payload hashes the same whatever its key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 /** Same id, same request: type, payload and acting user. Another user reusing an id learns nothing. */
 const requestHash = (command: Command): string =>
-  createHash('sha256').update(canonical([command.type, command.principal?.userId ?? null, command.payload])).digest('hex');
+  createHash('sha256').update(canonicalJson([command.type, command.principal?.userId ?? null, command.payload])).digest('hex');
 
 export const idempotencyErrors = {
   invalidId: () => new AppError('command.invalid_id', 400),
