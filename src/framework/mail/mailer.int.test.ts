@@ -16,12 +16,13 @@ describe('mail', () => {
     const lines: string[] = [];
     const sink = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
     const mailer = createMailer({ directory, from: 'ACCI <no-reply@acci.test>', logger: createLogger({ level: 'info', format: 'json' }, sink) });
-    const sent = await mailer.send({ to: 'ada@example.org', subject: 'Hello', text: 'secret link ?token=abc' });
+    const sent = await mailer.send({ to: 'ada@example.org', subject: 'Hello', text: 'secret link ?token=abc\nsecond line\n'.repeat(20) });
     assert.equal(sent.transport, 'file');
     assert.equal(readdirSync(directory).length, 1);
     const raw = readFileSync(sent.file!, 'utf8');
     assert.match(raw, /To: ada@example.org/);
     assert.match(raw, /token=3Dabc|token=abc/);
+    assert.doesNotMatch(raw, /[^\r]\n/, 'every line ends in CRLF (RFC 5322), the body included');
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /mail written to file/);
     assert.doesNotMatch(lines[0]!, /token/);

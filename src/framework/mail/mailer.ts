@@ -74,11 +74,13 @@ export function createMailer(options: MailerOptions): Mailer {
     transport: 'file',
     directory,
     async send(message) {
-      stream ??= (await loadNodemailer()).createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+      stream ??= (await loadNodemailer()).createTransport({ streamTransport: true, buffer: true });
       const info = await stream.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
       await (ready ??= mkdir(directory, { recursive: true }));
       const file = join(directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
-      await writeFile(file, (info as { message: Buffer }).message, { mode: 0o600 });
+      // nodemailer ends header lines in CRLF but leaves a 7bit body's line breaks as they came; an
+      // .eml file is a message as it would travel (RFC 5322): CRLF throughout.
+      await writeFile(file, (info as { message: Buffer }).message.toString('utf8').replace(/\r?\n/g, '\r\n'), { mode: 0o600 });
       const sent: SentMail = { messageId: info.messageId, transport: 'file', file };
       logSent(logger, message, sent);
       return sent;
