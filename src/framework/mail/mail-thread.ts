@@ -10,6 +10,9 @@ import { createMailer } from './mailer.ts';
 import type { MailThreadData, MailThreadReply, MailThreadRequest } from './thread.ts';
 
 const data = workerData as MailThreadData;
+// Load nodemailer before giving up the CPU: at nice 19 on a busy machine, loading and compiling
+// its modules would hold the first mail back for seconds. Each mail after that is cheap.
+await import('nodemailer');
 try {
   setPriority(19);
 } catch {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
@@ -80,7 +80,10 @@ export function createMailer(options: MailerOptions): Mailer {
       const file = join(directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
       // nodemailer ends header lines in CRLF but leaves a 7bit body's line breaks as they came; an
       // .eml file is a message as it would travel (RFC 5322): CRLF throughout.
-      await writeFile(file, (info as { message: Buffer }).message.toString('utf8').replace(/\r?\n/g, '\r\n'), { mode: 0o600 });
+      // Written under a temporary name and renamed: whoever watches the folder never reads half a mail.
+      const partial = `${file}.partial`;
+      await writeFile(partial, (info as { message: Buffer }).message.toString('utf8').replace(/\r?\n/g, '\r\n'), { mode: 0o600 });
+      await rename(partial, file);
       const sent: SentMail = { messageId: info.messageId, transport: 'file', file };
       logSent(logger, message, sent);
       return sent;
