@@ -56,6 +56,9 @@ it('system admin → tenant → invited admin with a custom role → /auth/me li
   });
   assert.equal(tenant.statusCode, 201, tenant.body);
   const tenantId = tenant.json().tenantId as string;
+  const usage = await call({ method: 'GET', url: `/api/v1/tenants/${tenantId}/usage`, headers: bearer(rootToken) });
+  assert.equal(usage.json().plan, 'professional', 'usage shows the plan as stored, not a cache not loaded yet');
+  assert.equal(usage.json().users.limit, 50);
 
   const accepted = await call({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token: await invitationToken('boss@composition.test'), password: PASSWORD } });
   assert.equal(accepted.statusCode, 200, accepted.body);

@@ -162,10 +162,11 @@ export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
     schema: { tags, summary: 'Quota usage of a tenant this month', params: TenantParams, response: { 200: Usage } },
   }, async (request) => {
     const { tenantId } = request.params;
-    const plan = deps.planOf(tenantId);
-    const quotas = quotasFor(plan, deps.plans);
     const counter = deps.counter();
     const [tenant, metrics] = await Promise.all([getTenant(db, tenantId), getTenantMetrics(db, tenantId)]);
+    // The plan as stored now (the enforcement's cache refreshes it in the background, up to a minute late).
+    const plan = tenant?.subscriptionPlan ?? deps.planOf(tenantId);
+    const quotas = quotasFor(plan, deps.plans);
     return {
       plan,
       period: periodOf(new Date()),
