@@ -2,12 +2,39 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { HttpServer } from './server.ts';
 
+type OpenApiDocument = { paths?: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>> };
+
+/** Error answers are `application/problem+json` (RFC 9457), as the server sends them. */
+function problemMediaType<T>(document: T): T {
+  for (const operations of Object.values((document as OpenApiDocument).paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const json = response.content?.['application/json'];
+        if (Number(status) < 400 || json === undefined || !response.content) continue;
+        delete response.content['application/json'];
+        response.content['application/problem+json'] = json;
+      }
+    }
+  }
+  return document;
+}
+
 /**
  * Registers the OpenAPI 3.1 generator (from route schemas, never by hand) and the rendered docs.
  * Must run before any route is added so every route is documented.
  */
 export async function registerOpenApi(app: HttpServer, info: { title: string; version: string; description: string }): Promise<void> {
   await app.register(swagger, {
+    // Every route declares who may call it (config.public or config.permission): the document says so.
+    transform: ({ schema, url, route }) => {
+      const config = (route.config ?? {}) as { public?: boolean; permission?: string };
+      if (!schema || (schema as { security?: unknown }).security !== undefined) return { schema, url };
+      const access = config.public
+        ? { security: [] }
+        : { security: [{ bearerAuth: [] }], ...(config.permission ? { 'x-permission': config.permission } : {}) };
+      return { schema: { ...schema, ...access } as typeof schema, url };
+    },
+    transformObject: (documents) => problemMediaType('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject),
     openapi: {
       openapi: '3.1.0',
       info,

@@ -265,6 +265,14 @@ describe('OpenAPI', () => {
       assert.ok(doc.paths[path], `missing ${path}`);
     }
     assert.ok(doc.paths['/api/v1/tenants/{tenantId}'].delete.requestBody);
+    // Who may call it: a bearer token and the permission it must carry; errors are problem+json.
+    const create = doc.paths['/api/v1/tenants'].post;
+    assert.deepEqual(create.security, [{ bearerAuth: [] }]);
+    assert.equal(create['x-permission'], 'tenants:create');
+    assert.ok(create.responses['409'].content['application/problem+json']);
+    assert.equal(create.responses['409'].content['application/json'], undefined);
+    assert.ok(create.responses['201'].content['application/json'], 'success stays application/json');
+    assert.deepEqual(doc.paths['/health/ready'].get.security, [], 'public routes need no token');
   });
 
 });
