@@ -12,10 +12,13 @@ let db: TestDatabase;
 before(async () => { db = await createTestDatabase(); });
 after(() => db.drop());
 
+/** Resolves once the slow request is being handled (a fixed wait was not enough on a busy machine). */
+let entered: () => void = () => undefined;
 const slow: AcciModule = {
   name: 'slow',
   register(app) {
     app.get('/slow', async () => {
+      entered();
       await new Promise((r) => setTimeout(r, 400));
       return { done: true };
     });
@@ -26,8 +29,9 @@ it('drains in-flight requests on shutdown, then refuses new connections', async 
   const port = await freePort();
   const config = loadConfig({ DATABASE_URL: db.ownerUrl, PORT: String(port), HOST: '127.0.0.1' }, '/');
   const server = await startServer(config, createLogger({ level: 'silent', format: 'json' }), { modules: [slow] });
+  const handling = new Promise<void>((resolve) => { entered = resolve; });
   const inFlight = fetch(`http://127.0.0.1:${port}/api/v1/slow`);
-  await new Promise((r) => setTimeout(r, 100));
+  await handling;
   const stopped = server.shutdown('test');
   const response = await inFlight;
   assert.equal(response.status, 200);
