@@ -73,7 +73,7 @@ export function mailText(raw: string): string {
   return `${head}\n\n${quotedPrintable(latin.slice(split + 4))}`;
 }
 
-/** The invitation token in a mail's link (`token=<token>`). */
+/** The invitation token in a mail's link (`token=<token>`); takes the raw `.eml` (decoding twice would mangle `=XX` in the link). */
 export function tokenOf(raw: string): string {
   const match = /[?&]token=([^\s&]+)/.exec(mailText(raw));
   if (!match?.[1]) throw new Error('no token in mail');

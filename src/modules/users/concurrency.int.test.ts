@@ -52,7 +52,7 @@ describe('concurrency', () => {
     const url = (userId: string) => `/api/v1/tenants/${tenantId}/users/${userId}`;
     const invite = async (email: string) => (await t.http.inject({ method: 'POST', url: `/api/v1/tenants/${tenantId}/users`, headers: sys, payload: { email, role: 'admin' } })).json().userId as string;
     const accept = async (email: string) => {
-      const mail = await eventually(async () => (await t.mails()).map(mailText).find((m) => m.includes(email)), 30_000);
+      const mail = await eventually(async () => (await t.mails()).find((m) => mailText(m).includes(email)), 30_000);
       await identity(t.context).acceptInvitation(tokenOf(mail));
     };
     const demote = (userId: string) => t.http.inject({ method: 'PATCH', url: url(userId), headers: sys, payload: { role: 'user' } });
