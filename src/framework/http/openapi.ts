@@ -4,6 +4,15 @@ import type { HttpServer } from './server.ts';
 
 type OpenApiDocument = { paths?: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>> };
 
+type QuerySchema = { properties?: Record<string, { default?: unknown }>; required?: string[] };
+
+/** A query parameter with a default (`page`, `pageSize`) may be left out: the document must not call it required. */
+function optionalDefaults(schema: { querystring?: QuerySchema }): { querystring?: QuerySchema } {
+  const query = schema.querystring;
+  if (!query?.required || !query.properties) return {};
+  return { querystring: { ...query, required: query.required.filter((name) => query.properties?.[name]?.default === undefined) } };
+}
+
 /** Error answers are `application/problem+json` (RFC 9457), as the server sends them. */
 function problemMediaType<T>(document: T): T {
   for (const operations of Object.values((document as OpenApiDocument).paths ?? {})) {
@@ -32,7 +41,7 @@ export async function registerOpenApi(app: HttpServer, info: { title: string; ve
       const access = config.public
         ? { security: [] }
         : { security: [{ bearerAuth: [] }], ...(config.permission ? { 'x-permission': config.permission } : {}) };
-      return { schema: { ...schema, ...access } as typeof schema, url };
+      return { schema: { ...schema, ...access, ...optionalDefaults(schema as { querystring?: QuerySchema }) } as typeof schema, url };
     },
     transformObject: (documents) => problemMediaType('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject),
     openapi: {

@@ -273,6 +273,8 @@ describe('OpenAPI', () => {
     assert.equal(create.responses['409'].content['application/json'], undefined);
     assert.ok(create.responses['201'].content['application/json'], 'success stays application/json');
     assert.deepEqual(doc.paths['/health/ready'].get.security, [], 'public routes need no token');
+    const page = (doc.paths['/api/v1/tenants'].get.parameters as { name: string; required?: boolean }[]).find((p) => p.name === 'page');
+    assert.ok(page && !page.required, 'a parameter with a default is optional');
   });
 
 });
