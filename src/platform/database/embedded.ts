@@ -155,19 +155,6 @@ function run(command: string, args: string[], runAs: RunAs, onLog: (line: string
   });
 }
 
-async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /** The data directory of the PostgreSQL answering on `url`, or null when none answers. */
 async function dataDirectoryAt(url: string): Promise<string | null> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
@@ -243,7 +230,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 
   const orphan = runningPostmaster(dataDirectory);
-  if (orphan && (await canConnect(adminUrl(orphan.port)))) {
+  const orphanAnswers = orphan ? await dataDirectoryAt(adminUrl(orphan.port)) : null;
+  if (orphan && orphanAnswers !== null && sameDirectory(orphanAnswers, dataDirectory)) {
     // Left running by a process that was killed: adopt it instead of failing on the lock file.
     onLog(`adopting running PostgreSQL (pid ${orphan.pid}) on port ${orphan.port}`);
     return { adminUrl: adminUrl(orphan.port), port: orphan.port, dataDirectory, stop: () => stopAndClean(orphan.pid, undefined) };
