@@ -41,6 +41,11 @@ export type ModuleContext = {
    * From the module that owns authorization; absent when no module provides it.
    */
   allows?: (principal: Principal, permission: string, resource: ResourceRef) => boolean;
+  /**
+   * Whether a tenant has defined this custom role (`custom:<name>`), so a user is never given a
+   * role that grants nothing. From the module that owns authorization; absent when none does.
+   */
+  customRoleExists?: (tenantId: string, role: string) => boolean;
   /** The permissions every module declared (`AcciModule.permissions`), for the authorization module's catalog. */
   declaredPermissions: readonly { module: string; permissions: ModulePermissions }[];
 };
@@ -80,6 +85,8 @@ export type AcciModule = {
   permissionsOf?: (context: ModuleContext) => (principal: Principal) => readonly string[];
   /** The same module answers `ModuleContext.allows`. */
   allows?: (context: ModuleContext) => NonNullable<ModuleContext['allows']>;
+  /** The same module answers `ModuleContext.customRoleExists`. */
+  customRoleExists?: (context: ModuleContext) => NonNullable<ModuleContext['customRoleExists']>;
   /** Routes outside `/api/v1` (e.g. `/.well-known/jwks.json`); registered on the root server. */
   registerRoot?: (app: HttpServer, context: ModuleContext) => void | Promise<void>;
   /** Starts background work (projection runners, jobs) once the server listens. */

@@ -105,6 +105,22 @@ describe('db.transaction', () => {
     }
   });
 
+  it('a checked-out client that loses its connection between statements does not end the process', async () => {
+    const other = createDatabase({ connectionString: t.ownerUrl, max: 1, applicationName: 'acci-test-db-killer' });
+    // Checked out raw, as listeners and health checks do, with no 'error' listener of its own.
+    const client = await db.pool.connect();
+    try {
+      const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await other.query('SELECT pg_terminate_backend($1)', [pid]);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the 'error' event arrives meanwhile
+      await assert.rejects(client.query('SELECT 1'), 'the next statement learns of it');
+    } finally {
+      client.release();
+      await other.close();
+    }
+    assert.equal(await db.transaction(async (tx) => (await tx.query<{ n: number }>('SELECT 5 AS n')).rows[0]!.n), 5, 'the pool dropped the dead client');
+  });
+
   it('a connection lost while BEGIN is in flight and the work awaits something else is a rejected transaction, not an unhandled rejection', async () => {
     await assert.rejects(db.transaction(async (tx) => {
       (tx as unknown as { connection: { stream: { destroy: () => void } } }).connection.stream.destroy();
@@ -112,6 +128,35 @@ describe('db.transaction', () => {
       await tx.query('SELECT 1');
     }));
     assert.equal(await db.transaction(async (tx) => (await tx.query<{ n: number }>('SELECT 4 AS n')).rows[0]!.n), 4);
+  });
+});
+
+describe('db.transaction retries', () => {
+  it('runs the work again when PostgreSQL picks it as a deadlock victim, so both sides succeed', async () => {
+    const two = createDatabase({ connectionString: t.ownerUrl, max: 2, applicationName: 'acci-test-deadlock' });
+    try {
+      await two.query('CREATE TABLE IF NOT EXISTS deadlock_pair (id int PRIMARY KEY, n int NOT NULL); TRUNCATE deadlock_pair; INSERT INTO deadlock_pair VALUES (1, 0), (2, 0)');
+      let bothHoldTheirFirstRow!: () => void;
+      const ready = new Promise<void>((resolve) => { let n = 0; bothHoldTheirFirstRow = () => { if (++n === 2) resolve(); }; });
+      let attempts = 0;
+      // Each locks its first row, waits until the other holds its own, then wants the other's: a deadlock.
+      const crossing = (first: number, second: number) => two.transaction(async (tx) => {
+        attempts++;
+        await tx.query('UPDATE deadlock_pair SET n = n + 1 WHERE id = $1', [first]);
+        if (attempts <= 2) { bothHoldTheirFirstRow(); await ready; }
+        await tx.query('UPDATE deadlock_pair SET n = n + 1 WHERE id = $1', [second]);
+      }, { retries: 1 });
+      await Promise.all([crossing(1, 2), crossing(2, 1)]);
+      assert.equal(attempts, 3, 'the victim ran once more');
+      const rows = (await two.query<{ n: number }>('SELECT n FROM deadlock_pair ORDER BY id')).rows.map((r) => r.n);
+      assert.deepEqual(rows, [2, 2], 'both committed exactly once');
+      await assert.rejects(Promise.all([
+        two.transaction(async (tx) => { await tx.query('UPDATE deadlock_pair SET n = 0 WHERE id = 1'); await new Promise((r) => setTimeout(r, 200)); await tx.query('UPDATE deadlock_pair SET n = 0 WHERE id = 2'); }),
+        two.transaction(async (tx) => { await tx.query('UPDATE deadlock_pair SET n = 0 WHERE id = 2'); await new Promise((r) => setTimeout(r, 200)); await tx.query('UPDATE deadlock_pair SET n = 0 WHERE id = 1'); }),
+      ]), (error: { code?: string }) => error.code === '40P01', 'without retries the victim fails');
+    } finally {
+      await two.close();
+    }
   });
 });
 

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { commonErrors } from '../errors/index.ts';
+import { isUuid } from '../validation/index.ts';
 
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The platform's own tenant id: rows of the platform itself (tenants, system admins) carry it. */
 export const PLATFORM_TENANT_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -11,7 +11,16 @@ export type TransactionOptions = {
   /** Scopes row-level security to one tenant for the whole transaction (`SET LOCAL app.tenant_id`). */
   tenantId?: string;
   isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  /**
+   * `transaction` only: run the work again, in a new transaction, this many times when PostgreSQL
+   * aborts it as a deadlock victim or a serialization failure (the work must have no effect outside
+   * the database, so running it again is safe).
+   */
+  retries?: number;
 };
+
+/** Deadlock victim (40P01) or serialization failure (40001): the same work may well succeed again. */
+const isRetriable = (error: unknown) => ['40P01', '40001'].includes((error as { code?: string } | null)?.code ?? '');
 
 /**
  * A PostgreSQL pool with tenant-scoped transactions.
@@ -60,7 +69,7 @@ function beginStatement(options: TransactionOptions): string {
   const isolation = options.isolation ? ` ISOLATION LEVEL ${options.isolation.toUpperCase()}` : '';
   if (options.tenantId === undefined) return `BEGIN${isolation}`;
   // Validated above, so inlining keeps BEGIN + SET LOCAL to a single round trip.
-  if (!UUID.test(options.tenantId)) throw commonErrors.notFound('tenant');
+  if (!isUuid(options.tenantId)) throw commonErrors.notFound('tenant');
   return `BEGIN${isolation}; SET LOCAL app.tenant_id = '${options.tenantId}'`;
 }
 
@@ -141,6 +150,11 @@ export function createDatabase(options: DatabaseOptions): Database {
   });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: a client whose connection is terminated between two statements
+  // emits 'error' with no query to take it, and code that checks clients out (listeners, the
+  // readiness check) might not be listening at that moment. The failure still reaches the next
+  // statement, and a client that lost its connection is dropped when it is released.
+  pool.on('connect', (client) => { client.on('error', () => undefined); });
 
   const closeListeners = new Set<() => void | Promise<void>>();
   let closing: Promise<void> | undefined;
@@ -177,37 +191,48 @@ export function createDatabase(options: DatabaseOptions): Database {
     return { client, stream, begun, end };
   }
 
+  /** One attempt of `transaction` (BEGIN leaves with the work's first statement; see open). */
+  async function transactionOnce<T>(work: (tx: pg.PoolClient) => Promise<T>, transactionOptions: TransactionOptions): Promise<T> {
+    const { client, stream, begun, end } = await open(transactionOptions);
+    let broken = false;
+    try {
+      const pending = (() => {
+        try {
+          return work(client);
+        } finally {
+          stream?.uncork();
+        }
+      })();
+      const result = await pending;
+      await begun;
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A failed BEGIN explains everything after it (those only say the transaction is aborted).
+      const beginError: unknown = await begun.then(() => undefined, (e: unknown) => e);
+      const cause = beginError ?? error;
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      if (isConnectionError(cause)) broken = true;
+      return translate(cause);
+    } finally {
+      end(broken);
+    }
+  }
+
   return {
     pool,
     query: (text, values) => pool.query(text, values).catch(translate),
     async transaction(work, transactionOptions = {}) {
-      const { client, stream, begun, end } = await open(transactionOptions);
-      let broken = false;
-      try {
-        const pending = (() => {
-          try {
-            return work(client);
-          } finally {
-            stream?.uncork();
-          }
-        })();
-        const result = await pending;
-        await begun;
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        // A failed BEGIN explains everything after it (those only say the transaction is aborted).
-        const beginError: unknown = await begun.then(() => undefined, (e: unknown) => e);
-        const cause = beginError ?? error;
+      for (let attempt = 0; ; attempt++) {
         try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true;
+          return await transactionOnce(work, transactionOptions);
+        } catch (error) {
+          if (attempt >= (transactionOptions.retries ?? 0) || !isRetriable(error)) throw error;
         }
-        if (isConnectionError(cause)) broken = true;
-        return translate(cause);
-      } finally {
-        end(broken);
       }
     },
     async pipelined(work, transactionOptions = {}) {

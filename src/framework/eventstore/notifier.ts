@@ -35,6 +35,7 @@ export function createNotifier(appendPool: pg.Pool): Notifier {
   const options = [appendPool.options.options, '-c synchronous_commit=off'].filter(Boolean).join(' ');
   const pool = new pg.Pool({ ...appendPool.options, options, max: 1, idleTimeoutMillis: 10_000, allowExitOnIdle: true, application_name: 'acci-notifier' });
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => { client.on('error', () => undefined); });
 
   const send = (): Promise<void> => {
     const payload = [...types].join(',');

@@ -14,8 +14,8 @@ import {
 } from './types.ts';
 import { createUpcasters, type Upcaster, type Upcasters } from './upcasters.ts';
 import { uuidv7 } from './uuid7.ts';
+import { isUuid } from '../validation/index.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS} FROM acci_read_stream($1, $2, $3, $4)`;
 const STREAM_VERSION_SQL = 'SELECT acci_stream_version($1, $2)::int4 AS v';
 /** Own-transaction `any` appends that lost a race for the next version simply try again. */
@@ -45,7 +45,7 @@ function assertExpected(expected: ExpectedVersion): void {
 }
 
 function assertTenant(tenantId: string): void {
-  if (!UUID.test(tenantId)) throw eventStoreErrors.invalidAppend(`tenant id ${tenantId}`);
+  if (!isUuid(tenantId)) throw eventStoreErrors.invalidAppend(`tenant id ${tenantId}`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { HttpServer } from './server.ts';
+import { problems } from './problem-schema.ts';
 
 type OpenApiDocument = { paths?: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, unknown> }> }>> };
 
@@ -11,6 +12,25 @@ function optionalDefaults(schema: { querystring?: QuerySchema }): { querystring?
   const query = schema.querystring;
   if (!query?.required || !query.properties) return {};
   return { querystring: { ...query, required: query.required.filter((name) => query.properties?.[name]?.default === undefined) } };
+}
+
+type RouteSchema = { body?: unknown; querystring?: unknown; params?: unknown; response?: Record<string, unknown> };
+
+/**
+ * The errors any API route can answer, whatever it declares itself: 400 for bad input, 401 and 403
+ * on authenticated routes (a missing or revoked token, a permission, an address outside the
+ * tenant's ranges), 413 and 415 for a body too large or not JSON, 429 from the rate limits, 500
+ * and 503 (database unavailable). A route's own declaration of a status wins.
+ */
+function commonErrors(url: string, schema: RouteSchema, isPublic: boolean): { response?: Record<string, unknown> } {
+  if (!url.startsWith('/api/v1')) return {};
+  const statuses = [
+    ...(schema.body || schema.querystring || schema.params ? [400] : []),
+    ...(isPublic ? [] : [401, 403]),
+    ...(schema.body ? [413, 415] : []),
+    429, 500, 503,
+  ];
+  return { response: { ...problems(...statuses), ...schema.response } };
 }
 
 /** Error answers are `application/problem+json` (RFC 9457), as the server sends them. */
@@ -41,7 +61,8 @@ export async function registerOpenApi(app: HttpServer, info: { title: string; ve
       const access = config.public
         ? { security: [] }
         : { security: [{ bearerAuth: [] }], ...(config.permission ? { 'x-permission': config.permission } : {}) };
-      return { schema: { ...schema, ...access, ...optionalDefaults(schema as { querystring?: QuerySchema }) } as typeof schema, url };
+      const documented = { ...schema, ...access, ...optionalDefaults(schema as { querystring?: QuerySchema }), ...commonErrors(url, schema as RouteSchema, config.public === true) };
+      return { schema: documented as typeof schema, url };
     },
     transformObject: (documents) => problemMediaType('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject),
     openapi: {

@@ -20,7 +20,7 @@ import { RequestLog } from './request-log.ts';
 import { lazyChildLogger } from './lazy-logger.ts';
 import './principal.ts';
 import { buildProblem, sendProblem, toAppError } from './problem.ts';
-import { hasUnstorableText, invalidCharacters, mayHoldUnstorableJson, unstorableField } from './unstorable.ts';
+import { invalidCharacters, mayHoldUnstorableJson, unstorableField } from './unstorable.ts';
 import { tooDeep } from './nesting.ts';
 
 declare module 'fastify' {
@@ -114,7 +114,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     },
     schemaController: { compilersFactory: { buildValidator: bodiesKeepTheirTypes() as never } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    return503OnClosing: true,
+    // While closing, a request that still arrives on an open connection is served like the rest of
+    // the drain (pools close after the server), not answered with Fastify's plain-JSON 503.
+    return503OnClosing: false,
     // Router failures (undecodable URL, over-long path parameter) answer before any hook runs:
     // without this they would be Fastify's plain JSON instead of a localized problem.
     frameworkErrors(error, request, reply) {
@@ -188,6 +190,9 @@ function refuseUnstorableInput(app: HttpServer): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
+    // No body at all: clients that send this header on every request must still be able to log
+    // out or revoke; routes that need a body refuse the missing one in validation.
+    if (text.length === 0) return done(null, undefined);
     const deep = tooDeep(text);
     if (deep) return done(deep, undefined);
     if (!mayHoldUnstorableJson(text)) return parseJson(request, text, done);
@@ -198,12 +203,9 @@ function refuseUnstorableInput(app: HttpServer): void {
       else done(invalidCharacters(field), undefined);
     });
   });
+  // The API speaks JSON only: a text/plain body is 415 like any other media type, not a string that
+  // fails the body schema with a confusing 400.
   app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
-    const text = body as string;
-    if (hasUnstorableText(text)) done(invalidCharacters('body'), undefined);
-    else done(null, text);
-  });
 
   // After authentication, like schema validation: `%00` is the only way to put U+0000 in a URL
   // (the HTTP parser refuses a raw one; undecodable escapes stay undecoded or are a 400 bad URL).

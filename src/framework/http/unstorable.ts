@@ -16,8 +16,6 @@ const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 const SUSPECT_ESCAPE = /\\u(?:0000|d[89a-f])/i;
 const MAX_FIELD_LENGTH = 200;
 
-export const hasUnstorableText = (text: string): boolean => UNSTORABLE.test(text);
-
 /** True when the raw JSON text may decode to unstorable text (cheap: one `indexOf` on clean bodies). */
 export const mayHoldUnstorableJson = (raw: string): boolean => raw.indexOf('\\u') !== -1 && SUSPECT_ESCAPE.test(raw);
 

@@ -1,12 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '../observability/index.ts';
 import { loadTranslations, SUPPORTED_LANGUAGES } from '../i18n/index.ts';
 import { createMailer, renderMail } from './index.ts';
+import { STALE_PARTIAL_MS } from './mailer.ts';
 
 const translations = loadTranslations(join(import.meta.dirname, '../../../locales'));
 
@@ -26,6 +27,22 @@ describe('mail', () => {
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /mail written to file/);
     assert.doesNotMatch(lines[0]!, /token/);
+  });
+
+  it('removes half-written mails a killed process left behind, but not one being written now', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'acci-mail-partial-'));
+    const stale = join(directory, 'killed-mid-write.eml.partial');
+    const fresh = join(directory, 'being-written.eml.partial');
+    writeFileSync(stale, 'half a mail');
+    writeFileSync(fresh, 'half a mail');
+    const old = new Date(Date.now() - STALE_PARTIAL_MS - 60_000);
+    utimesSync(stale, old, old);
+    const mailer = createMailer({ directory, from: 'ACCI <no-reply@acci.test>', logger: createLogger({ level: 'silent', format: 'json' }) });
+    await mailer.send({ to: 'ada@example.org', subject: 'Hello', text: 'hi' });
+    const names = readdirSync(directory);
+    assert.ok(!names.includes('killed-mid-write.eml.partial'), names.join(', '));
+    assert.ok(names.includes('being-written.eml.partial'));
+    assert.equal(names.filter((n) => n.endsWith('.eml')).length, 1);
   });
 
   it('renders every template in all five languages, each different and fully filled', () => {

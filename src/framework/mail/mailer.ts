@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
@@ -76,7 +76,7 @@ export function createMailer(options: MailerOptions): Mailer {
     async send(message) {
       stream ??= (await loadNodemailer()).createTransport({ streamTransport: true, buffer: true });
       const info = await stream.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
-      await (ready ??= mkdir(directory, { recursive: true }));
+      await (ready ??= mkdir(directory, { recursive: true }).then(() => removeStalePartials(directory)));
       const file = join(directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
       // nodemailer ends header lines in CRLF but leaves a 7bit body's line breaks as they came; an
       // .eml file is a message as it would travel (RFC 5322): CRLF throughout.
@@ -90,6 +90,22 @@ export function createMailer(options: MailerOptions): Mailer {
     },
     close: () => stream?.close(),
   };
+}
+
+/** How old a half-written `.partial` mail must be to count as left behind by a killed process. */
+export const STALE_PARTIAL_MS = 10 * 60_000;
+
+/**
+ * Half-written mails of a process killed mid-write (the outbox sends those mails again): removed
+ * once they are old enough that no live writer can still be renaming them. Best effort.
+ */
+async function removeStalePartials(directory: string): Promise<void> {
+  const names = await readdir(directory).catch(() => [] as string[]);
+  await Promise.all(names.filter((name) => name.endsWith('.eml.partial')).map(async (name) => {
+    const path = join(directory, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > STALE_PARTIAL_MS) await unlink(path).catch(() => undefined);
+  }));
 }
 
 /** Mail settings from the environment: `SMTP_URL`, `ACCI_DATA_DIR` (files go to `<dir>/mail`), `MAIL_FROM`. */

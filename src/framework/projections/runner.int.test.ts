@@ -102,6 +102,27 @@ describe('asynchronous projection runner', () => {
     assert.equal(r.isActive(), false);
   });
 
+  it('does not wake for its quiet types: they wait for the next poll, or ride along with a waking append', async () => {
+    const loud = `l${randomUUID().slice(0, 8)}.tick`;
+    const quiet = `q${randomUUID().slice(0, 8)}.tick`;
+    const base = counter(`quiet_${randomUUID().slice(0, 8)}`, loud);
+    const projection = defineProjection({ ...base, handlers: { ...base.handlers, [quiet]: base.handlers[loud]! }, quietTypes: [quiet] });
+    const r = runner(projection, { pollIntervalMs: 1_500 });
+    await r.start();
+    await eventually(async () => r.isActive());
+    await new Promise((resolve) => setTimeout(resolve, 300)); // past the first (empty) drain
+    const appended = Date.now();
+    await append(quiet, 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(await total(projection.name), 0, 'a quiet append does not wake the runner');
+    await eventually(async () => (await total(projection.name)) === 1, 5_000);
+    assert.ok(Date.now() - appended >= 700, 'applied by the poll');
+    await append(quiet, 1);
+    await append(loud, 1);
+    await eventually(async () => (await total(projection.name)) === 3, 1_000);
+    await r.stop();
+  });
+
   it('applies a lone event at once, but after a run that found several it gathers before reading again', async () => {
     const type = `g${randomUUID().slice(0, 8)}.tick`;
     const projection = counter(`g_${randomUUID().slice(0, 8)}`, type);

@@ -85,7 +85,8 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   const name = projection.name;
   const upcasters = options.upcasters ?? createUpcasters();
   const types = handledTypes(projection);
-  const handles: ReadonlySet<string> = new Set(types);
+  const quiet = new Set(projection.quietTypes ?? []);
+  const wakers: ReadonlySet<string> = new Set(types.filter((type) => !quiet.has(type)));
   const batchSize = options.batchSize ?? 500;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const busyGatherMs = options.busyGatherMs ?? 10;
@@ -143,10 +144,10 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         return false;
       }
       candidate.on('notification', (message) => {
-        // Appends of types this projection does not handle bring it nothing to do.
+        // Appends of types this projection does not handle (or handles quietly) do not wake it.
         if (projection.wakeOnAppend === false) return;
         const appended = notifiedTypes(message.payload);
-        if (appended && types.length > 0 && !appended.some((type) => handles.has(type))) return;
+        if (appended && types.length > 0 && !appended.some((type) => wakers.has(type))) return;
         notified = true;
         if (!gathering) interrupt();
       });

@@ -43,6 +43,11 @@ export type Projection = {
    * where a second of lag is fine and a wake-up per append is not (metering every event).
    */
   wakeOnAppend?: boolean;
+  /**
+   * Handled types whose appends do not wake it: applied at the next wake-up or poll (within a
+   * second). For frequent events whose effect may lag, so each one does not cost a run.
+   */
+  quietTypes?: readonly string[];
 };
 
 /** Identity with type checking, so projection files read as declarations. */
