@@ -1,12 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { freePort } from '../../../test/support/template.ts';
-import { runCli, startServerProcess } from '../../../test/support/cli.ts';
+import { ACCI_BIN, cleanEnv, runCli, startServerProcess } from '../../../test/support/cli.ts';
 
 const assertOneLine = (stderr: string, setting: RegExp) => {
   const lines = stderr.trim().split('\n');
@@ -74,6 +75,26 @@ describe('acci against an external database (DATABASE_URL)', () => {
   let db: TestDatabase;
   before(async () => { db = await createTestDatabase(); });
   after(() => db.drop());
+
+  it('a SIGTERM as soon as the port accepts (before the start completes) still ends in a clean exit 0', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [ACCI_BIN, 'start'], { env: cleanEnv({ DATABASE_URL: db.ownerUrl, PORT: String(port), HOST: '127.0.0.1' }) });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const accepts = () => new Promise<boolean>((r) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => { socket.destroy(); r(true); });
+      socket.once('error', () => r(false));
+    });
+    const deadline = Date.now() + 30_000;
+    while (!(await accepts())) {
+      assert.ok(Date.now() < deadline, `never listened: ${output}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, `killed by the signal instead of shutting down: ${output}`);
+  });
 
   it('reports migration status', async () => {
     const res = await runCli(['migrate', 'status'], { DATABASE_URL: db.ownerUrl });
@@ -146,9 +167,14 @@ describe('acci with the embedded PostgreSQL', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps data across restarts; the second start creates and migrates nothing, so it is the quicker one', async () => {
+  it('keeps data across restarts; the second start creates and migrates nothing, so it is the quicker one; a command beside the server leaves its database up', async () => {
     const env = { ACCI_DATA_DIR: dataDir, ACCI_EMBEDDED_PG_PORT: String(await freePort()) };
-    const first = await startServerProcess(env, await freePort(), 60_000);
+    const port = await freePort();
+    const first = await startServerProcess(env, port, 60_000);
+    // A command beside the running server uses its PostgreSQL and leaves it running.
+    const beside = await runCli(['tenants', 'list'], env);
+    assert.equal(beside.code, 0, beside.stderr);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/health/ready`)).status, 200, 'the command did not stop the server\'s database');
     first.child.kill('SIGTERM');
     assert.equal(await first.exited, 0, first.output());
 

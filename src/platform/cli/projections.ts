@@ -18,7 +18,7 @@ async function load(modules: readonly AcciModule[] | undefined) {
 
 async function withSystem<T>(config: Config, work: (system: Database) => Promise<T>): Promise<T> {
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat });
-  const databases = await connectDatabases(config, logger, { migrate: false, verifyApp: false });
+  const databases = await connectDatabases(config, logger, { migrate: false, verifyApp: false, requireSchema: true });
   try {
     return await work(databases.system);
   } finally {

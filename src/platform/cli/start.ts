@@ -7,6 +7,14 @@ export function startCommand(config: () => Config): Command {
     .action(async () => {
       const settings = config();
       exportToEnvironment(settings);
+      // Signals are taken from here on: the server answers /health/ready as soon as it listens,
+      // before its start completes, so a supervisor may stop it then. The signal ends the server
+      // once it is up (embedded PostgreSQL stopped, exit 0) instead of killing the process mid-start.
+      let requested: NodeJS.Signals | undefined;
+      let signalled: (signal: NodeJS.Signals) => void = (signal) => { requested = signal; };
+      const onSignal = (signal: NodeJS.Signals) => signalled(signal);
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
       // Loaded on demand so `--help` and configuration errors answer without loading the server.
       const { loggerFor, startServer } = await import('../server.ts');
       const logger = loggerFor(settings);
@@ -22,8 +30,8 @@ export function startCommand(config: () => Config): Command {
             resolve();
           });
         };
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
+        if (requested) stop(requested);
+        else signalled = stop;
       });
     });
 }

@@ -4,6 +4,8 @@ import { createIdentityTestApp, type IdentityTestApp } from '../../../test/suppo
 import { asSystemAdmin } from '../../../test/support/test-auth.ts';
 import { runCli } from '../../../test/support/cli.ts';
 import { formatTable } from './tenants.ts';
+import pg from 'pg';
+import { ADMIN_URL_ENV, databaseUrl } from '../../../test/support/template.ts';
 
 let t: IdentityTestApp;
 let acme: string;
@@ -50,6 +52,22 @@ it('names an unreachable database like the other commands', async () => {
   const res = await runCli(['tenants', 'list'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nothing' });
   assert.equal(res.code, 2);
   assert.match(res.stderr, /^acci: Database unreachable: DATABASE_URL=/);
+});
+
+it('says to migrate instead of failing on a missing table when the database was never migrated', async () => {
+  const adminUrl = process.env[ADMIN_URL_ENV]!;
+  const name = `acci_unmigrated_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+    const res = await runCli(['tenants', 'list'], { DATABASE_URL: databaseUrl(adminUrl, name) });
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /^acci: the database has \d+ pending migration\(s\) .*run `acci migrate` or start the server once/);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
 });
 
 it('formatTable pads every column but the last', () => {

