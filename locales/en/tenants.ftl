@@ -1,9 +1,10 @@
 # Tenants module (src/modules/tenants/errors.ts) and the HTTP Idempotency-Key errors.
 tenant-not_found = The tenant does not exist.
 tenant-already_exists = This tenant already exists.
-tenant-invalid_name = The tenant name must have between { $min } and { $max } characters.
+tenant-invalid_name = The tenant name must have between { $min } and { $max } characters, at least { $min } of them visible, and no control or invisible formatting characters (such as line breaks or zero-width spaces).
 tenant-invalid_slug = The slug may only contain lower-case letters, digits and single hyphens (3–63 characters).
 tenant-slug_taken = The slug "{ $slug }" is already used by another tenant.
+tenant-slug_reserved = The slug "{ $slug }" is reserved: a slug may not be platform or look like a tenant id (UUID).
 tenant-custom_domain_taken = The domain "{ $domain }" is already used by another tenant.
 tenant-invalid_plan = The subscription plan must be free, professional, enterprise or custom:<name>.
 tenant-invalid_settings = The setting "{ $field }" has a value that is not allowed.
@@ -14,6 +15,10 @@ tenant-plan_limit_exceeded = The plan { $plan } allows { $limit ->
    *[other] { $limit } users
   }, but the tenant has { $usage }.
 tenant-plan_storage_exceeded = The plan { $plan } allows { $limit } bytes of storage, but the tenant stores { $usage }.
+tenant-max_users_below_usage = maxUsers cannot be { $maxUsers }: the tenant already has { $used ->
+    [one] { $used } user
+   *[other] { $used } users
+  } holding a seat (deactivated users hold none). Deactivate users first or choose a higher limit.
 tenant-nothing_to_update = Nothing to update: send at least one field.
 tenant-deleted = The tenant has been deleted and accepts no more changes.
 tenant-suspended = The tenant is suspended.

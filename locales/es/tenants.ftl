@@ -1,9 +1,10 @@
 # Tenants module (src/modules/tenants/errors.ts) and the HTTP Idempotency-Key errors.
 tenant-not_found = El inquilino no existe.
 tenant-already_exists = Este inquilino ya existe.
-tenant-invalid_name = El nombre del inquilino debe tener entre { $min } y { $max } caracteres.
+tenant-invalid_name = El nombre del inquilino debe tener entre { $min } y { $max } caracteres, al menos { $min } de ellos visibles, y ningún carácter de control ni de formato invisible (como saltos de línea o espacios de ancho cero).
 tenant-invalid_slug = El slug solo puede contener minúsculas, dígitos y guiones simples (3–63 caracteres).
 tenant-slug_taken = El slug «{ $slug }» ya lo usa otro inquilino.
+tenant-slug_reserved = El slug «{ $slug }» está reservado: un slug no puede ser platform ni parecerse a un identificador de inquilino (UUID).
 tenant-custom_domain_taken = El dominio «{ $domain }» ya lo usa otro inquilino.
 tenant-invalid_plan = El plan de suscripción debe ser free, professional, enterprise o custom:<nombre>.
 tenant-invalid_settings = El ajuste «{ $field }» tiene un valor no permitido.
@@ -14,6 +15,10 @@ tenant-plan_limit_exceeded = El plan { $plan } permite { $limit ->
    *[other] { $limit } usuarios
   }, pero el inquilino tiene { $usage }.
 tenant-plan_storage_exceeded = El plan { $plan } permite { $limit } bytes de almacenamiento, pero el inquilino ocupa { $usage }.
+tenant-max_users_below_usage = maxUsers no puede ser { $maxUsers }: el inquilino ya tiene { $used ->
+    [one] { $used } usuario que ocupa
+   *[other] { $used } usuarios que ocupan
+  } una plaza (los usuarios desactivados no ocupan ninguna). Desactive primero usuarios o elija un límite mayor.
 tenant-nothing_to_update = Nada que cambiar: envíe al menos un campo.
 tenant-deleted = El inquilino se ha eliminado y ya no acepta cambios.
 tenant-suspended = El inquilino está suspendido.

@@ -1,9 +1,10 @@
 # Tenants module (src/modules/tenants/errors.ts) and the HTTP Idempotency-Key errors.
 tenant-not_found = Le locataire n'existe pas.
 tenant-already_exists = Ce locataire existe déjà.
-tenant-invalid_name = Le nom du locataire doit comporter entre { $min } et { $max } caractères.
+tenant-invalid_name = Le nom du locataire doit comporter entre { $min } et { $max } caractères, dont au moins { $min } visibles, et aucun caractère de contrôle ou de mise en forme invisible (comme un saut de ligne ou une espace sans chasse).
 tenant-invalid_slug = Le slug ne peut contenir que des minuscules, des chiffres et des tirets simples (3 à 63 caractères).
 tenant-slug_taken = Le slug « { $slug } » est déjà utilisé par un autre locataire.
+tenant-slug_reserved = Le slug « { $slug } » est réservé : un slug ne peut pas être platform ni ressembler à un identifiant de locataire (UUID).
 tenant-custom_domain_taken = Le domaine « { $domain } » est déjà utilisé par un autre locataire.
 tenant-invalid_plan = Le plan d'abonnement doit être free, professional, enterprise ou custom:<nom>.
 tenant-invalid_settings = Le paramètre « { $field } » a une valeur non autorisée.
@@ -14,6 +15,10 @@ tenant-plan_limit_exceeded = Le plan { $plan } autorise { $limit ->
    *[other] { $limit } utilisateurs
   }, mais le locataire en a { $usage }.
 tenant-plan_storage_exceeded = Le plan { $plan } autorise { $limit } octets de stockage, mais le locataire en occupe { $usage }.
+tenant-max_users_below_usage = maxUsers ne peut pas valoir { $maxUsers } : le locataire a déjà { $used ->
+    [one] { $used } utilisateur qui occupe
+   *[other] { $used } utilisateurs qui occupent
+  } une place (les utilisateurs désactivés n'en occupent pas). Désactivez d'abord des utilisateurs ou choisissez une limite plus élevée.
 tenant-nothing_to_update = Rien à modifier : envoyez au moins un champ.
 tenant-deleted = Le locataire a été supprimé et n'accepte plus de modifications.
 tenant-suspended = Le locataire est suspendu.

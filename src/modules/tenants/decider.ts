@@ -15,8 +15,11 @@ export type TenantState =
   | { status: 'deleted'; tenant: TenantData; purgeAfter: string }
   | { status: 'purged'; tenantId: string };
 
-/** Usage figures read under lock by the handler, so limits hold under concurrency. */
-/** `storageBytes`: what the tenant_storage projection last counted (asynchronous, may lag the newest events). */
+/**
+ * Usage figures read under lock by the handler, so limits hold under concurrency. `users`: users
+ * holding a seat (not deactivated), what the seat limit is enforced on. `storageBytes`: what the
+ * tenant_storage projection last counted (asynchronous, may lag the newest events).
+ */
 export type TenantUsage = { users: number; activeNonAdminUsers: number; storageBytes: number };
 
 export type TenantCommand =
@@ -81,7 +84,10 @@ function decideUpdate(command: Extract<TenantCommand, { type: 'update' }>, tenan
   }
   if (changes.settings !== undefined) {
     const settings = validateSettings(mergeSettings(tenant.settings, changes.settings));
-    if (settings.maxUsers < usage.users) throw tenantErrors.invalidSettings('settings.maxUsers');
+    // A lower limit may not leave seats in use beyond it (usage is read under the gate lock).
+    if (settings.maxUsers !== tenant.settings.maxUsers && settings.maxUsers < usage.users) {
+      throw tenantErrors.maxUsersBelowUsage(settings.maxUsers, usage.users);
+    }
     data.settings = settings;
     fields.push('settings');
   }

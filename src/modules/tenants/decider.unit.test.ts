@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spec } from '../../framework/testing/index.ts';
+import type { AppError } from '../../framework/errors/index.ts';
 import { DEFAULT_SECURITY_POLICY, type TenantSettings } from './domain.ts';
 import { tenantDecider, type TenantCommand } from './decider.ts';
 import type { TenantEvent } from './events.ts';
@@ -36,6 +37,19 @@ describe('tenant decider: create', () => {
     given([], create({ name: 'x'.repeat(51) })).thenThrows('tenant.invalid_name');
   });
   it('refuses a bad slug', () => given([], create({ slug: 'Not A Slug' })).thenThrows('tenant.invalid_slug'));
+  it('refuses reserved slugs: the platform tenant\'s and any shaped like a UUID (sign-in would read it as an id)', () => {
+    given([], create({ slug: 'platform' })).thenThrows('tenant.slug_reserved');
+    given([], create({ slug: '123e4567-e89b-12d3-a456-426614174000' })).thenThrows('tenant.slug_reserved');
+    given([], create({ slug: '00000000-0000-0000-0000-000000000000' })).thenThrows('tenant.slug_reserved');
+    assert.equal(tenantDecider.decide(create({ slug: 'platform-team' }), tenantDecider.initialState()).length, 1);
+  });
+  it('refuses names without enough visible text or with control/format characters', () => {
+    given([], create({ name: '\u200b\u200b\u200b' })).thenThrows('tenant.invalid_name');
+    given([], create({ name: 'Evil\r\nBcc: victim@example.org' })).thenThrows('tenant.invalid_name');
+    given([], create({ name: 'Acme\u202e' })).thenThrows('tenant.invalid_name');
+    given([], create({ name: 'a\u200b\u200bb' })).thenThrows('tenant.invalid_name');
+    given([created], { type: 'update', changes: { name: 'Acme\nInc' }, usage }).thenThrows('tenant.invalid_name');
+  });
   it('refuses an unknown plan', () => given([], create({ subscriptionPlan: 'gold' })).thenThrows('tenant.invalid_plan'));
   it('accepts custom:<name> plans', () => {
     const events = tenantDecider.decide(create({ subscriptionPlan: 'custom:gold' }), tenantDecider.initialState());
@@ -74,8 +88,19 @@ describe('tenant decider: update', () => {
     given([created], update({ subscriptionPlan: 'free' }, { users: 1, activeNonAdminUsers: 0, storageBytes: 100 * 1024 ** 3 })).then([
       { type: 'tenant.updated', data: { tenantId: TENANT, subscriptionPlan: 'free', updatedFields: ['subscriptionPlan'] } },
     ]));
-  it('refuses maxUsers below current usage', () =>
-    given([created], update({ settings: { ...settings, maxUsers: 2 } })).thenThrows('tenant.invalid_settings'));
+  it('refuses maxUsers below the seats in use (409 tenant.max_users_below_usage with both figures)', () => {
+    given([created], update({ settings: { ...settings, maxUsers: 2 } })).thenThrows('tenant.max_users_below_usage');
+    try {
+      tenantDecider.decide(update({ settings: { maxUsers: 1 } }, { users: 2, activeNonAdminUsers: 1, storageBytes: 0 }), tenantDecider.evolve(tenantDecider.initialState(), created));
+      assert.fail('expected a refusal');
+    } catch (error) {
+      assert.deepEqual([(error as AppError).status, (error as AppError).params], [409, { maxUsers: 1, used: 2 }]);
+    }
+  });
+  it('allows maxUsers equal to the seats in use', () =>
+    given([created], update({ settings: { maxUsers: 3 } })).then([
+      { type: 'tenant.updated', data: { tenantId: TENANT, settings: { ...settings, maxUsers: 3 }, updatedFields: ['settings'] } },
+    ]));
   it('changes only the settings named: a partial security policy merges into the current one', () =>
     given([created], update({ settings: { maxUsers: 7, securityPolicy: { requireMfa: true } } })).then([{
       type: 'tenant.updated',

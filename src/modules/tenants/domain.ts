@@ -85,6 +85,12 @@ export const DEFAULT_SECURITY_POLICY: SecurityPolicy = {
 
 export const DEFAULT_RETENTION = 'P90D';
 
+/** The slug of the built-in platform tenant, where system admins sign in (`tenant: "platform"`). */
+export const PLATFORM_SLUG = 'platform';
+
+/** Slugs no tenant may take (besides any shaped like a UUID, see `isReservedSlug`). */
+export const RESERVED_SLUGS: readonly string[] = [PLATFORM_SLUG];
+
 /** What a tenant is made of: the fields of `tenant.created` and of the decider's state. */
 export type TenantData = {
   tenantId: string;

@@ -8,8 +8,10 @@ import { AppError } from '../../framework/errors/index.ts';
  * | --------------------------------- | ------ | ------------------------------------------------- |
  * | tenant.not_found                  | 404    | unknown tenant, or another tenant's               |
  * | tenant.already_exists             | 409    | create on an existing stream                      |
- * | tenant.invalid_name               | 400    | name not 3–50 characters                          |
+ * | tenant.invalid_name               | 400    | name not 3–50 characters (3 visible), or control/ |
+ * |                                   |        | format characters (CR, LF, zero-width, bidi)      |
  * | tenant.invalid_slug               | 400    | slug not URL-safe or 3–63 characters              |
+ * | tenant.slug_reserved              | 400    | slug `platform` or shaped like a UUID ({slug})    |
  * | tenant.slug_taken                 | 409    | another tenant owns the slug                      |
  * | tenant.custom_domain_taken        | 409    | another tenant owns the custom domain             |
  * | tenant.invalid_plan               | 400    | unknown plan or bad custom plan name              |
@@ -17,6 +19,8 @@ import { AppError } from '../../framework/errors/index.ts';
  * | tenant.metadata_too_large         | 400    | metadata over 64 KiB                              |
  * | tenant.invalid_email              | 400    | admin e-mail not valid                            |
  * | tenant.plan_limit_exceeded        | 409    | plan change while usage exceeds the new limits    |
+ * | tenant.plan_storage_exceeded      | 409    | plan change while storage exceeds the new limit   |
+ * | tenant.max_users_below_usage      | 409    | settings.maxUsers set below the seats in use      |
  * | tenant.nothing_to_update          | 400    | update without any field                          |
  * | tenant.deleted                    | 409    | any command on a deleted tenant                   |
  * | tenant.suspended                  | 409    | user changes in a suspended tenant                |
@@ -31,6 +35,7 @@ export const tenantErrors = {
   alreadyExists: () => new AppError('tenant.already_exists', 409),
   invalidName: () => new AppError('tenant.invalid_name', 400, { min: 3, max: 50 }),
   invalidSlug: () => new AppError('tenant.invalid_slug', 400),
+  slugReserved: (slug: string) => new AppError('tenant.slug_reserved', 400, { slug }, { details: [{ field: 'slug' }] }),
   slugTaken: (slug: string) => new AppError('tenant.slug_taken', 409, { slug }),
   customDomainTaken: (domain: string) => new AppError('tenant.custom_domain_taken', 409, { domain }),
   invalidPlan: () => new AppError('tenant.invalid_plan', 400),
@@ -41,6 +46,9 @@ export const tenantErrors = {
     new AppError('tenant.plan_limit_exceeded', 409, { plan, limit, usage }),
   planStorageExceeded: (plan: string, limit: number, usage: number) =>
     new AppError('tenant.plan_storage_exceeded', 409, { plan, limit, usage }),
+  /** `used`: users holding a seat (not deactivated), the count the seat limit is enforced on. */
+  maxUsersBelowUsage: (maxUsers: number, used: number) =>
+    new AppError('tenant.max_users_below_usage', 409, { maxUsers, used }, { details: [{ field: 'settings.maxUsers', maxUsers, used }] }),
   nothingToUpdate: () => new AppError('tenant.nothing_to_update', 400),
   deleted: () => new AppError('tenant.deleted', 409),
   suspended: () => new AppError('tenant.suspended', 409),

@@ -4,8 +4,8 @@
 export * from './domain.ts';
 export { tenantErrors } from './errors.ts';
 export {
-  isEmail, normalizeEmail, charLength, metadataBytes, METADATA_LIMIT_BYTES, isSlug, slugify, isDomainName, isCidr, normalizeCidr,
-  durationSeconds, validateSettings, validateRetention, validateTenantName, validatePlan,
+  isEmail, normalizeEmail, charLength, metadataBytes, METADATA_LIMIT_BYTES, isSlug, isReservedSlug, slugify, isDomainName, isCidr,
+  normalizeCidr, durationSeconds, validateSettings, validateRetention, validateTenantName, validatePlan, isOtherReason,
 } from './validators.ts';
 export { tenantDecider, type TenantCommand, type TenantState, type TenantData, type TenantUsage } from './decider.ts';
 export { tenantStreamId, type TenantEvent } from './events.ts';
@@ -15,5 +15,7 @@ export { tenantMetricsProjection, tenantDetailsProjection, tenantStorageProjecti
 export { createTenantCommands, type Actor, type ProvisionAdmin, type CreateTenantInput, type TenantCommands } from './commands.ts';
 export { Metadata, PageQuery, pageOf, problems, TenantParams } from './schemas.ts';
 export { authorize, hasPermission, ROLE_PERMISSIONS, PERMISSIONS, type Permission } from './access.ts';
-export { getTenant, findTenant, listTenants, getTenantMetrics, type TenantMetrics, type TenantListQuery } from './queries.ts';
+export {
+  getTenant, findTenant, listTenants, getTenantMetrics, getSeatUsage, type TenantMetrics, type SeatUsage, type TenantListQuery,
+} from './queries.ts';
 export { registerTenantRoutes } from './routes.ts';

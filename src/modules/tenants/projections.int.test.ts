@@ -58,6 +58,21 @@ describe('tenant projections', () => {
     });
   });
 
+  it('tenant.metrics counts a sign-in as activity', async () => {
+    const spec = projectionSpec(tenantMetricsProjection, { db: db.system });
+    const id = spec.tenantId;
+    await spec.given(created(id), registered(id, U1, 'active')).then(async () => undefined);
+    const before = (await db.system.query<{ at: Date }>('SELECT last_activity AS at FROM tenant_metrics WHERE tenant_id = $1', [id])).rows[0]!.at;
+    await new Promise((r) => setTimeout(r, 5));
+    await projectionSpec(tenantMetricsProjection, { db: db.system, tenantId: id })
+      .given({ type: 'auth.login_succeeded', streamId: `session-${U1}`, data: { userId: U1, tenantId: id } })
+      .then(async (q) => {
+        const row = (await q.query<{ at: Date; total: number }>('SELECT last_activity AS at, total_users AS total FROM tenant_metrics WHERE tenant_id = $1', [id])).rows[0]!;
+        assert.ok(row.at > before, 'the sign-in moved the last activity');
+        assert.equal(row.total, 1);
+      });
+  });
+
   it('user.profile follows registration, profile changes, deactivation and reactivation', async () => {
     const spec = projectionSpec(userProfilesProjection, { db: db.system });
     const id = spec.tenantId;
@@ -75,10 +90,10 @@ describe('tenant projections', () => {
   });
 
   it('tenant.metrics applies a batch exactly as its handlers one by one (property, real rows)', async () => {
-    type Step = { tenant: 0 | 1; kind: 'created' | 'registered' | 'accepted' | 'deactivated' | 'reactivated' | 'updated' | 'purged'; active: boolean; at: number };
+    type Step = { tenant: 0 | 1; kind: 'created' | 'registered' | 'accepted' | 'deactivated' | 'reactivated' | 'updated' | 'purged' | 'signedIn'; active: boolean; at: number };
     const step = fc.record({
       tenant: fc.constantFrom<0 | 1>(0, 1),
-      kind: fc.constantFrom<Step['kind']>('created', 'registered', 'registered', 'registered', 'accepted', 'deactivated', 'reactivated', 'updated', 'purged'),
+      kind: fc.constantFrom<Step['kind']>('created', 'registered', 'registered', 'registered', 'accepted', 'deactivated', 'reactivated', 'updated', 'purged', 'signedIn', 'signedIn'),
       active: fc.boolean(),
       at: fc.integer({ min: 0, max: 10_000 }),
     });
@@ -93,8 +108,9 @@ describe('tenant projections', () => {
         reactivated: { userId, tenantId, status: s.active ? 'active' : 'invited' },
         updated: { tenantId, updatedFields: ['name'] },
         purged: { tenantId },
+        signedIn: { userId, tenantId, sessionId: randomUUID() },
       }[s.kind];
-      const type = { created: 'tenant.created', registered: 'user.registered', accepted: 'user.invitation_accepted', deactivated: 'user.deactivated', reactivated: 'user.reactivated', updated: 'tenant.updated', purged: 'tenant.purged' }[s.kind];
+      const type = { created: 'tenant.created', registered: 'user.registered', accepted: 'user.invitation_accepted', deactivated: 'user.deactivated', reactivated: 'user.reactivated', updated: 'tenant.updated', purged: 'tenant.purged', signedIn: 'auth.login_succeeded' }[s.kind];
       return {
         type, data,
         metadata: {

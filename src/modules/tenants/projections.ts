@@ -78,6 +78,17 @@ async function addRegistrations(events: readonly RecordedEvent[], tx: Transactio
   [tenants, column('users'), column('active'), column('last')]);
 }
 
+/** Sign-ins: per tenant the latest one, as last activity (the same effect as `touch` one by one). */
+async function addActivity(events: readonly RecordedEvent[], tx: Transaction): Promise<void> {
+  const latest = new Map<string, string>();
+  for (const event of events) {
+    const seen = latest.get(event.metadata.tenantId);
+    if (!seen || Date.parse(event.metadata.timestamp) > Date.parse(seen)) latest.set(event.metadata.tenantId, event.metadata.timestamp);
+  }
+  await run(tx, `UPDATE tenant_metrics m SET last_activity = greatest(m.last_activity, x.at)
+    FROM unnest($1::uuid[], $2::timestamptz[]) AS x(tenant_id, at) WHERE m.tenant_id = x.tenant_id`, [[...latest.keys()], [...latest.values()]]);
+}
+
 const metricsHandlers: Projection['handlers'] = {
     'tenant.created': (event, tx) =>
       run(tx, `INSERT INTO tenant_metrics (tenant_id, total_users, active_users, last_activity) VALUES ($1, 0, 0, $2)
@@ -92,31 +103,39 @@ const metricsHandlers: Projection['handlers'] = {
     'user.profile_updated': (event, tx) => touch(event, tx, 0),
     'user.deactivated': (event, tx) => touch(event, tx, (event.data as { previousStatus: string }).previousStatus === 'active' ? -1 : 0),
     'user.reactivated': (event, tx) => touch(event, tx, (event.data as { status: string }).status === 'active' ? 1 : 0),
+    'auth.login_succeeded': (event, tx) => touch(event, tx, 0),
 };
 
 /**
  * Read model "tenant.metrics" (table `tenant_metrics`): total users, active users, last activity.
- * Fed by tenant and user events alike, asynchronously. A batch applies each run of registrations
- * as one statement (a burst of sign-ups costs one round trip, not one per user) and every other
- * event by its handler, in order.
+ * Fed by tenant and user events alike, and sign-ins as activity, asynchronously. A batch applies
+ * each run of registrations or sign-ins as one statement (a burst costs one round trip, not one per
+ * event) and every other event by its handler, in order.
  */
 export const tenantMetricsProjection = defineProjection({
   name: 'tenant_metrics',
   version: 1,
   tables: ['tenant_metrics'],
   handlers: metricsHandlers,
+  // A sign-in is activity, but each one need not cost a run: picked up within a second.
+  quietTypes: ['auth.login_succeeded'],
   applyBatch: async (events, tx) => {
-    let registrations: RecordedEvent[] = [];
+    // Consecutive events of one of these types become one statement.
+    const grouped: Record<string, (run: readonly RecordedEvent[], tx: Transaction) => Promise<void>> = {
+      'user.registered': addRegistrations,
+      'auth.login_succeeded': addActivity,
+    };
+    let run: RecordedEvent[] = [];
+    const flush = async () => {
+      if (run.length > 0) await grouped[run[0]!.type]!(run, tx);
+      run = [];
+    };
     for (const event of events) {
-      if (event.type === 'user.registered') {
-        registrations.push(event);
-        continue;
-      }
-      if (registrations.length > 0) await addRegistrations(registrations, tx);
-      registrations = [];
-      await metricsHandlers[event.type]?.(event, tx);
+      if (run.length > 0 && run[0]!.type !== event.type) await flush();
+      if (grouped[event.type]) run.push(event);
+      else await metricsHandlers[event.type]?.(event, tx);
     }
-    if (registrations.length > 0) await addRegistrations(registrations, tx);
+    await flush();
   },
   reset: (tx) => run(tx, 'DELETE FROM tenant_metrics', []),
 });

@@ -1,5 +1,7 @@
 import { PLATFORM_TENANT_ID, type Database } from '../../framework/db/index.ts';
 import type { Tenant, TenantSettings, SubscriptionPlan, TenantStatus } from './domain.ts';
+import { readGate } from './guards.ts';
+import { isUuid } from '../../framework/validation/index.ts';
 
 type TenantRow = {
   tenant_id: string; name: string; slug: string; subscription_plan: string; admin_email: string; metadata: Record<string, unknown>;
@@ -37,13 +39,13 @@ export async function getTenant(db: Database, tenantId: string): Promise<Tenant 
  *   await findTenant(db, { customDomain: 'login.acme.com' });
  */
 export async function findTenant(db: Database, by: { id?: string; slug?: string; customDomain?: string; idOrSlug?: string }): Promise<Tenant | null> {
-  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   let where: string;
   let value: string;
   if (by.idOrSlug !== undefined) {
-    return UUID.test(by.idOrSlug) ? findTenant(db, { id: by.idOrSlug }) : findTenant(db, { slug: by.idOrSlug.toLowerCase() });
+    // No slug has the shape of a UUID (`isReservedSlug`), so the two readings never overlap.
+    return isUuid(by.idOrSlug) ? findTenant(db, { id: by.idOrSlug }) : findTenant(db, { slug: by.idOrSlug.toLowerCase() });
   } else if (by.id !== undefined) {
-    if (!UUID.test(by.id)) return null;
+    if (!isUuid(by.id)) return null;
     where = 'tenant_id = $1'; value = by.id;
   } else if (by.slug !== undefined) {
     where = 'slug = $1'; value = by.slug.toLowerCase();
@@ -90,7 +92,28 @@ async function countTenants(db: Database, filter: string, values: unknown[]): Pr
   return Number(result.rows[0]?.n ?? 0);
 }
 
-/** Users and activity (projection tenant_metrics) and stored bytes (projection tenant_storage). */
+/**
+ * A tenant's seats as the seat limit is enforced (`applySeatDelta`): `used` counts the users
+ * holding a seat (invited, active or locked; deactivated users hold none), `limit` is the seat
+ * limit (`settings.maxUsers` capped by the plan). Read from the write-side gate, so exact and
+ * never behind; null for an unknown tenant. This, not `TenantMetrics.totalUsers` (every user ever
+ * registered), is what usage reports show against the limit.
+ *
+ * @example
+ *   const seats = await getSeatUsage(db, tenantId); // { used: 2, limit: 2 }
+ */
+export type SeatUsage = { used: number; limit: number };
+
+export async function getSeatUsage(db: Database, tenantId: string): Promise<SeatUsage | null> {
+  const gate = await db.transaction((tx) => readGate(tx, tenantId), { tenantId });
+  return gate ? { used: gate.seats, limit: gate.seatLimit } : null;
+}
+
+/**
+ * Users and activity (projection tenant_metrics) and stored bytes (projection tenant_storage).
+ * `totalUsers`: every user registered in the tenant, deactivated ones included (the seeds'
+ * `tenant.metrics`); the seats in use against the limit are `getSeatUsage`.
+ */
 export type TenantMetrics = { tenantId: string; totalUsers: number; activeUsers: number; lastActivity: string | null; storageBytes: number };
 
 type MetricsRow = { total_users: number | null; active_users: number | null; last_activity: Date | null; storage_bytes: string | null };

@@ -2,6 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createIdentityTestApp, eventually, mailText, type IdentityTestApp } from '../../../test/support/identity.ts';
 import { asSystemAdmin, asTenantUser } from '../../../test/support/test-auth.ts';
+import { getSeatUsage } from './queries.ts';
+import { isUuid } from '../../framework/validation/index.ts';
 
 let t: IdentityTestApp;
 before(async () => { t = await createIdentityTestApp(); });
@@ -88,6 +90,42 @@ describe('POST /tenants', () => {
     }
     assert.deepEqual(slugs.slice(0, 2), ['same-name-co', 'same-name-co-2']);
     assert.match(slugs[2]!, /^same-name-co-[a-z0-9]{6}$/);
+  });
+
+  it('refuses reserved slugs (platform, UUID-shaped) with 400 tenant.slug_reserved and derives a free slug from such names', async () => {
+    for (const slug of ['platform', '123e4567-e89b-12d3-a456-426614174000']) {
+      const res = await post({ name: 'Reserved Slug', slug, subscriptionPlan: 'free', adminEmail: 'a@reserved.test', settings });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json().code, 'tenant.slug_reserved');
+      assert.deepEqual(res.json().details, [{ field: 'slug' }]);
+    }
+    const german = await t.http.inject({ method: 'POST', url: '/api/v1/tenants?lang=de', headers: sys, payload: { name: 'Reserved Slug', slug: 'platform', subscriptionPlan: 'free', adminEmail: 'a@reserved.test', settings } });
+    assert.match(german.json().message, /„platform“ ist reserviert/);
+    const platform = await post({ name: 'Platform', subscriptionPlan: 'free', adminEmail: 'a@platform-name.test', settings });
+    assert.equal(platform.statusCode, 201, platform.body);
+    assert.equal(platform.json().slug, 'platform-tenant');
+    const uuidName = '123e4567-e89b-12d3-a456-426614174000';
+    const named = await post({ name: uuidName, subscriptionPlan: 'free', adminEmail: 'a@uuid-name.test', settings });
+    assert.equal(named.statusCode, 201, named.body);
+    assert.equal(isUuid(named.json().slug), false, named.json().slug);
+    // Sign-in reads `tenant` as an id or a slug: the derived slug finds the tenant.
+    const { identity } = await import('../users/index.ts');
+    assert.equal((await identity(t.context).findTenant({ idOrSlug: named.json().slug }))?.tenantId, named.json().tenantId);
+  });
+
+  it('refuses names without visible text or with control/format characters (400 tenant.invalid_name), on create and update', async () => {
+    for (const name of ['\u200b\u200b\u200b', 'Evil\r\nBcc: victim@example.org', 'Acme\u202eCorp', '\u3164\u3164\u3164', 'a \u200b b']) {
+      const res = await post({ name, subscriptionPlan: 'free', adminEmail: 'a@names.test', settings });
+      assert.equal(res.statusCode, 400, `${JSON.stringify(name)}: ${res.body}`);
+      assert.equal(res.json().code, 'tenant.invalid_name');
+    }
+    const { tenantId, body } = await t.createTenant();
+    const patched = await t.http.inject({ method: 'PATCH', url: `/api/v1/tenants/${tenantId}`, headers: sys, payload: { name: 'Evil\r\nBcc: victim@example.org' } });
+    assert.equal(patched.statusCode, 400, patched.body);
+    assert.equal(patched.json().code, 'tenant.invalid_name');
+    assert.equal((await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}`, headers: sys })).json().name, body.name);
+    const persian = await post({ name: 'شرکت می‌خواهم', subscriptionPlan: 'free', adminEmail: 'a@zwnj.test', settings });
+    assert.equal(persian.statusCode, 201, 'a ZWNJ between two letters is spelling, not hidden text');
   });
 
   it('is for system admins only (401 anonymous, 403 tenant admin)', async () => {
@@ -188,6 +226,27 @@ describe('GET/PATCH/DELETE /tenants/{tenantId}', () => {
     assert.equal(empty.json().code, 'tenant.nothing_to_update');
   });
 
+  it('refuses maxUsers below the seats in use with 409 tenant.max_users_below_usage; deactivated users hold no seat', async () => {
+    const { tenantId } = await t.createTenant({ settings: { ...settings, maxUsers: 5 } });
+    const url = `/api/v1/tenants/${tenantId}`;
+    const patch = (maxUsers: number, query = '') => t.http.inject({ method: 'PATCH', url: `${url}${query}`, headers: sys, payload: { settings: { maxUsers } } });
+    const member = await t.http.inject({ method: 'POST', url: `${url}/users`, headers: sys, payload: { email: 'member@seats.test', role: 'user' } });
+    assert.equal(member.statusCode, 201, member.body);
+    const low = await patch(1);
+    assert.equal(low.statusCode, 409, low.body);
+    assert.equal(low.json().code, 'tenant.max_users_below_usage');
+    assert.equal(low.json().message, 'maxUsers cannot be 1: the tenant already has 2 users holding a seat (deactivated users hold none). Deactivate users first or choose a higher limit.');
+    assert.deepEqual(low.json().details, [{ field: 'settings.maxUsers', maxUsers: 1, used: 2 }]);
+    assert.match((await patch(1, '?lang=fr')).json().message, /le locataire a déjà 2 utilisateurs/);
+    assert.equal((await t.http.inject({ method: 'GET', url, headers: sys })).json().settings.maxUsers, 5, 'nothing changed');
+    assert.equal((await patch(2)).statusCode, 200, 'as many seats as are in use');
+    const off = await t.http.inject({ method: 'POST', url: `${url}/users/${member.json().userId}/deactivate`, headers: sys, payload: { reason: 'inactive', deactivationType: 'permanent' } });
+    assert.equal(off.statusCode, 200, off.body);
+    const one = await patch(1);
+    assert.equal(one.statusCode, 200, one.body);
+    assert.equal(one.json().settings.maxUsers, 1);
+  });
+
   it('changes only the settings a PATCH names; the rest, security policy included, stays', async () => {
     const policy = { passwordMinLength: 20, requireMfa: true, maxLoginAttempts: 3, sessionTimeout: 'PT1H', allowedIpRanges: ['10.0.0.0/8'] };
     const { tenantId } = await t.createTenant({ settings: { ...settings, customDomain: 'keep.example.com', securityPolicy: policy } });
@@ -254,6 +313,30 @@ describe('GET/PATCH/DELETE /tenants/{tenantId}', () => {
   it('validates path parameters', async () => {
     const res = await t.http.inject({ method: 'GET', url: '/api/v1/tenants/not-a-uuid', headers: sys });
     assert.equal(res.statusCode, 400);
+  });
+});
+
+describe('seat usage', () => {
+  it('counts the seats the limit is enforced on: deactivated users hold none, totalUsers still counts them', async () => {
+    const { tenantId } = await t.createTenant({ settings: { ...settings, maxUsers: 2 } });
+    const url = `/api/v1/tenants/${tenantId}/users`;
+    const invite = (email: string) => t.http.inject({ method: 'POST', url, headers: sys, payload: { email, role: 'user' } });
+    const u1 = await invite('u1@usage.test');
+    assert.equal(u1.statusCode, 201, u1.body);
+    assert.deepEqual(await getSeatUsage(t.db.app, tenantId), { used: 2, limit: 2 });
+    const off = await t.http.inject({ method: 'POST', url: `${url}/${u1.json().userId}/deactivate`, headers: sys, payload: { reason: 'inactive', deactivationType: 'permanent' } });
+    assert.equal(off.statusCode, 200, off.body);
+    assert.deepEqual(await getSeatUsage(t.db.app, tenantId), { used: 1, limit: 2 });
+    assert.equal((await invite('u2@usage.test')).statusCode, 201, 'the deactivated user\'s seat is free again');
+    const full = await invite('u3@usage.test');
+    assert.equal(full.json().code, 'user.quota_exceeded');
+    assert.deepEqual(await getSeatUsage(t.db.app, tenantId), { used: 2, limit: 2 }, 'never more than the limit');
+    const metrics = await eventually(async () => {
+      const detail = (await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}`, headers: sys })).json();
+      return detail.metrics.totalUsers === 3 ? detail.metrics : null;
+    });
+    assert.equal(metrics.totalUsers, 3, 'every user registered, the deactivated one included');
+    assert.equal(await getSeatUsage(t.db.app, '7f1b0b0e-0000-4000-8000-000000000000'), null);
   });
 });
 

@@ -119,8 +119,4 @@ export function settingsFromBody(body: SettingsBody) {
   };
 }
 
-export const Problem = Type.Object({
-  type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String(), code: Type.String(), message: Type.String(),
-  details: Type.Optional(Type.Unknown()), correlationId: Type.String(), timestamp: Type.String(),
-});
-export const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, Problem]));
+export { problems } from '../../framework/http/index.ts';

@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { isUuid, visibleName } from '../../framework/validation/index.ts';
 import { tenantErrors } from './errors.ts';
-import type { AuthMethod, DeletionReason, SubscriptionPlan, TenantSettings } from './domain.ts';
+import { RESERVED_SLUGS, type AuthMethod, type DeletionReason, type SubscriptionPlan, type TenantSettings } from './domain.ts';
 
 /**
  * Pure validators of SPEC §3. Each either returns the normalized value or throws the catalog's
@@ -10,6 +11,7 @@ import type { AuthMethod, DeletionReason, SubscriptionPlan, TenantSettings } fro
 
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/;
+/** The shape of a tenant id: sign-in reads a `tenant` of this shape as an id, never as a slug. */
 const CUSTOM_NAME = /^[a-z0-9][a-z0-9_-]{0,49}$/;
 const PROVIDER = /^[a-z0-9][a-z0-9_.-]{0,49}$/;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -25,32 +27,48 @@ export const normalizeEmail = (value: string): string => value.trim().toLowerCas
 /** Names count characters (code points), not UTF-16 units. */
 export const charLength = (value: string): number => [...value].length;
 
-/** @example validateTenantName('  Acme  ') // 'Acme' */
+/**
+ * Trimmed; 3–50 characters, at least 3 of them visible, no control or format character (CR/LF,
+ * zero-width characters, bidi overrides; ZWNJ/ZWJ only between two characters).
+ *
+ * @example validateTenantName('  Acme  ') // 'Acme'
+ */
 export function validateTenantName(name: string): string {
-  const trimmed = name.trim();
-  const length = charLength(trimmed);
-  if (length < 3 || length > 50) throw tenantErrors.invalidName();
-  return trimmed;
+  const valid = visibleName(name, { min: 3, max: 50 });
+  if (valid === null) throw tenantErrors.invalidName();
+  return valid;
 }
 
 /** @example isSlug('acme-corp') // true */
 export const isSlug = (slug: string): boolean => SLUG.test(slug) && !slug.includes('--');
 
+/**
+ * Slugs no tenant may take: the platform tenant's (`platform`) and any shaped like a UUID, which
+ * sign-in (`tenant` = id or slug) would read as a tenant id.
+ */
+export const isReservedSlug = (slug: string): boolean => RESERVED_SLUGS.includes(slug) || isUuid(slug);
+
 export function validateSlug(slug: string): string {
   if (!isSlug(slug)) throw tenantErrors.invalidSlug();
+  if (isReservedSlug(slug)) throw tenantErrors.slugReserved(slug);
   return slug;
 }
 
-/** A URL-safe slug from a name: `Café Crème GmbH` → `cafe-creme-gmbh`. */
+/**
+ * A URL-safe slug from a name: `Café Crème GmbH` → `cafe-creme-gmbh`. Never a reserved one: a
+ * name whose slug would be reserved gets `-tenant` appended (`Platform` → `platform-tenant`).
+ */
 export function slugify(name: string): string {
   const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
     .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/g, '');
-  return base.length >= 3 ? base : `${base || 'tenant'}-${Math.random().toString(36).slice(2, 8)}`.replace(/^-/, '');
+  const slug = base.length >= 3 ? base : `${base || 'tenant'}-${Math.random().toString(36).slice(2, 8)}`.replace(/^-/, '');
+  return isReservedSlug(slug) ? `${slug}-tenant` : slug;
 }
 
 /**
  * The slug to try for a tenant named `name` on the given attempt: the name's slug, then with `-2`,
- * then with a random suffix (a name's slug taken twice is likely taken again).
+ * then with a random suffix (a name's slug taken twice is likely taken again). Never reserved:
+ * `slugify` avoids it, and a suffix ends the slug in a group shorter than a UUID's last one.
  */
 export function derivedSlug(name: string, attempt: number): string {
   const base = slugify(name);
@@ -167,8 +185,15 @@ export function validateRetention(period: string): string {
   return period;
 }
 
+/**
+ * An `other:<text>` reason (deletion, deactivation): the text shows something and hides nothing
+ * (see `visibleName`), at most 500 characters in all.
+ */
+export const isOtherReason = (reason: string): boolean =>
+  reason.startsWith('other:') && visibleName(reason.slice(6), { min: 1, max: 500 - 6 }) !== null;
+
 export function validateDeletionReason(reason: string): DeletionReason {
   if (reason === 'user_requested' || reason === 'violation' || reason === 'inactive') return reason;
-  if (reason.startsWith('other:') && charLength(reason.slice(6).trim()) >= 1 && charLength(reason) <= 500) return reason as DeletionReason;
+  if (isOtherReason(reason)) return reason as DeletionReason;
   throw tenantErrors.invalidDeletionReason();
 }

@@ -4,9 +4,10 @@ import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { isAppError } from '../../framework/errors/index.ts';
 import {
-  charLength, durationSeconds, isCidr, normalizeCidr, isDomainName, isEmail, isSlug, normalizeEmail, slugify, validateDeletionReason, validateRetention,
-  validateSettings, validateTenantName,
+  charLength, derivedSlug, durationSeconds, isCidr, normalizeCidr, isDomainName, isEmail, isReservedSlug, isSlug, normalizeEmail, slugify,
+  validateDeletionReason, validateRetention, validateSettings, validateSlug, validateTenantName,
 } from './validators.ts';
+import { visibleLength } from '../../framework/validation/index.ts';
 import { DEFAULT_SECURITY_POLICY, mergeSettings, planLimits, seatLimit, allowsSelfService, type TenantSettings } from './domain.ts';
 import { validateDisplayName, validateRole, validateDeactivationReason } from '../users/validators.ts';
 
@@ -16,16 +17,55 @@ const code = (fn: () => unknown): string | null => {
 const settings: TenantSettings = { allowedAuthMethods: ['password'], maxUsers: 10, features: [], customDomain: null, securityPolicy: DEFAULT_SECURITY_POLICY };
 
 describe('validators (property-based)', () => {
-  it('tenant names: accepted exactly when 3–50 characters after trimming', () => {
+  it('tenant names: what is accepted is trimmed, 3–50 characters with 3 visible, free of control and format characters', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 70 }), (name) => {
-      const length = charLength(name.trim());
       const result = code(() => validateTenantName(name));
-      return length >= 3 && length <= 50 ? result === null : result === 'tenant.invalid_name';
+      if (result !== null) return result === 'tenant.invalid_name';
+      const valid = validateTenantName(name);
+      const length = charLength(valid);
+      return valid === name.trim() && length >= 3 && length <= 50 && visibleLength(valid) >= 3 && !/[\p{Cc}\u200b\u202a-\u202e\u2066-\u2069\ufeff\u2028\u2029]/u.test(valid);
     }));
   });
 
-  it('slugify always yields a valid slug', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 120 }), (name) => isSlug(slugify(name))));
+  it('tenant names: 3–50 visible characters (any script, spaces between) are accepted; shorter or longer ones refused', () => {
+    const letter = fc.constantFrom('a', 'Z', 'ü', 'ß', 'ë', 'ç', 'Ж', '日', 'ع', '7', '&', '.');
+    fc.assert(fc.property(fc.array(letter, { minLength: 1, maxLength: 60 }), fc.boolean(), (letters, spaced) => {
+      const name = `  ${letters.join(spaced ? ' ' : '')}  `;
+      const ok = letters.length >= 3 && charLength(name.trim()) <= 50;
+      return ok ? validateTenantName(name) === name.trim() : code(() => validateTenantName(name)) === 'tenant.invalid_name';
+    }));
+  });
+
+  it('tenant names: a control or format character anywhere, or no visible text at all, is refused', () => {
+    const hidden = fc.constantFrom('\r', '\n', '\r\n', '\t', '\u0000', '\u007f', '\u0085', '\u00ad', '\u200b', '\u200e', '\u202e', '\u2066', '\u2028', '\u2060', '\ufeff');
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'É', 'x', '1'), minLength: 2, maxLength: 20 });
+    fc.assert(fc.property(word, hidden, word, (left, char, right) => code(() => validateTenantName(`${left}${char}${right}`)) === 'tenant.invalid_name'));
+    const invisible = fc.string({ unit: fc.constantFrom(' ', '\u00a0', '\u3000', '\u200b', '\u200c', '\u200d', '\u2060', '\u3164', '\u2800'), minLength: 3, maxLength: 50 });
+    fc.assert(fc.property(invisible, (name) => code(() => validateTenantName(name)) === 'tenant.invalid_name'));
+    assert.equal(code(() => validateTenantName('\u200b\u200b\u200b')), 'tenant.invalid_name');
+    assert.equal(code(() => validateTenantName('Evil\r\nBcc: victim@example.org')), 'tenant.invalid_name');
+  });
+
+  it('slugify always yields a valid slug that is not reserved', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 120 }), (name) => isSlug(slugify(name)) && !isReservedSlug(slugify(name)) && code(() => validateSlug(slugify(name))) === null));
+    fc.assert(fc.property(fc.uuid(), (id) => !isReservedSlug(slugify(id)) && !isReservedSlug(slugify(id.toUpperCase())) && code(() => validateSlug(slugify(id))) === null));
+    assert.equal(slugify('Platform'), 'platform-tenant');
+  });
+
+  it('derived slugs (every attempt) are valid and never reserved', () => {
+    const names = fc.oneof(fc.string({ maxLength: 80 }), fc.uuid(), fc.constantFrom('platform', 'Platform', ' PLATFORM '));
+    fc.assert(fc.property(names, fc.integer({ min: 0, max: 6 }), (name, attempt) => {
+      const slug = derivedSlug(name, attempt);
+      return !isReservedSlug(slug) && code(() => validateSlug(slug)) === null;
+    }));
+  });
+
+  it('slugs shaped like a UUID and the platform tenant\'s slug are reserved', () => {
+    fc.assert(fc.property(fc.uuid(), (id) => isReservedSlug(id) && code(() => validateSlug(id)) === 'tenant.slug_reserved'));
+    assert.equal(code(() => validateSlug('platform')), 'tenant.slug_reserved');
+    for (const free of ['platforms', 'platform-2', 'my-platform', '123e4567-e89b-12d3-a456-42661417400', '123e4567-e89b-12d3-a456-4266141740000']) {
+      assert.equal(code(() => validateSlug(free)), null, free);
+    }
   });
 
   it('slugs never contain upper case, spaces or edge hyphens', () => {
@@ -92,12 +132,20 @@ describe('validators (property-based)', () => {
     for (const bad of ['localhost', 'app.localhost', 'no_underscore.test', 'single', '-lead.test']) assert.equal(isDomainName(bad), false, bad);
   });
 
-  it('display names: 1–100 characters, no control characters', () => {
+  it('display names: what is accepted is trimmed, 1–100 characters with one visible, free of control and format characters', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 120 }), (name) => {
-      const trimmed = name.trim();
-      const ok = charLength(trimmed) >= 1 && charLength(trimmed) <= 100 && !/\p{Cc}/u.test(trimmed);
-      return (code(() => validateDisplayName(name)) === null) === ok;
+      const result = code(() => validateDisplayName(name));
+      if (result !== null) return result === 'user.invalid_display_name';
+      const valid = validateDisplayName(name);
+      return valid === name.trim() && charLength(valid) <= 100 && visibleLength(valid) >= 1 && !/[\p{Cc}\u200b\u202a-\u202e\u2066-\u2069\ufeff\u2028\u2029]/u.test(valid);
     }));
+    const hidden = fc.constantFrom('\r\n', '\n', '\t', '\u0000', '\u00ad', '\u200b', '\u202e', '\u2066', '\u2028', '\ufeff');
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('A', 'd', 'ä', ' '), maxLength: 40 }), hidden, (text, char) =>
+      code(() => validateDisplayName(`Ada${char}L${text}`)) === 'user.invalid_display_name'));
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(' ', '\u200b', '\u2060', '\u3164'), minLength: 1, maxLength: 100 }), (name) =>
+      code(() => validateDisplayName(name)) === 'user.invalid_display_name'));
+    assert.equal(validateDisplayName(' Ada Lovelace '), 'Ada Lovelace');
+    assert.equal(validateDisplayName('X'), 'X');
   });
 
   it('roles and reasons: only the listed values and custom/other forms', () => {
@@ -106,9 +154,12 @@ describe('validators (property-based)', () => {
       const ok = ['admin', 'user', 'read_only'].includes(s) || /^custom:[a-z0-9][a-z0-9_-]{0,49}$/.test(s);
       return ok ? result === null : result === 'user.invalid_role';
     }));
-    fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 100 }).filter((s) => s.trim().length > 0), (text) =>
+    fc.assert(fc.property(fc.stringMatching(/^[\p{L}\p{N}][\p{L}\p{N} .,;:!?'()-]{0,99}$/u), (text) =>
       code(() => validateDeletionReason(`other:${text}`)) === null && code(() => validateDeactivationReason(`other:${text}`)) === null));
-    assert.equal(code(() => validateDeletionReason('other:   ')), 'tenant.invalid_deletion_reason');
+    for (const text of ['   ', '\u200b\u200b', 'left\r\nBcc: x@example.org', '\u202eevil']) {
+      assert.equal(code(() => validateDeletionReason(`other:${text}`)), 'tenant.invalid_deletion_reason', JSON.stringify(text));
+      assert.equal(code(() => validateDeactivationReason(`other:${text}`)), 'user.invalid_deactivation_reason', JSON.stringify(text));
+    }
   });
 
   it('plan limits cap the seat limit, and self-service needs the feature and password', () => {
