@@ -3,8 +3,9 @@ user-not_found = The user does not exist.
 user-already_exists = This user already exists.
 user-email_taken = This e-mail address is already used in this tenant.
 user-invalid_email = The e-mail address is not valid.
-user-invalid_display_name = The display name must have between { $min } and { $max } characters.
+user-invalid_display_name = The display name must have between { $min } and { $max } characters, at least { $min } of them visible, and no control or invisible formatting characters (such as line breaks or zero-width spaces).
 user-invalid_role = The role must be admin, user, read_only or custom:<name>.
+user-unknown_role = The role { $role } is not defined in this tenant: create it first.
 user-invalid_metadata = The metadata is too large (at most { $limit } bytes).
 user-quota_exceeded = The tenant has reached its limit of { $limit ->
     [one] { $limit } user
@@ -17,7 +18,7 @@ user-already_deactivated = The user is already deactivated.
 user-not_deactivated = The user is not deactivated.
 user-permanently_deactivated = The user was deactivated permanently and cannot be reactivated.
 user-missing_reactivation_date = A temporary deactivation needs a reactivation date.
-user-invalid_reactivation_date = The reactivation date must lie in the future and is only allowed for temporary deactivation.
+user-invalid_reactivation_date = The reactivation date must be a valid date and time (RFC 3339, for example 2030-01-31T09:00:00Z) in the future, and is only allowed for temporary deactivation.
 user-invalid_deactivation_reason = The reason must be user_requested, admin_action, security_violation, inactive or other:<text>.
 user-email_change_cooldown = The e-mail address was changed recently. Try again in { $retryAfter ->
     [one] one second

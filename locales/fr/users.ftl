@@ -3,8 +3,9 @@ user-not_found = L'utilisateur n'existe pas.
 user-already_exists = Cet utilisateur existe déjà.
 user-email_taken = Cette adresse e-mail est déjà utilisée chez ce locataire.
 user-invalid_email = L'adresse e-mail n'est pas valide.
-user-invalid_display_name = Le nom d'affichage doit comporter entre { $min } et { $max } caractères.
+user-invalid_display_name = Le nom d'affichage doit comporter entre { $min } et { $max } caractères, dont au moins { $min } visibles, et aucun caractère de contrôle ou de mise en forme invisible (comme un saut de ligne ou une espace sans chasse).
 user-invalid_role = Le rôle doit être admin, user, read_only ou custom:<nom>.
+user-unknown_role = Le rôle { $role } n'est pas défini dans ce locataire : créez-le d'abord.
 user-invalid_metadata = Les métadonnées sont trop volumineuses (au plus { $limit } octets).
 user-quota_exceeded = Le locataire a atteint sa limite de { $limit ->
     [one] { $limit } utilisateur
@@ -17,7 +18,7 @@ user-already_deactivated = L'utilisateur est déjà désactivé.
 user-not_deactivated = L'utilisateur n'est pas désactivé.
 user-permanently_deactivated = L'utilisateur a été désactivé définitivement et ne peut pas être réactivé.
 user-missing_reactivation_date = Une désactivation temporaire nécessite une date de réactivation.
-user-invalid_reactivation_date = La date de réactivation doit être dans le futur et n’est admise que pour une désactivation temporaire.
+user-invalid_reactivation_date = La date de réactivation doit être une date et une heure valides (RFC 3339, par exemple 2030-01-31T09:00:00Z) dans le futur, et n’est admise que pour une désactivation temporaire.
 user-invalid_deactivation_reason = Le motif doit être user_requested, admin_action, security_violation, inactive ou other:<texte>.
 user-email_change_cooldown = L'adresse e-mail a été modifiée récemment. Réessayez dans { $retryAfter ->
     [one] une seconde

@@ -3,8 +3,9 @@ user-not_found = Përdoruesi nuk ekziston.
 user-already_exists = Ky përdorues ekziston tashmë.
 user-email_taken = Kjo adresë e-mail përdoret tashmë te ky qiramarrës.
 user-invalid_email = Adresa e-mail nuk është e vlefshme.
-user-invalid_display_name = Emri i shfaqur duhet të ketë nga { $min } deri në { $max } karaktere.
+user-invalid_display_name = Emri i shfaqur duhet të ketë nga { $min } deri në { $max } karaktere, të paktën { $min } prej tyre të dukshme, dhe asnjë karakter kontrolli ose formatimi të padukshëm (si ndërprerje rreshti ose hapësira me gjerësi zero).
 user-invalid_role = Roli duhet të jetë admin, user, read_only ose custom:<emër>.
+user-unknown_role = Roli { $role } nuk është i përcaktuar në këtë qiramarrës: krijojeni së pari.
 user-invalid_metadata = Meta të dhënat janë shumë të mëdha (më së shumti { $limit } bajt).
 user-quota_exceeded = Qiramarrësi ka arritur kufirin prej { $limit ->
     [one] { $limit } përdoruesi
@@ -17,7 +18,7 @@ user-already_deactivated = Përdoruesi është çaktivizuar tashmë.
 user-not_deactivated = Përdoruesi nuk është i çaktivizuar.
 user-permanently_deactivated = Përdoruesi u çaktivizua përgjithmonë dhe nuk mund të riaktivizohet.
 user-missing_reactivation_date = Një çaktivizim i përkohshëm ka nevojë për një datë riaktivizimi.
-user-invalid_reactivation_date = Data e riaktivizimit duhet të jetë në të ardhmen dhe lejohet vetëm për çaktivizim të përkohshëm.
+user-invalid_reactivation_date = Data e riaktivizimit duhet të jetë një datë dhe orë e vlefshme (RFC 3339, për shembull 2030-01-31T09:00:00Z) në të ardhmen dhe lejohet vetëm për çaktivizim të përkohshëm.
 user-invalid_deactivation_reason = Arsyeja duhet të jetë user_requested, admin_action, security_violation, inactive ose other:<tekst>.
 user-email_change_cooldown = Adresa e-mail u ndryshua së fundmi. Provoni përsëri pas { $retryAfter ->
     [one] një sekonde

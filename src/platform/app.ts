@@ -60,6 +60,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   if (permissionsOf) context.permissionsOf = permissionsOf;
   const allows = permissionProviders[0]?.allows?.(context);
   if (allows) context.allows = allows;
+  const customRoleExists = permissionProviders[0]?.customRoleExists?.(context);
+  if (customRoleExists) context.customRoleExists = customRoleExists;
   const projections = asyncProjections(modules);
   registerProjectionMetrics({ metrics, db: options.db.system, projections: () => projections });
   const runners = projections.map((projection) =>

@@ -45,7 +45,7 @@ async function invitationToken(to: string): Promise<string> {
   throw new Error(`no invitation mail to ${to}`);
 }
 
-it('system admin → tenant → invited admin with a custom role → /auth/me lists its permissions', async () => {
+it('system admin → tenant → invited admin with a custom role (unknown custom roles refused) → /auth/me lists its permissions', async () => {
   const root = await call({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'root@composition.test', password: PASSWORD } });
   assert.equal(root.statusCode, 200, root.body);
   const rootToken = root.json().token as string;
@@ -92,6 +92,15 @@ it('system admin → tenant → invited admin with a custom role → /auth/me li
 
   const role = await call({ method: 'POST', url: `/api/v1/tenants/${tenantId}/roles`, headers: bearer(bossToken), payload: { name: 'custom:auditor', description: 'Reads the audit trail', permissions: ['audit:read'] } });
   assert.equal(role.statusCode, 201, role.body);
+  // A custom role must exist in the tenant: an unknown one would grant nothing, not even the user's own profile.
+  const ghost = await call({ method: 'POST', url: `/api/v1/tenants/${tenantId}/users?lang=de`, headers: bearer(bossToken), payload: { email: 'ghost@composition.test', role: 'custom:ghost' } });
+  assert.equal(ghost.statusCode, 400, ghost.body);
+  assert.equal(ghost.json().code, 'user.unknown_role');
+  assert.match(ghost.json().message, /custom:ghost.*nicht definiert/);
+  const ghostly = await call({ method: 'PATCH', url: `/api/v1/tenants/${tenantId}/users/${clerkId}`, headers: bearer(bossToken), payload: { role: 'custom:ghost' } });
+  assert.equal(ghostly.json().code, 'user.unknown_role', ghostly.body);
+  const auditor = await call({ method: 'POST', url: `/api/v1/tenants/${tenantId}/users`, headers: bearer(bossToken), payload: { email: 'auditor@composition.test', role: 'custom:auditor' } });
+  assert.equal(auditor.statusCode, 201, auditor.body);
   const assigned = await call({ method: 'PUT', url: `/api/v1/tenants/${tenantId}/users/${clerkId}/roles/custom:auditor`, headers: bearer(bossToken) });
   assert.equal(assigned.statusCode, 200, assigned.body);
 

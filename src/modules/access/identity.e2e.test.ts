@@ -46,6 +46,35 @@ test('limits and quotas follow the tenant plan recorded by the tenants module', 
   assert.ok(usage.json().apiCalls.used >= 1);
 });
 
+test('usage counts the seats the limit is enforced on: deactivated users hold none', async () => {
+  const created = await t.http.inject({
+    method: 'POST', url: '/api/v1/tenants', headers: asSystemAdmin(),
+    payload: { name: `Seats ${randomUUID().slice(0, 8)}`, subscriptionPlan: 'enterprise', adminEmail: 'boss@seats.test', settings: { allowedAuthMethods: ['password'], maxUsers: 2 } },
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  const seatsTenant: string = created.json().tenantId;
+  const url = `/api/v1/tenants/${seatsTenant}/users`;
+  const invite = (email: string) => t.http.inject({ method: 'POST', url, headers: asSystemAdmin(), payload: { email, role: 'user' } });
+  const u1 = await invite('u1@seats.test');
+  assert.equal(u1.statusCode, 201, u1.body);
+  const off = await t.http.inject({ method: 'POST', url: `${url}/${u1.json().userId}/deactivate`, headers: asSystemAdmin(), payload: { reason: 'inactive', deactivationType: 'permanent' } });
+  assert.equal(off.statusCode, 200, off.body);
+  assert.equal((await invite('u2@seats.test')).statusCode, 201, 'the deactivated user\'s seat is free again');
+  assert.equal((await invite('u3@seats.test')).json().code, 'user.quota_exceeded');
+  // Seats come from the write side (exact at once); totalUsers (every user registered) from a projection.
+  const usage = await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${seatsTenant}/usage`, headers: asSystemAdmin() });
+  assert.equal(usage.statusCode, 200, usage.body);
+  assert.deepEqual(usage.json().users, { used: 2, limit: 2 });
+  const deadline = Date.now() + 15_000;
+  let total = 0;
+  while (total !== 3 && Date.now() < deadline) {
+    total = (await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${seatsTenant}`, headers: asSystemAdmin() })).json().metrics.totalUsers;
+    if (total !== 3) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(total, 3, 'metrics.totalUsers counts every user registered, the deactivated one included');
+  assert.deepEqual((await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${seatsTenant}/usage`, headers: asSystemAdmin() })).json().users, { used: 2, limit: 2 });
+});
+
 test('tenant and user routes: own profile yes, someone else\'s no, another tenant not found', async () => {
   const me = randomUUID();
   const asUser = asTenantUser(tenantId, 'user', me);

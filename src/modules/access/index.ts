@@ -26,7 +26,7 @@ export const access = createAccess();
 export const accessModule = access.module;
 
 /** Every permission the principal holds (for `GET /auth/me`). */
-export const effectivePermissions = (principal: Principal): string[] => access.effectivePermissions(principal);
+export const effectivePermissions = (principal: Principal): readonly string[] => access.effectivePermissions(principal);
 
 /** The principal's roles: primary plus assigned (`system_admin` for system admins). */
 export const rolesOf = (principal: Principal): string[] => access.rolesOf(principal);

@@ -62,7 +62,7 @@ export type Access = {
   engine: () => PolicyEngine;
   /** Every route seen by the enforcement hook (the permission matrix walks them). */
   routes: readonly DeclaredRoute[];
-  effectivePermissions: (principal: Principal) => string[];
+  effectivePermissions: (principal: Principal) => readonly string[];
   rolesOf: (principal: Principal) => string[];
 };
 
@@ -138,6 +138,7 @@ export function createAccess(options: AccessOptions = {}): Access {
     authorizer: () => authorize,
     permissionsOf: () => (principal) => current().permissionsOf(principal),
     allows: () => (principal, permission, resource) => current().decide(principal, permission, resource) === 'allow',
+    customRoleExists: () => (tenantId, role) => current().hasCustomRole(tenantId, role),
     rateLimiter: (context) => async (principal, command) => {
       const store = apps.get(context)?.store;
       const settings = settingsOf();

@@ -6,7 +6,7 @@ import { BUILT_IN_ROLES, isBuiltInRole } from './permissions.ts';
 import type { PolicyEngine } from './policy/engine.ts';
 import type { ApiCallCounter } from './quotas.ts';
 import { apiCallsThisMonth, periodOf, quotasFor, type PlanQuotas } from './quotas.ts';
-import { getTenant, getTenantMetrics, seatLimit } from '../tenants/index.ts';
+import { getSeatUsage, getTenant, getTenantMetrics } from '../tenants/index.ts';
 import type { RoleCommand } from './roles/decider.ts';
 import type { RoleService } from './roles/service.ts';
 import { assignedRoles, listRoles } from './roles/store.ts';
@@ -163,7 +163,7 @@ export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
   }, async (request) => {
     const { tenantId } = request.params;
     const counter = deps.counter();
-    const [tenant, metrics] = await Promise.all([getTenant(db, tenantId), getTenantMetrics(db, tenantId)]);
+    const [tenant, metrics, seats] = await Promise.all([getTenant(db, tenantId), getTenantMetrics(db, tenantId), getSeatUsage(db, tenantId)]);
     // The plan as stored now (the enforcement's cache refreshes it in the background, up to a minute late).
     const plan = tenant?.subscriptionPlan ?? deps.planOf(tenantId);
     const quotas = quotasFor(plan, deps.plans);
@@ -171,7 +171,8 @@ export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
       plan,
       period: periodOf(new Date()),
       apiCalls: { used: counter ? await counter.used(tenantId) : await apiCallsThisMonth(db, tenantId), limit: quotas.apiCallsPerMonth },
-      users: { used: metrics?.totalUsers ?? null, limit: tenant ? seatLimit(tenant.subscriptionPlan, tenant.settings) : null },
+      // Seats as enforced (users not deactivated), not metrics.totalUsers (every user ever registered).
+      users: seats ?? { used: null, limit: null },
       storageBytes: { used: metrics?.storageBytes ?? 0, limit: quotas.storageBytes },
     };
   });

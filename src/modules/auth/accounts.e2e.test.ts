@@ -38,6 +38,27 @@ describe('invitations', () => {
   });
 });
 
+describe('all or nothing', () => {
+  it('a registration or an invitation whose password cannot be stored leaves nothing behind: the address and the link still work', async () => {
+    const { identity, identityServices } = await import('../users/index.ts');
+    const failing = async () => { throw new Error('connection lost while storing the password'); };
+    const email = `half-way@${open.slug}.example`;
+    await assert.rejects(identity(f.t.context).registerSelfService({ tenantId: open.tenantId, email }, failing), /connection lost/);
+    assert.equal(await identity(f.t.context).findUserForLogin(open.tenantId, email), null, 'no account without a password');
+    assert.equal((await post('register', { tenant: open.slug, email, password: PASSWORD })).statusCode, 202);
+    await post('email/confirm', { token: await f.tokenFromMail(email, 'confirm-email') });
+    assert.equal((await f.login({ tenant: open.slug, email, password: PASSWORD })).statusCode, 200, 'the address registers normally afterwards');
+
+    const invitee = `half-invited@${closed.slug}.example`;
+    await identityServices(f.t.context).users.register({ tenantId: closed.tenantId, email: invitee, role: 'user', registrationSource: 'admin_invite', language: 'en' }, { userId: null, correlationId: 'test' });
+    const token = await f.tokenFromMail(invitee, 'invitations/accept');
+    await assert.rejects(identity(f.t.context).acceptInvitation(token, 'test', failing), /connection lost/);
+    const accepted = await post('invitations/accept', { token, password: PASSWORD });
+    assert.equal(accepted.statusCode, 200, `the link was not used up: ${accepted.body}`);
+    assert.equal((await f.login({ tenant: closed.slug, email: invitee, password: PASSWORD })).statusCode, 200);
+  });
+});
+
 describe('self-service registration and e-mail confirmation', () => {
   it('registers where the tenant allows it, requires confirmation, confirms once', async () => {
     const email = `new@${open.slug}.example`;
@@ -169,19 +190,21 @@ describe('password reset', () => {
 });
 
 describe('e-mail change', () => {
-  it('mails a confirmation link to the new address; confirming it lets the user sign in with it', async () => {
+  it('mails a confirmation link to the new address, in the language of the request; confirming it lets the user sign in with it', async () => {
     const email = `mover@${closed.slug}.example`;
     const userId = await f.addUser(closed.tenantId, email);
     const admin = await f.session({ tenant: closed.slug, email: closed.adminEmail, password: PASSWORD });
     const moved = `moved@${closed.slug}.example`;
-    const patch = await f.inject({ method: 'PATCH', url: `/api/v1/tenants/${closed.tenantId}/users/${userId}`, headers: f.bearer(admin.token), payload: { email: moved } });
+    const patch = await f.inject({ method: 'PATCH', url: `/api/v1/tenants/${closed.tenantId}/users/${userId}`, headers: { ...f.bearer(admin.token), 'accept-language': 'de' }, payload: { email: moved } });
     assert.equal(patch.statusCode, 200, patch.body);
     assert.equal(code(await f.login({ tenant: closed.slug, email: moved, password: PASSWORD })), 'auth.email_not_confirmed');
     const token = await f.tokenFromMail(moved, 'confirm-email');
     assert.equal((await post('email/confirm', { token })).statusCode, 200);
     assert.equal((await f.login({ tenant: closed.slug, email: moved, password: PASSWORD })).statusCode, 200);
     await f.mailSettled();
-    assert.equal(f.mail.filter((m) => m.to === moved && m.text.includes('confirm-email')).length, 1, 'exactly one link per change');
+    const links = f.mail.filter((m) => m.to === moved && m.text.includes('confirm-email'));
+    assert.equal(links.length, 1, 'exactly one link per change');
+    assert.equal(links[0]!.subject, 'Bestätigen Sie Ihre E-Mail-Adresse', 'in the language the change was asked in');
   });
 });
 

@@ -5,7 +5,7 @@ import { authErrors } from './errors.ts';
 import type { KeyStore } from './keys/keystore.ts';
 import type { RevocationSet } from './sessions/revocations.ts';
 import type { AuthTenant, AuthUser } from './directory.ts';
-import type { UserCache } from './deps.ts';
+import { ipAllowed, type UserCache } from './deps.ts';
 
 export const SYSTEM_ADMIN_ROLE = 'system_admin';
 
@@ -46,6 +46,8 @@ export function createAuthenticator(keys: KeyStore, revoked: RevocationSet, user
       if (user === undefined || tenant === undefined) [user, tenant] = await Promise.all([users.user(claims.tenant, claims.sub), users.tenant(claims.tenant)]);
       const refused = refusal(user, tenant);
       if (refused) throw refused;
+      // The tenant's address ranges hold for every use of a token, not only the sign-in.
+      if (!ipAllowed(request.ip, tenant!.settings.securityPolicy.allowedIpRanges)) throw authErrors.ipNotAllowed();
       const role = user!.role;
       return {
         userId: claims.sub,

@@ -1,8 +1,8 @@
 import type { ModuleContext } from '../../framework/module.ts';
 import { identity, type IdentityOptions } from '../users/index.ts';
 import type { AuthDirectory } from './directory.ts';
+import { isUuid } from '../../framework/validation/index.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The auth directory over the users module's door (`identity(ctx)`): tenants, users, invitations,
@@ -20,12 +20,12 @@ export function identityDirectory(context: ModuleContext, options: IdentityOptio
     invitationTenant(token) {
       // Invitation tokens are `<tenantId>.<secret>` (users module, invitations.ts).
       const prefix = token.split('.')[0] ?? '';
-      return UUID.test(prefix) ? prefix.toLowerCase() : null;
+      return isUuid(prefix) ? prefix.toLowerCase() : null;
     },
-    acceptInvitation: (token, { correlationId }) => id.acceptInvitation(token, correlationId),
+    acceptInvitation: (token, { correlationId }, within) => id.acceptInvitation(token, correlationId, within),
     confirmEmail: async (tenantId, userId, { correlationId }) => { await id.confirmEmail(tenantId, userId, correlationId); },
-    async registerSelfService(input, { correlationId }) {
-      const { userId } = await id.registerSelfService({ ...input, correlationId });
+    async registerSelfService(input, { correlationId }, within) {
+      const { userId } = await id.registerSelfService({ ...input, correlationId }, within);
       const user = await id.getUser(input.tenantId, userId);
       if (!user) throw new Error(`registered user ${userId} not readable`);
       return user;

@@ -3,6 +3,8 @@
  * data; `directory-users.ts` adapts their exported functions to this shape, so auth never reads
  * their tables.
  */
+import type { Queryable } from '../../framework/db/index.ts';
+
 export type TenantStatus = 'active' | 'suspended' | 'deleted';
 export type UserStatus = 'invited' | 'active' | 'locked' | 'deactivated';
 
@@ -55,16 +57,23 @@ export type AuthDirectory = {
   getUser: (tenantId: string, userId: string) => Promise<AuthUser | null>;
   /** The tenant an invitation token belongs to (its prefix), without consuming it; null when malformed. */
   invitationTenant: (token: string) => string | null;
-  /** Consumes an invitation token (users module): the invited user becomes active. Throws when invalid. */
-  acceptInvitation: (token: string, context: { correlationId: string }) => Promise<{ tenantId: string; userId: string }>;
+  /**
+   * Consumes an invitation token (users module): the invited user becomes active. Throws when
+   * invalid. `within` runs in the same transaction (the password is stored there: all or nothing).
+   */
+  acceptInvitation: (token: string, context: { correlationId: string }, within?: WithinTransaction) => Promise<{ tenantId: string; userId: string }>;
   /** Marks the user's e-mail address confirmed (users module, `user.email_confirmed`). */
   confirmEmail: (tenantId: string, userId: string, context: { correlationId: string }) => Promise<void>;
   /** Self-service registration (users module enforces whether the tenant allows it and maxUsers). */
   registerSelfService: (
     input: { tenantId: string; email: string; displayName: string | null },
     context: { correlationId: string },
+    within?: WithinTransaction,
   ) => Promise<AuthUser>;
 };
+
+/** More writes in the directory's own transaction, given the user it registers or activates. */
+export type WithinTransaction = (tx: Queryable, userId: string) => Promise<void>;
 
 /** The platform tenant: where system admins live. Not a tenant record; its policy is fixed here. */
 export const PLATFORM_POLICY: SecurityPolicy = {

@@ -1,4 +1,4 @@
-import { DEFAULT_LANGUAGE } from '../../framework/i18n/index.ts';
+import { DEFAULT_LANGUAGE, isLanguage } from '../../framework/i18n/index.ts';
 import { defineProjection } from '../../framework/projections/index.ts';
 import type { AuthDeps } from './deps.ts';
 import { issueActionMail } from './flows.ts';
@@ -17,7 +17,7 @@ export function emailChangeSendsConfirmation(deps: () => AuthDeps | undefined) {
     handlers: {
       'user.profile_updated': async (event, tx) => {
         const current = deps();
-        const { userId, email } = event.data as { userId: string; email?: string };
+        const { userId, email, mailLanguage } = event.data as { userId: string; email?: string; mailLanguage?: string };
         if (!current || email === undefined) return;
         const ttl = current.settings.emailConfirmationTtlSeconds;
         if (Date.now() - Date.parse(event.metadata.timestamp) > ttl * 1000) return;
@@ -27,8 +27,9 @@ export function emailChangeSendsConfirmation(deps: () => AuthDeps | undefined) {
           [tenantId, userId, email],
         );
         if (!rows[0]) return;
-        // The event does not carry the requester's language; the link page is localized itself.
-        await issueActionMail(current, tx, 'email_confirmation', { tenantId, userId, email: rows[0].email }, ttl, DEFAULT_LANGUAGE);
+        // In the language the change was asked in (events from before it was recorded: the default).
+        const language = mailLanguage !== undefined && isLanguage(mailLanguage) ? mailLanguage : DEFAULT_LANGUAGE;
+        await issueActionMail(current, tx, 'email_confirmation', { tenantId, userId, email: rows[0].email }, ttl, language);
       },
     },
     reset: async () => undefined,

@@ -48,11 +48,14 @@ export async function acceptInvitation(deps: AuthDeps, input: { token: string; p
   if (!tenant || tenant.status !== 'active') throw authErrors.invalidActionToken();
   assertPasswordAllowed(input.password, policyForTenant(tenant.settings.securityPolicy.passwordMinLength));
   const hash = await deps.hasher.hash(input.password);
-  const accepted = await deps.directory.acceptInvitation(input.token, { correlationId: request.correlationId }).catch((error: unknown) => {
+  // The invitation is used up in the same transaction that stores the password: a crash between
+  // the two must not leave an active user without one and a spent link.
+  const storeIn = (tx: Queryable, userId: string) =>
+    storePassword(tx, deps.events, { tenantId: tenant.tenantId, userId, hash, reason: 'set' }, eventContext(tenant.tenantId, request.correlationId, userId));
+  const accepted = await deps.directory.acceptInvitation(input.token, { correlationId: request.correlationId }, storeIn).catch((error: unknown) => {
     if (isAppError(error) && error.status < 500) throw authErrors.invalidActionToken();
     throw error;
   });
-  await deps.db.transaction((tx) => storePassword(tx, deps.events, { tenantId: accepted.tenantId, userId: accepted.userId, hash, reason: 'set' }, eventContext(accepted.tenantId, request.correlationId, accepted.userId)), { tenantId: accepted.tenantId });
   deps.users.forget(accepted.tenantId, accepted.userId);
   const user = await deps.directory.getUser(accepted.tenantId, accepted.userId);
   if (!user) throw authErrors.invalidActionToken();
@@ -94,22 +97,24 @@ export async function register(
   if (!allows) throw authErrors.registrationClosed();
   assertPasswordAllowed(input.password, policyForTenant(tenant.settings.securityPolicy.passwordMinLength));
   const hash = await deps.hasher.hash(input.password);
-  let user: AuthUser;
+  const email = normalizeEmail(input.email);
+  const ttl = deps.settings.emailConfirmationTtlSeconds;
   try {
-    user = await deps.directory.registerSelfService(
-      { tenantId: tenant.tenantId, email: normalizeEmail(input.email), displayName: input.displayName ?? null },
+    // The account, its password and its confirmation mail commit together: a crash or a lost
+    // connection in between must not leave an account nobody can use holding the address.
+    await deps.directory.registerSelfService(
+      { tenantId: tenant.tenantId, email, displayName: input.displayName ?? null },
       { correlationId: request.correlationId },
+      async (tx, userId) => {
+        await storePassword(tx, deps.events, { tenantId: tenant.tenantId, userId, hash, reason: 'set' }, eventContext(tenant.tenantId, request.correlationId, userId));
+        await issueActionMail(deps, tx, 'email_confirmation', { tenantId: tenant.tenantId, userId, email }, ttl, request.language);
+      },
     );
   } catch (error) {
     // An address already registered gets the same answer as a new one.
     if (isAppError(error) && error.code === 'user.email_taken') return;
     throw error;
   }
-  const ttl = deps.settings.emailConfirmationTtlSeconds;
-  await deps.db.transaction(async (tx) => {
-    await storePassword(tx, deps.events, { tenantId: user.tenantId, userId: user.userId, hash, reason: 'set' }, eventContext(user.tenantId, request.correlationId, user.userId));
-    await issueActionMail(deps, tx, 'email_confirmation', user, ttl, request.language);
-  }, { tenantId: user.tenantId });
   deps.outbox.wake();
 }
 

@@ -72,21 +72,31 @@ describe('POST /auth/login', () => {
     };
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     await attempt(`warm-up@${tenant.slug}.example`, 0);
-    const known: number[] = [];
-    const unknown: number[] = [];
-    const ratios: number[] = [];
-    // Pairs measured back to back share the machine's load; the median of their ratios ignores drifts.
-    for (let i = 0; i < 25; i++) {
-      const first = i % 2 === 0;
-      const a = await attempt(first ? tenant.adminEmail : `ghost${i}@${tenant.slug}.example`, i);
-      const b = await attempt(first ? `ghost${i}@${tenant.slug}.example` : tenant.adminEmail, i);
-      known.push(first ? a : b);
-      unknown.push(first ? b : a);
-      ratios.push(known.at(-1)! / unknown.at(-1)!);
+    // Pairs measured back to back share the machine's load; the median of their ratios ignores
+    // drifts. Skipping the hash for unknown addresses would make the ratio 3 or more every time;
+    // other test files loading the machine can skew one round, so a round may be measured again.
+    const round = async () => {
+      const known: number[] = [];
+      const unknown: number[] = [];
+      const ratios: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const first = i % 2 === 0;
+        const a = await attempt(first ? tenant.adminEmail : `ghost${i}@${tenant.slug}.example`, i);
+        const b = await attempt(first ? `ghost${i}@${tenant.slug}.example` : tenant.adminEmail, i);
+        known.push(first ? a : b);
+        unknown.push(first ? b : a);
+        ratios.push(known.at(-1)! / unknown.at(-1)!);
+      }
+      const ratio = median(ratios);
+      return { alike: ratio > 0.67 && ratio < 1.5, summary: `median known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms, median pair ratio ${ratio.toFixed(2)}` };
+    };
+    const rounds: string[] = [];
+    for (let r = 0; r < 3; r++) {
+      const { alike, summary } = await round();
+      if (alike) return;
+      rounds.push(summary);
     }
-    const ratio = median(ratios);
-    const summary = `median known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms, median pair ratio ${ratio.toFixed(2)}`;
-    assert.ok(ratio > 0.8 && ratio < 1.25, summary);
+    assert.fail(`three rounds told known from unknown addresses: ${rounds.join('; ')}`);
   });
 
   it('records auth.login_succeeded and auth.login_failed with device and IP', async () => {
@@ -119,22 +129,24 @@ describe('POST /auth/login', () => {
     problem(await f.login({ tenant: tenant.slug, email: `leaver@${tenant.slug}.example`, password: PASSWORD }), 403, 'auth.account_disabled');
     problem(await f.login({ tenant: tenant.slug, email: `leaver@${tenant.slug}.example`, password: 'Wrong-Password-1!' }), 401, 'auth.invalid_credentials');
     await services.tenants.setStatus(tenant.tenantId, 'suspended', { userId: null, correlationId: 'test' }, 'unpaid');
-    // Tenants are cached for at most a second per process.
-    const suspendedAt = Date.now();
-    let res = await f.login({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
-    while (res.statusCode === 200 && Date.now() - suspendedAt < 1_500) {
-      await new Promise((r) => setTimeout(r, 50));
-      res = await f.login({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });
-    }
-    problem(res, 403, 'auth.tenant_suspended');
+    // At once: the cached tenant (up to a second old) is checked again against the stored status.
+    problem(await f.login({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD }), 403, 'auth.tenant_suspended');
   });
 
-  it('refuses addresses outside allowedIpRanges', async () => {
+  it('refuses addresses outside allowedIpRanges, at sign-in and on every use of the session', async () => {
     const tenant = await f.createTenant({ policy: { allowedIpRanges: ['192.168.10.0/24'] } });
     const body = { tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD };
     problem(await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.1.1.1', payload: body }), 403, 'auth.ip_not_allowed');
     const inside = await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '192.168.10.7', payload: body });
     assert.equal(inside.statusCode, 200, inside.body);
+    // The ranges hold for the whole session: its tokens are refused from outside, and work inside.
+    const { token, refreshToken } = inside.json() as { token: string; refreshToken: string };
+    const me = (remoteAddress: string) => f.t.http.inject({ method: 'GET', url: '/api/v1/auth/me', remoteAddress, headers: { authorization: `Bearer ${token}` } });
+    problem(await me('10.1.1.1'), 403, 'auth.ip_not_allowed');
+    assert.equal((await me('192.168.10.8')).statusCode, 200);
+    const refresh = (remoteAddress: string) => f.t.http.inject({ method: 'POST', url: '/api/v1/auth/refresh', remoteAddress, payload: { refreshToken } });
+    problem(await refresh('10.1.1.1'), 403, 'auth.ip_not_allowed');
+    assert.equal((await refresh('192.168.10.9')).statusCode, 200, 'the refused refresh did not use up the token');
   });
 
   it('answers an MFA challenge instead of a session when the tenant requires MFA', async () => {
@@ -225,6 +237,18 @@ describe('brute force', () => {
     problem(await send(ghost), 423, 'auth.account_locked');
     await new Promise((r) => setTimeout(r, 1_100));
     assert.equal((await send(right)).statusCode, 200, 'unlocked automatically');
+  });
+
+  it('verifies no more passwords than maxLoginAttempts when guesses arrive at once', async () => {
+    const tenant = await f.createTenant({ policy: { maxLoginAttempts: 3 } });
+    const guess = (i: number) => ({ tenant: tenant.slug, email: tenant.adminEmail, password: `Wrong-Password-${i}!` });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: nextIp(), payload: guess(i) })));
+    const statuses = answers.map((a) => a.statusCode);
+    // Three guesses were verified: two answered 401, the third locked the account (423); the other
+    // seventeen were refused as locked without a verification.
+    assert.equal(statuses.filter((s) => s === 401).length, 2, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 423).length, 18, statuses.join(','));
+    problem(await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: nextIp(), payload: { ...guess(0), password: PASSWORD } }), 423, 'auth.account_locked');
   });
 
   it('throttles one IP across accounts with 429 and Retry-After', async () => {

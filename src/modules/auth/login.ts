@@ -6,11 +6,11 @@ import { authErrors } from './errors.ts';
 import { loginAttemptStream, sessionStream, type AuthEvent, type DeviceInfo, type LoginFailureReason } from './events.ts';
 import { storePassword } from './credentials.ts';
 import { newSession, openSession } from './sessions/store.ts';
-import { recordFailure, recordSuccess, throttleAndCredentials } from './throttle.ts';
+import { beginSignIn, giveBackIpAttempt, recordSuccess, type ThrottleKey } from './throttle.ts';
 import { mintToken } from './tokens/opaque.ts';
 import { grantSession } from './tokens/access.ts';
+import { isUuid } from '../../framework/validation/index.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MFA_CHALLENGE_TTL_SECONDS = 300;
 
 export type LoginInput = {
@@ -56,7 +56,7 @@ export async function resolveTenant(deps: AuthDeps, input: { tenant?: string | u
     const ref = input.tenant.trim();
     if (ref === '') return null;
     if (ref === PLATFORM_TENANT_ID) return PLATFORM_TENANT;
-    return UUID.test(ref) ? deps.users.tenant(ref.toLowerCase()) : deps.users.tenantBy({ slug: ref.toLowerCase() });
+    return isUuid(ref) ? deps.users.tenant(ref.toLowerCase()) : deps.users.tenantBy({ slug: ref.toLowerCase() });
   }
   const host = input.host?.toLowerCase().replace(/:\d+$/, '');
   if (host && host.includes('.') && !/^[\d.]+$/.test(host) && !host.startsWith('[')) {
@@ -99,10 +99,12 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
   }
   const tenantId = tenant.tenantId;
   const policy = tenant.settings.securityPolicy;
-  if (tenant.status !== 'active') {
-    await fail(tenantId, null, tenant.status === 'suspended' ? 'tenant_suspended' : 'tenant_deleted');
-    throw tenant.status === 'suspended' ? authErrors.tenantSuspended() : authErrors.tenantDeleted();
-  }
+  const refuseUnlessActive = async (status: AuthTenant['status'] | undefined) => {
+    if (status === 'active') return;
+    await fail(tenantId, null, status === 'suspended' ? 'tenant_suspended' : 'tenant_deleted');
+    throw status === 'suspended' ? authErrors.tenantSuspended() : authErrors.tenantDeleted();
+  };
+  await refuseUnlessActive(tenant.status);
   if (!ipAllowed(input.ip, policy.allowedIpRanges)) {
     await fail(tenantId, null, 'ip_not_allowed');
     throw authErrors.ipNotAllowed();
@@ -110,46 +112,53 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
   if (!tenant.settings.allowedAuthMethods.includes('password')) throw authErrors.methodNotAllowed('password');
 
   const key = { tenantId, subject: email, ip: input.ip };
-  const user = await deps.directory.findUserByEmail(tenantId, email);
-  const { throttle: throttled, passwordHash } = await throttleAndCredentials(deps.db, key, user?.userId ?? PLATFORM_TENANT_ID, deps.throttle);
-  if (throttled.ipRetryAfter !== null) {
+  // The tenant was resolved from the per-process cache (up to a second old); its status is read
+  // again, beside the user, so a suspension or deletion holds from the very next sign-in.
+  const [user, current] = await Promise.all([
+    deps.directory.findUserByEmail(tenantId, email),
+    tenantId === PLATFORM_TENANT_ID ? tenant : deps.directory.findTenant({ id: tenantId }),
+  ]);
+  await refuseUnlessActive(current?.status);
+  // The attempt is counted before the verification: however many guesses are in flight, no more
+  // passwords are verified than the lockout and the IP limit allow.
+  const { reservation, passwordHash } = await beginSignIn(deps.db, key, user?.userId ?? PLATFORM_TENANT_ID, policy.maxLoginAttempts, deps.throttle);
+  if (reservation.ipRetryAfter !== null) {
     await fail(tenantId, user?.userId ?? null, 'too_many_attempts');
-    throw authErrors.tooManyAttempts(throttled.ipRetryAfter);
+    throw authErrors.tooManyAttempts(reservation.ipRetryAfter);
   }
-  if (throttled.accountRetryAfter !== null) {
+  if (reservation.accountRetryAfter !== null) {
     await fail(tenantId, user?.userId ?? null, 'account_locked');
-    throw authErrors.accountLocked(throttled.accountRetryAfter);
+    throw authErrors.accountLocked(reservation.accountRetryAfter);
   }
 
   const verified = user && passwordHash
     ? await deps.hasher.verify(passwordHash, input.password)
     : await deps.hasher.verifyDummy(input.password);
   if (!verified || !user || !passwordHash) {
-    const lock = await deps.db.transaction(async (tx) => {
-      const outcome = await recordFailure(tx, key, policy.maxLoginAttempts, deps.throttle);
-      await appendFailure(deps, tx, input, device, tenantId, user?.userId ?? null, outcome.lockedForSeconds ? 'account_locked' : 'invalid_credentials');
-      return outcome.lockedForSeconds;
-    }, { tenantId });
-    throw lock ? authErrors.accountLocked(lock) : authErrors.invalidCredentials();
+    // Already counted; the reservation said whether this failure locks the account.
+    await fail(tenantId, user?.userId ?? null, reservation.locksFor !== null ? 'account_locked' : 'invalid_credentials');
+    throw reservation.locksFor !== null ? authErrors.accountLocked(reservation.locksFor) : authErrors.invalidCredentials();
   }
 
-  if (user.status === 'deactivated') {
-    await fail(tenantId, user.userId, 'account_disabled');
-    throw authErrors.accountDisabled();
-  }
-  if (user.status === 'locked') {
-    await fail(tenantId, user.userId, 'account_locked');
-    throw authErrors.accountLockedByAdmin();
-  }
+  // The password is right: the attempt reserved on the IP is given back (best effort, in its own
+  // transaction), and refusals from here on give the account's back too, so a user who keeps
+  // signing in while unconfirmed or disabled is not locked out for it.
+  void giveBackIpAttempt(deps.db, input.ip).catch((error: unknown) => deps.logger.warn({ err: error }, 'giving back an IP sign-in attempt failed'));
+  const refuseVerified = async (reason: LoginFailureReason, error: Error): Promise<never> => {
+    await deps.db.transaction(async (tx) => {
+      await recordSuccess(tx, key);
+      await appendFailure(deps, tx, input, device, tenantId, user.userId, reason);
+    }, { tenantId });
+    throw error;
+  };
+  if (user.status === 'deactivated') return refuseVerified('account_disabled', authErrors.accountDisabled());
+  if (user.status === 'locked') return refuseVerified('account_locked', authErrors.accountLockedByAdmin());
   if (user.status !== 'active') {
     await fail(tenantId, user.userId, 'invalid_credentials');
     throw authErrors.invalidCredentials();
   }
-  if (user.emailConfirmed === false) {
-    await fail(tenantId, user.userId, 'email_not_confirmed');
-    throw authErrors.emailNotConfirmed();
-  }
-  if (policy.requireMfa) return mfaChallenge(deps, tenant, user);
+  if (user.emailConfirmed === false) return refuseVerified('email_not_confirmed', authErrors.emailNotConfirmed());
+  if (policy.requireMfa) return mfaChallenge(deps, tenant, user, key);
 
   const rehash = deps.hasher.needsRehash(passwordHash) ? await deps.hasher.hash(input.password) : null;
   const idleTimeoutSeconds = sessionTimeoutSeconds(policy);
@@ -163,7 +172,7 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
   };
   const context = eventContext(tenantId, input.correlationId, user.userId);
   const writes = (tx: Queryable, pipelined: boolean) => Promise.all([
-    throttled.hasFailures ? recordSuccess(tx, key) : undefined,
+    recordSuccess(tx, key),
     openSession(tx, { tenantId, userId: user.userId, role: user.role, ipAddress: input.ip, userAgent: input.userAgent, idleTimeoutSeconds }, session),
     deps.events.append(sessionStream(session.sessionId), [event], { expectedVersion: 'no_stream', context, tx, pipelined }),
   ]);
@@ -180,14 +189,17 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
   return grantSession(deps, user, { tenantId, sessionId: session.sessionId, role: user.role, expiresAt: session.expiresAt }, session.refreshToken);
 }
 
-async function mfaChallenge(deps: AuthDeps, tenant: AuthTenant, user: AuthUser): Promise<MfaChallenge> {
+async function mfaChallenge(deps: AuthDeps, tenant: AuthTenant, user: AuthUser, key: ThrottleKey): Promise<MfaChallenge> {
   const challenge = mintToken(tenant.tenantId);
   const methods = tenant.settings.allowedAuthMethods.filter((m) => m === 'totp' || m === 'webauthn');
-  const { rows } = await deps.db.transaction((tx) => tx.query<{ expires_at: Date }>(
-    `INSERT INTO auth_action_tokens (tenant_id, token_hash, purpose, user_id, expires_at)
-     VALUES ($1, $2, 'mfa_challenge', $3, now() + make_interval(secs => $4::float8)) RETURNING expires_at`,
-    [tenant.tenantId, challenge.hash, user.userId, MFA_CHALLENGE_TTL_SECONDS],
-  ), { tenantId: tenant.tenantId });
+  const { rows } = await deps.db.transaction(async (tx) => {
+    await recordSuccess(tx, key); // the password was right
+    return tx.query<{ expires_at: Date }>(
+      `INSERT INTO auth_action_tokens (tenant_id, token_hash, purpose, user_id, expires_at)
+       VALUES ($1, $2, 'mfa_challenge', $3, now() + make_interval(secs => $4::float8)) RETURNING expires_at`,
+      [tenant.tenantId, challenge.hash, user.userId, MFA_CHALLENGE_TTL_SECONDS],
+    );
+  }, { tenantId: tenant.tenantId });
   return { mfaRequired: true, challengeToken: challenge.token, methods: methods.length > 0 ? methods : ['totp'], expiresAt: rows[0]!.expires_at.toISOString() };
 }
 

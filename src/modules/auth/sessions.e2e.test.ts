@@ -315,4 +315,23 @@ describe('one session, sign out everywhere, pagination, ?lang', () => {
     const names = list.get.parameters?.map((p) => p.name) ?? [];
     for (const name of ['page', 'pageSize', 'sortBy', 'sortOrder', 'userId', 'tenantId', 'lang']) assert.ok(names.includes(name), name);
   });
+
+  it('documents the errors each route can answer, as problem+json', async () => {
+    const doc = (await f.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const paths = doc.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    const statuses = (path: string, method: string) => Object.keys(paths[path]![method]!.responses).sort();
+    assert.deepEqual(statuses('/api/v1/auth/login', 'post'), ['200', '400', '401', '403', '413', '415', '423', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/v1/auth/register', 'post'), ['202', '400', '403', '409', '413', '415', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/v1/auth/invitations/accept', 'post'), ['200', '400', '413', '415', '429', '500', '503']);
+    // Authenticated routes can always answer 401 and 403; a route without input no 400.
+    assert.deepEqual(statuses('/api/v1/auth/me', 'get'), ['200', '401', '403', '429', '500', '503']);
+    for (const [path, operations] of Object.entries(paths)) {
+      if (!path.startsWith('/api/v1')) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) >= 400) assert.ok(response.content?.['application/problem+json'], `${method} ${path} ${status}`);
+        }
+      }
+    }
+  });
 });

@@ -2,53 +2,66 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
-import { DEFAULT_THROTTLE, recordFailure, recordSuccess, throttleState } from './throttle.ts';
+import { DEFAULT_THROTTLE, beginSignIn, giveBackIpAttempt, recordSuccess, type ThrottleKey } from './throttle.ts';
 
 let db: TestDatabase;
 before(async () => { db = await createTestDatabase(); });
 after(() => db.drop());
 
 const settings = { ...DEFAULT_THROTTLE, lockoutBaseSeconds: 1, lockoutMaxSeconds: 4, ipMaxFailures: 5, ipWindowSeconds: 2 };
-const fail = (key: { tenantId: string; subject: string; ip: string }, max: number) =>
-  db.app.transaction((tx) => recordFailure(tx, key, max, settings), { tenantId: key.tenantId });
-const state = (key: { tenantId: string; subject: string; ip: string }) => throttleState(db.app, key, settings);
+/** One sign-in attempt that fails: its reservation is all that is recorded. */
+const attempt = async (key: ThrottleKey, max: number) => (await beginSignIn(db.app, key, null, max, settings)).reservation;
+const succeed = async (key: ThrottleKey) => {
+  await db.app.transaction((tx) => recordSuccess(tx, key), { tenantId: key.tenantId });
+  await giveBackIpAttempt(db.app, key.ip);
+};
+const allowed = (r: { ipRetryAfter: number | null; accountRetryAfter: number | null }) => r.ipRetryAfter === null && r.accountRetryAfter === null;
 
 describe('brute-force throttling', () => {
   it('locks an account after maxLoginAttempts with a growing back-off and unlocks by itself', async () => {
-    const key = { tenantId: randomUUID(), subject: 'a@example.com', ip: `10.0.0.${Math.floor(Math.random() * 200)}` };
-    assert.equal((await fail(key, 3)).lockedForSeconds, null);
-    assert.equal((await fail(key, 3)).lockedForSeconds, null);
-    assert.equal((await fail(key, 3)).lockedForSeconds, 1, 'third failure locks for the base period');
-    assert.equal((await state(key)).accountRetryAfter, 1);
+    // Each attempt from another address: only the account's limit is under test here.
+    let host = 0;
+    const key = { tenantId: randomUUID(), subject: 'a@example.com', get ip() { return `10.0.${Math.floor(Math.random() * 200)}.${++host}`; } };
+    assert.equal((await attempt(key, 3)).locksFor, null);
+    assert.equal((await attempt(key, 3)).locksFor, null);
+    assert.equal((await attempt(key, 3)).locksFor, 1, 'the third attempt locks for the base period unless it succeeds');
+    assert.equal((await attempt(key, 3)).accountRetryAfter, 1, 'a fourth is refused before any verification');
     await new Promise((r) => setTimeout(r, 1_100));
-    assert.equal((await state(key)).accountRetryAfter, null, 'unlocked automatically');
-    await fail(key, 3);
-    await fail(key, 3);
-    assert.equal((await fail(key, 3)).lockedForSeconds, 2, 'second lock lasts twice as long');
-    await db.app.transaction((tx) => recordSuccess(tx, key), { tenantId: key.tenantId });
-    assert.equal((await state(key)).accountRetryAfter, null);
+    assert.equal((await attempt(key, 3)).accountRetryAfter, null, 'unlocked automatically');
+    await attempt(key, 3);
+    assert.equal((await attempt(key, 3)).locksFor, 2, 'the second lock lasts twice as long');
+    await succeed(key);
+    assert.ok(allowed(await attempt(key, 3)), 'a success forgets the lock');
   });
 
   it('never locks when maxLoginAttempts is 0, and locks at once when it is 1', async () => {
     const key = { tenantId: randomUUID(), subject: 'b@example.com', ip: '10.1.0.1' };
-    for (let i = 0; i < 4; i++) assert.equal((await fail(key, 0)).lockedForSeconds, null);
+    for (let i = 0; i < 4; i++) assert.equal((await attempt(key, 0)).locksFor, null);
     const strict = { ...key, subject: 'c@example.com', ip: '10.1.0.2' };
-    assert.equal((await fail(strict, 1)).lockedForSeconds, 1);
+    assert.equal((await attempt(strict, 1)).locksFor, 1);
   });
 
-  it('throttles one IP across accounts and tenants, survives a new connection, resets after the window', async () => {
+  it('throttles one IP across accounts and tenants, resets after the window; a success gives its attempt back', async () => {
     const ip = '192.0.2.77';
-    for (let i = 0; i < 5; i++) await fail({ tenantId: randomUUID(), subject: `u${i}@example.com`, ip }, 0);
-    const wait = (await state({ tenantId: randomUUID(), subject: 'new@example.com', ip })).ipRetryAfter;
+    for (let i = 0; i < 4; i++) assert.ok(allowed(await attempt({ tenantId: randomUUID(), subject: `u${i}@example.com`, ip }, 0)));
+    const winner = { tenantId: randomUUID(), subject: 'winner@example.com', ip };
+    assert.ok(allowed(await attempt(winner, 0)));
+    await succeed(winner);
+    assert.ok(allowed(await attempt({ tenantId: randomUUID(), subject: 'fifth@example.com', ip }, 0)), 'the success did not count');
+    const wait = (await attempt({ tenantId: randomUUID(), subject: 'new@example.com', ip }, 0)).ipRetryAfter;
     assert.ok(wait !== null && wait >= 1 && wait <= 2, `retry after ${wait}`);
-    assert.equal((await state({ tenantId: randomUUID(), subject: 'x@example.com', ip: '192.0.2.78' })).ipRetryAfter, null);
+    assert.equal((await attempt({ tenantId: randomUUID(), subject: 'x@example.com', ip: '192.0.2.78' }, 0)).ipRetryAfter, null);
     await new Promise((r) => setTimeout(r, 2_100));
-    assert.equal((await state({ tenantId: randomUUID(), subject: 'x@example.com', ip })).ipRetryAfter, null);
+    assert.equal((await attempt({ tenantId: randomUUID(), subject: 'x@example.com', ip }, 0)).ipRetryAfter, null);
   });
 
-  it('counts concurrent failures exactly', async () => {
+  it('lets no more attempts through than the limits, however many run at once', async () => {
     const key = { tenantId: randomUUID(), subject: 'd@example.com', ip: '10.2.0.1' };
-    const results = await Promise.all(Array.from({ length: 4 }, () => fail(key, 4)));
-    assert.equal(results.filter((r) => r.lockedForSeconds !== null).length, 1);
+    const account = await Promise.all(Array.from({ length: 40 }, () => attempt(key, 3)));
+    assert.equal(account.filter(allowed).length, 3, 'exactly maxLoginAttempts passwords may be verified');
+    assert.equal(account.filter((r) => r.locksFor !== null).length, 1, 'and the last of them carries the lock');
+    const ip = '10.2.0.2';
+    const perIp = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt({ tenantId: randomUUID(), subject: `e${i}@example.com`, ip }, 0)));
+    assert.equal(perIp.filter(allowed).length, settings.ipMaxFailures, 'exactly ipMaxFailures per window');
   });
 });

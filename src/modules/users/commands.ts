@@ -161,6 +161,12 @@ export function createUserCommands(deps: UserCommandDeps) {
 
   type Registration = { input: RegisterInput; actor: Actor; userId: string; email: string; events: UserEvent[]; seats: number; activeMembers: number };
   type Registered = { userId: string; user: User | null };
+  /**
+   * More work in the same transaction as a registration or an accepted invitation (the auth module
+   * stores the password there): both commit, or neither does, so a crash or a lost connection
+   * between them never leaves an account without a password and its e-mail address taken.
+   */
+  type WithinRegistration = (tx: Transaction, userId: string) => Promise<void>;
 
   /**
    * A registration decided up front, against an open tenant, for the group commit; null when it
@@ -225,8 +231,14 @@ export function createUserCommands(deps: UserCommandDeps) {
    */
   const registrations = createGroupCommit({ commit: registerTogether, maxBatch: 64, maxInFlight: 2 });
 
+  /**
+   * Seat changes that find no free stripe lock the gate, then every stripe: under contention
+   * PostgreSQL may pick such a command as a deadlock victim, and running it again succeeds.
+   */
+  const RETRIES = 2;
+
   const simple = (tenantId: string, userId: string, make: (tenant: TenantContext) => UserCommand, actor: Actor) =>
-    db.transaction((tx) => execute(tx, tenantId, userId, make, actor), { tenantId });
+    db.transaction((tx) => execute(tx, tenantId, userId, make, actor), { tenantId, retries: RETRIES });
 
   const provisionAdmin: ProvisionAdmin = (tx, input) =>
     registerIn(tx, { tenantId: input.tenantId, email: input.email, role: 'admin', registrationSource: 'admin_invite', language: input.language }, input.actor);
@@ -243,17 +255,21 @@ export function createUserCommands(deps: UserCommandDeps) {
      * seat stripe for the whole batch), runs the command the usual way, which refuses with the exact
      * error or refills the seat stripes.
      */
-    async register(input: RegisterInput, actor: Actor): Promise<Registered> {
-      const ahead = decideAhead(input, actor);
+    async register(input: RegisterInput, actor: Actor, within?: WithinRegistration): Promise<Registered> {
+      const ahead = within ? null : decideAhead(input, actor);
       const fast = ahead && await registrations.submit(input.tenantId, ahead);
       if (fast) return fast;
-      const result = await db.transaction((tx) => registerIn(tx, input, actor), { tenantId: input.tenantId });
+      const result = await db.transaction(async (tx) => {
+        const registered = await registerIn(tx, input, actor);
+        await within?.(tx, registered.userId);
+        return registered;
+      }, { tenantId: input.tenantId, retries: RETRIES });
       await result.afterCommit();
       return { userId: result.userId, user: result.user };
     },
 
-    updateProfile: (tenantId: string, userId: string, changes: Extract<UserCommand, { type: 'update_profile' }>['changes'], actor: Actor) =>
-      simple(tenantId, userId, (tenant) => ({ type: 'update_profile', changes, tenant, now: new Date() }), actor),
+    updateProfile: (tenantId: string, userId: string, changes: Extract<UserCommand, { type: 'update_profile' }>['changes'], actor: Actor, language?: Language) =>
+      simple(tenantId, userId, (tenant) => ({ type: 'update_profile', changes, tenant, now: new Date(), ...(language ? { language } : {}) }), actor),
 
     deactivate: (tenantId: string, userId: string, input: { reason: string; deactivationType: string; reactivationDate?: string | null }, actor: Actor) =>
       simple(tenantId, userId, (tenant) => ({ type: 'deactivate', ...input, tenant, now: new Date() }), actor),
@@ -290,15 +306,16 @@ export function createUserCommands(deps: UserCommandDeps) {
     },
 
     /** Consumes an invitation token (single use, unexpired) and activates its user. */
-    async acceptInvitation(token: string, correlationId: string): Promise<{ tenantId: string; userId: string }> {
+    async acceptInvitation(token: string, correlationId: string, within?: WithinRegistration): Promise<{ tenantId: string; userId: string }> {
       const tenantId = invitationTenant(token);
       if (!tenantId) throw userErrors.invitationInvalid();
       return db.transaction(async (tx) => {
         const userId = await consumeInvitation(tx, tenantId, token);
         if (!userId) throw userErrors.invitationInvalid();
         await execute(tx, tenantId, userId, (tenant) => ({ type: 'accept_invitation', tenant }), { userId, correlationId });
+        await within?.(tx, userId);
         return { tenantId, userId };
-      }, { tenantId });
+      }, { tenantId, retries: RETRIES });
     },
 
     /**

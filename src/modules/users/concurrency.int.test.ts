@@ -36,6 +36,32 @@ describe('concurrency', () => {
     assert.equal(counters.rows[0]?.allowance, 10);
   });
 
+  it('lowering maxUsers while registrations run never leaves more seats in use than the limit', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { tenantId } = await t.createTenant({ settings: { allowedAuthMethods: ['password'], maxUsers: 20 } });
+      const lower = () => t.http.inject({ method: 'PATCH', url: `/api/v1/tenants/${tenantId}`, headers: sys, payload: { settings: { maxUsers: 4 } } });
+      const requests = Array.from({ length: 12 }, (_, i) => register(tenantId, `lower${round}-${i}@example.org`));
+      requests.splice(3 + round * 3, 0, lower());
+      const results = await Promise.all(requests);
+      const patched = results[3 + round * 3]!;
+      const registered = results.filter((r) => r !== patched && r.statusCode === 201).length;
+      const tenant = (await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}`, headers: sys })).json();
+      const seats = await t.db.system.query<{ seats: number }>('SELECT sum(used)::int AS seats FROM tenant_seat_stripes WHERE tenant_id = $1', [tenantId]);
+      assert.equal(seats.rows[0]?.seats, registered + 1, 'the admin holds a seat too');
+      assert.ok(seats.rows[0]!.seats <= tenant.settings.maxUsers, `${seats.rows[0]!.seats} seats, maxUsers ${tenant.settings.maxUsers}`);
+      if (patched.statusCode === 200) {
+        assert.equal(tenant.settings.maxUsers, 4);
+        assert.ok(results.filter((r) => r !== patched && r.statusCode !== 201).every((r) => r.json().code === 'user.quota_exceeded'));
+      } else {
+        assert.equal(patched.statusCode, 409, patched.body);
+        assert.equal(patched.json().code, 'tenant.max_users_below_usage');
+        assert.ok(patched.json().details[0].used > 4);
+        assert.equal(tenant.settings.maxUsers, 20);
+        assert.equal(registered, 12);
+      }
+    }
+  });
+
   it('two admins deactivating each other at once leave one admin', async () => {
     const { tenantId, adminUserId } = await t.createTenant();
     const second = (await t.http.inject({ method: 'POST', url: `/api/v1/tenants/${tenantId}/users`, headers: sys, payload: { email: 'admin2@x.test', role: 'admin' } })).json();

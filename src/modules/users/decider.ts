@@ -1,8 +1,10 @@
+import type { Language } from '../../framework/i18n/index.ts';
 import { EMAIL_CHANGE_COOLDOWN_MS, isAdminRole, type DeactivationType, type RegistrationSource, type UserRole, type UserStatus } from './domain.ts';
 import { userErrors } from './errors.ts';
 import type { UserEvent, UserProfileField, UserProfileUpdated } from './events.ts';
 import {
-  isDeactivationType, normalizeEmail, validateDeactivationReason, validateDisplayName, validateEmail, validateRole, validateUserMetadata,
+  isDeactivationType, normalizeEmail, validateDeactivationReason, validateDisplayName, validateEmail, validateReactivationDate, validateRole,
+  validateUserMetadata,
 } from './validators.ts';
 import { tenantErrors } from '../tenants/index.ts';
 
@@ -73,6 +75,8 @@ export type UserCommand =
       changes: { email?: string; displayName?: string; role?: string; metadata?: Record<string, unknown> };
       tenant: TenantContext;
       now: Date;
+      /** The request's language: the new address's confirmation mail is written in it. */
+      language?: Language;
     }
   | { type: 'deactivate'; reason: string; deactivationType: string; reactivationDate?: string | null; tenant: TenantContext; now: Date }
   | { type: 'reactivate'; tenant: TenantContext; now: Date; automatic?: boolean }
@@ -139,6 +143,7 @@ function decideUpdate(command: Extract<UserCommand, { type: 'update_profile' }>,
       }
       data.email = email;
       data.emailChangedAt = command.now.toISOString();
+      if (command.language) data.mailLanguage = command.language;
       fields.push('email');
     }
   }
@@ -173,9 +178,7 @@ function decideDeactivate(command: Extract<UserCommand, { type: 'deactivate' }>,
   let reactivationDate: string | null = null;
   if (command.deactivationType === 'temporary') {
     if (!command.reactivationDate) throw userErrors.missingReactivationDate();
-    const at = Date.parse(command.reactivationDate);
-    if (Number.isNaN(at) || at <= command.now.getTime()) throw userErrors.invalidReactivationDate();
-    reactivationDate = new Date(at).toISOString();
+    reactivationDate = validateReactivationDate(command.reactivationDate, command.now);
   } else if (command.reactivationDate) {
     throw userErrors.invalidReactivationDate();
   }

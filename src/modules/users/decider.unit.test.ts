@@ -45,6 +45,9 @@ describe('user decider: register', () => {
     given([], register({ role: 'system_admin' })).thenThrows('user.invalid_role');
     given([], register({ displayName: '' })).thenThrows('user.invalid_display_name');
     given([], register({ displayName: 'x'.repeat(101) })).thenThrows('user.invalid_display_name');
+    given([], register({ displayName: '\u200b\u200b\u200b' })).thenThrows('user.invalid_display_name');
+    given([], register({ displayName: 'Ada\u202eecalevoL' })).thenThrows('user.invalid_display_name');
+    given([], register({ displayName: 'Ada\r\nBcc: victim@example.org' })).thenThrows('user.invalid_display_name');
   });
   it('refuses in a deleted or suspended tenant', () => {
     given([], register({ tenant: { ...tenant, status: 'deleted' } })).thenThrows('tenant.deleted');
@@ -60,6 +63,11 @@ describe('user decider: update profile', () => {
     given([registered()], update({ email: 'ada@new.example' })).then([{
       type: 'user.profile_updated',
       data: { userId: USER, tenantId: TENANT, email: 'ada@new.example', emailChangedAt: now.toISOString(), updatedFields: ['email'] },
+    }]));
+  it('records the language the e-mail change was asked in, for the confirmation mail', () =>
+    given([registered()], { ...update({ email: 'ada@new.example' }), language: 'fr' } as UserCommand).then([{
+      type: 'user.profile_updated',
+      data: { userId: USER, tenantId: TENANT, email: 'ada@new.example', emailChangedAt: now.toISOString(), mailLanguage: 'fr', updatedFields: ['email'] },
     }]));
   it('refuses a second e-mail change within the cooldown, allows it after', () => {
     const first: UserEvent = { type: 'user.profile_updated', data: { userId: USER, tenantId: TENANT, email: 'b@x.example', emailChangedAt: now.toISOString(), updatedFields: ['email'] } };
@@ -80,6 +88,7 @@ describe('user decider: update profile', () => {
   it('demotes an admin when another admin remains', () => assert.equal(userDecider.decide(update({ role: 'user' }), [registered('admin')].reduce(userDecider.evolve, userDecider.initialState())).length, 1));
   it('refuses to demote the last system admin', () => given([registered('system_admin')], update({ role: 'admin' }, { ...tenant, admins: 3, systemAdmins: 1 })).thenThrows('user.last_admin'));
   it('refuses an empty update', () => given([registered()], update({})).thenThrows('user.nothing_to_update'));
+  it('refuses a display name without visible text', () => given([registered()], update({ displayName: ' \u200b\u2060 ' })).thenThrows('user.invalid_display_name'));
   it('refuses updates of a deactivated user', () => given([registered(), deactivated()], update({ displayName: 'X' })).thenThrows('user.deactivated'));
   it('refuses updates of an unknown user', () => given([], update({ displayName: 'X' })).thenThrows('user.not_found'));
 });
@@ -89,6 +98,17 @@ describe('user decider: deactivate, reactivate', () => {
   it('deactivates temporarily with a future date', () => given([registered()], deactivate('temporary', '2026-02-01T00:00:00Z')).then([deactivated()]));
   it('needs a reactivation date for temporary deactivation', () => given([registered()], deactivate('temporary')).thenThrows('user.missing_reactivation_date'));
   it('refuses a reactivation date in the past', () => given([registered()], deactivate('temporary', '2025-12-31T00:00:00Z')).thenThrows('user.invalid_reactivation_date'));
+  it('refuses reactivation dates the calendar does not have instead of rolling them over', () => {
+    for (const date of ['2030-02-30T00:00:00Z', '2030-13-01T00:00:00Z', '2030-04-31T00:00:00Z', '2027-02-29T00:00:00Z', '2030-01-01T24:00:00Z', '2030-01-01T00:00:00+24:00', 'tomorrow']) {
+      given([registered()], deactivate('temporary', date)).thenThrows('user.invalid_reactivation_date');
+    }
+  });
+  it('accepts a leap day and an offset, and stores the date in UTC', () => {
+    const [leap] = userDecider.decide(deactivate('temporary', '2028-02-29T00:00:00Z'), userDecider.evolve(userDecider.initialState(), registered()));
+    assert.equal(leap?.type === 'user.deactivated' && leap.data.reactivationDate, '2028-02-29T00:00:00.000Z');
+    const [offset] = userDecider.decide(deactivate('temporary', '2026-03-01T00:30:00+01:00'), userDecider.evolve(userDecider.initialState(), registered()));
+    assert.equal(offset?.type === 'user.deactivated' && offset.data.reactivationDate, '2026-02-28T23:30:00.000Z');
+  });
   it('refuses a reactivation date on a permanent deactivation', () => given([registered()], deactivate('permanent', '2026-02-01T00:00:00Z')).thenThrows('user.invalid_reactivation_date'));
   it('deactivates permanently', () => given([registered()], deactivate('permanent')).then([deactivated('permanent')]));
   it('accepts every reason of SPEC §4 and other:<text>', () => {

@@ -9,7 +9,8 @@ import { AppError } from '../../framework/errors/index.ts';
  * | user.already_exists               | 409    | register on an existing stream                          |
  * | user.email_taken                  | 409    | the e-mail is used in this tenant (case-insensitive)    |
  * | user.invalid_email                | 400    | not an e-mail address                                   |
- * | user.invalid_display_name         | 400    | display name not 1–100 characters                       |
+ * | user.invalid_display_name         | 400    | display name not 1–100 characters (1 visible), or       |
+ * |                                   |        | control/format characters (CR, LF, zero-width, bidi)    |
  * | user.invalid_role                 | 400    | role not admin, user, read_only or custom:<name>        |
  * | user.invalid_metadata             | 400    | metadata over 64 KiB                                    |
  * | user.quota_exceeded               | 409    | the tenant's maxUsers (capped by its plan) is reached   |
@@ -20,7 +21,8 @@ import { AppError } from '../../framework/errors/index.ts';
  * | user.not_deactivated              | 409    | reactivating a user who is not deactivated              |
  * | user.permanently_deactivated      | 409    | reactivating a permanently deactivated user             |
  * | user.missing_reactivation_date    | 400    | temporary deactivation without a date                   |
- * | user.invalid_reactivation_date    | 400    | date not in the future, or given for a permanent one    |
+ * | user.invalid_reactivation_date    | 400    | not an RFC 3339 date-time of an existing day, not in    |
+ * |                                   |        | the future, or given for a permanent deactivation       |
  * | user.invalid_deactivation_reason  | 400    | reason not in the list                                  |
  * | user.email_change_cooldown        | 429    | e-mail changed again before the cooldown ended          |
  * | user.nothing_to_update            | 400    | update without any field                                |
@@ -35,6 +37,7 @@ export const userErrors = {
   invalidEmail: () => new AppError('user.invalid_email', 400),
   invalidDisplayName: () => new AppError('user.invalid_display_name', 400, { min: 1, max: 100 }),
   invalidRole: () => new AppError('user.invalid_role', 400),
+  unknownRole: (role: string) => new AppError('user.unknown_role', 400, { role }, { details: [{ field: 'role', rule: 'exists' }] }),
   invalidMetadata: () => new AppError('user.invalid_metadata', 400, { limit: 65536 }),
   quotaExceeded: (limit: number) => new AppError('user.quota_exceeded', 409, { limit }),
   selfServiceDisabled: () => new AppError('user.self_service_disabled', 403),

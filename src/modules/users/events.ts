@@ -1,3 +1,4 @@
+import type { Language } from '../../framework/i18n/index.ts';
 import type { DeactivationReason, DeactivationType, RegistrationSource, UserRole, UserStatus } from './domain.ts';
 
 /** Events of the user stream `user-<userId>` (appended in the user's tenant). */
@@ -30,6 +31,8 @@ export type UserProfileUpdated = {
     updatedFields: UserProfileField[];
     /** When `email` changed: the instant the cooldown counts from. */
     emailChangedAt?: string;
+    /** When `email` changed: the language the change was asked in, for the confirmation mail. */
+    mailLanguage?: Language;
   };
 };
 

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Transaction } from '../../framework/eventstore/index.ts';
 import { INVITATION_TTL_MS } from './domain.ts';
+import { isUuid } from '../../framework/validation/index.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const hash = (token: string): Buffer => createHash('sha256').update(token).digest();
 
 /**
@@ -25,7 +25,7 @@ export const invitationInsert = (sql: { tenantId: string; tokenHash: string; use
 /** The tenant a token belongs to, or null when it is malformed. */
 export function invitationTenant(token: string): string | null {
   const [tenantId, secret, ...rest] = token.split('.');
-  if (rest.length > 0 || !tenantId || !UUID.test(tenantId) || !secret || !/^[A-Za-z0-9_-]{43}$/.test(secret)) return null;
+  if (rest.length > 0 || !tenantId || !isUuid(tenantId) || !secret || !/^[A-Za-z0-9_-]{43}$/.test(secret)) return null;
   return tenantId.toLowerCase();
 }
 

@@ -35,7 +35,7 @@ export function createIdentityModules(options: IdentityOptions & { dueWorkInterv
     register(app, context) {
       const services = identityServices(context, options);
       registerIdempotency(app, { db: context.db.app });
-      registerUserRoutes(app, { db: context.db.app, commands: services.users });
+      registerUserRoutes(app, { db: context.db.app, commands: services.users, customRoleExists: context.customRoleExists });
     },
     /**
      * Sends queued invitation mails (the outbox worker, on the owner pool), and reactivates users whose

@@ -1,6 +1,7 @@
 import type { Database } from '../../framework/db/index.ts';
 import type { Transaction } from '../../framework/eventstore/index.ts';
 import type { User, UserRole, UserStatus } from './domain.ts';
+import { isUuid } from '../../framework/validation/index.ts';
 
 type UserRow = {
   user_id: string; tenant_id: string; email: string; display_name: string | null; role: string; status: string;
@@ -22,7 +23,6 @@ export const toUser = (row: UserRow): User => ({
   lastLogin: row.last_login?.toISOString() ?? null,
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One user, inside the caller's transaction (tenant set). */
 export async function readUser(tx: Transaction, tenantId: string, userId: string): Promise<User | null> {
@@ -32,7 +32,7 @@ export async function readUser(tx: Transaction, tenantId: string, userId: string
 
 /** One user of a tenant (read in the tenant's row-level-security scope); null when unknown. */
 export async function getUser(db: Database, tenantId: string, userId: string): Promise<User | null> {
-  if (!UUID.test(userId)) return null;
+  if (!isUuid(userId)) return null;
   const result = await db.transaction((tx) => tx.query<UserRow>(`SELECT ${COLUMNS} FROM user_profiles WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId]), { tenantId });
   return result.rows[0] ? toUser(result.rows[0]) : null;
 }

@@ -35,6 +35,18 @@ describe('POST /tenants/{tenantId}/users', () => {
     assert.match(mail, /token=/);
   });
 
+  it('refuses display names without visible text or with control/format characters (400), on invite and update', async () => {
+    for (const displayName of ['\u200b', '\u200b\u2060\ufeff', 'Ada\r\nBcc: victim@example.org', 'Ada\u202eecalevol']) {
+      const res = await invite({ email: 'hidden@example.org', role: 'user', displayName });
+      assert.equal(res.statusCode, 400, `${JSON.stringify(displayName)}: ${res.body}`);
+      assert.equal(res.json().code, 'user.invalid_display_name');
+    }
+    const updated = await t.http.inject({ method: 'PATCH', url: `${users()}/${adminUserId}`, headers: admin, payload: { displayName: '\u200b\u200b' } });
+    assert.equal(updated.statusCode, 400, updated.body);
+    assert.equal(updated.json().code, 'user.invalid_display_name');
+    assert.match(updated.json().message, /at least 1 of them visible/);
+  });
+
   it('refuses an e-mail already used in the tenant, whatever its case (409)', async () => {
     assert.equal((await invite({ email: 'dup@example.org', role: 'user' })).statusCode, 201);
     const res = await invite({ email: 'DUP@Example.ORG', role: 'user' });
@@ -201,6 +213,22 @@ describe('POST .../deactivate and .../reactivate', () => {
     assert.equal(back.statusCode, 200, back.body);
     assert.equal(back.json().status, 'invited');
     assert.equal((await t.http.inject({ method: 'POST', url: `${url}/reactivate`, headers: admin })).json().code, 'user.not_deactivated');
+  });
+
+  it('refuses reactivation dates the calendar does not have (400), instead of rolling them over', async () => {
+    const created = (await invite({ email: 'calendar@example.org', role: 'user' })).json();
+    const url = `${users()}/${created.userId}`;
+    for (const reactivationDate of ['2030-02-30T00:00:00Z', '2030-13-01T00:00:00Z', '2031-02-29T00:00:00Z', '2030-06-31T12:00:00+02:00']) {
+      const res = await t.http.inject({ method: 'POST', url: `${url}/deactivate`, headers: admin, payload: { reason: 'inactive', deactivationType: 'temporary', reactivationDate } });
+      assert.equal(res.statusCode, 400, `${reactivationDate}: ${res.body}`);
+      assert.equal(res.json().code, 'user.invalid_reactivation_date');
+    }
+    assert.equal((await t.http.inject({ method: 'GET', url, headers: admin })).json().status, 'invited', 'nothing was deactivated');
+    const leap = await t.http.inject({ method: 'POST', url: `${url}/deactivate`, headers: admin, payload: { reason: 'inactive', deactivationType: 'temporary', reactivationDate: '2032-02-29T00:00:00+01:00' } });
+    assert.equal(leap.statusCode, 200, leap.body);
+    const { rows } = await t.db.system.query<{ data: { reactivationDate: string } }>(
+      `SELECT data FROM events WHERE stream_id = $1 AND event_type = 'user.deactivated'`, [`user-${created.userId}`]);
+    assert.equal(rows[0]?.data.reactivationDate, '2032-02-28T23:00:00.000Z', 'stored in UTC');
   });
 
   it('keeps permanent deactivation permanent and voids open invitations', async () => {

@@ -25,8 +25,15 @@ function assertPlatformManagement(principal: Principal, tenantId: string, target
  * `POST/GET /tenants/{tenantId}/users`, `GET/PATCH /tenants/{tenantId}/users/{userId}`,
  * `POST .../deactivate`, `POST .../reactivate` (SPEC §4).
  */
-export function registerUserRoutes(app: HttpServer, deps: { db: Database; commands: UserCommands }): void {
+export function registerUserRoutes(
+  app: HttpServer,
+  deps: { db: Database; commands: UserCommands; customRoleExists?: ((tenantId: string, role: string) => boolean) | undefined },
+): void {
   const { db, commands } = deps;
+  /** A custom role must be one the tenant defined: an unknown one would grant nothing, not even the user's own profile. */
+  const assertRoleDefined = (tenantId: string, role: string | undefined) => {
+    if (role?.startsWith('custom:') && deps.customRoleExists && !deps.customRoleExists(tenantId, role)) throw userErrors.unknownRole(role);
+  };
 
   async function read(tenantId: string, userId: string) {
     const user = await getUser(db, tenantId, userId);
@@ -46,6 +53,7 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
     const principal = requirePrincipal(request);
     authorize(principal, 'users:invite', tenantId, tenantErrors.notFound);
     assertPlatformManagement(principal, tenantId);
+    assertRoleDefined(tenantId, request.body.role);
     const { userId, user } = await commands.register({
       tenantId, email: request.body.email, role: request.body.role, displayName: request.body.displayName ?? null,
       metadata: request.body.metadata ?? {}, registrationSource: 'admin_invite', language: request.language,
@@ -91,7 +99,8 @@ export function registerUserRoutes(app: HttpServer, deps: { db: Database; comman
     authorize(principal, 'users:update', tenantId, userErrors.notFound, { userId, permission: 'profile:update' });
     if (request.body.role !== undefined && !hasPermission(principal, 'users:update')) throw commonErrors.forbidden();
     assertPlatformManagement(principal, tenantId, request.body.role === undefined ? userId : undefined);
-    const { user } = await commands.updateProfile(tenantId, userId, request.body, actorOf(request));
+    assertRoleDefined(tenantId, request.body.role);
+    const { user } = await commands.updateProfile(tenantId, userId, request.body, actorOf(request), request.language);
     return user ?? read(tenantId, userId);
   });
 

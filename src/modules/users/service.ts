@@ -3,7 +3,7 @@ import type { Database } from '../../framework/db/index.ts';
 import type { Translations } from '../../framework/i18n/index.ts';
 import { createMailOutbox, mailerFromEnvironment, type MailOutbox, type MailOutboxOptions, type Mailer } from '../../framework/mail/index.ts';
 import type { Logger } from '../../framework/observability/index.ts';
-import type { EventStore } from '../../framework/eventstore/index.ts';
+import type { EventStore, Transaction } from '../../framework/eventstore/index.ts';
 import { createTenantCommands, findTenant, type TenantCommands } from '../tenants/index.ts';
 import { createUserCommands, type UserCommands } from './commands.ts';
 import { findUserForLogin, getUser } from './queries.ts';
@@ -73,18 +73,23 @@ export function identity(context: IdentityContext, options: IdentityOptions = {}
      * (invited → active). Throws 400 `user.invitation_invalid` when unknown, used or expired.
      * The caller then sets the password.
      */
-    acceptInvitation: (token: string, correlationId: string = randomUUID()) => services.users.acceptInvitation(token, correlationId),
+    /** `within`: more writes in the same transaction (all or nothing; see WithinRegistration). */
+    acceptInvitation: (token: string, correlationId: string = randomUUID(), within?: (tx: Transaction, userId: string) => Promise<void>) =>
+      services.users.acceptInvitation(token, correlationId, within),
     /**
      * Self-service sign-up: only where the tenant's `settings.features` contains
      * `self_service_registration` and `password` is an allowed method (else 403
      * `user.self_service_disabled`). The user is `active` with `emailConfirmed: false`.
      * Respects maxUsers (409 `user.quota_exceeded`) and e-mail uniqueness (409 `user.email_taken`).
      */
-    registerSelfService: (input: { tenantId: string; email: string; displayName?: string | null; language?: 'en' | 'de' | 'sq' | 'fr' | 'es'; correlationId?: string }) =>
+    registerSelfService: (
+      input: { tenantId: string; email: string; displayName?: string | null; language?: 'en' | 'de' | 'sq' | 'fr' | 'es'; correlationId?: string },
+      within?: (tx: Transaction, userId: string) => Promise<void>,
+    ) =>
       services.users.register({
         tenantId: input.tenantId, email: input.email, role: 'user', displayName: input.displayName ?? null,
         registrationSource: 'self_service', language: input.language ?? 'en',
-      }, { userId: null, correlationId: input.correlationId ?? randomUUID() }),
+      }, { userId: null, correlationId: input.correlationId ?? randomUUID() }, within),
     /** Marks a user's current e-mail as confirmed (`user.email_confirmed`); a no-op when already confirmed. */
     confirmEmail: (tenantId: string, userId: string, correlationId: string = randomUUID()) =>
       services.users.confirmEmail(tenantId, userId, { userId, correlationId }).then(() => undefined),

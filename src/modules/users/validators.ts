@@ -1,4 +1,5 @@
-import { charLength, isEmail, metadataBytes, METADATA_LIMIT_BYTES, normalizeEmail } from '../tenants/index.ts';
+import { parseRfc3339, visibleName } from '../../framework/validation/index.ts';
+import { isEmail, isOtherReason, metadataBytes, METADATA_LIMIT_BYTES, normalizeEmail } from '../tenants/index.ts';
 import { userErrors } from './errors.ts';
 import type { DeactivationReason, DeactivationType, RegistrationSource, UserRole } from './domain.ts';
 
@@ -21,11 +22,16 @@ export function validateRole(role: string): UserRole {
   throw userErrors.invalidRole();
 }
 
+/**
+ * Trimmed; 1–100 characters, at least one visible, no control or format character (CR/LF,
+ * zero-width characters, bidi overrides; ZWNJ/ZWJ only between two characters).
+ *
+ * @example validateDisplayName(' Ada ') // 'Ada'
+ */
 export function validateDisplayName(name: string): string {
-  const trimmed = name.trim();
-  const length = charLength(trimmed);
-  if (length < 1 || length > 100 || /\p{Cc}/u.test(trimmed)) throw userErrors.invalidDisplayName();
-  return trimmed;
+  const valid = visibleName(name, { min: 1, max: 100 });
+  if (valid === null) throw userErrors.invalidDisplayName();
+  return valid;
 }
 
 export function validateUserMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
@@ -35,8 +41,20 @@ export function validateUserMetadata(metadata: Record<string, unknown>): Record<
 
 export function validateDeactivationReason(reason: string): DeactivationReason {
   if (reason === 'user_requested' || reason === 'admin_action' || reason === 'security_violation' || reason === 'inactive') return reason;
-  if (reason.startsWith('other:') && charLength(reason.slice(6).trim()) >= 1 && charLength(reason) <= 500) return reason as DeactivationReason;
+  if (isOtherReason(reason)) return reason as DeactivationReason;
   throw userErrors.invalidDeactivationReason();
+}
+
+/**
+ * A temporary deactivation's end: an RFC 3339 date-time naming a day that exists (no roll-over of
+ * `2030-02-30`), after `now`; returned in UTC (`toISOString`).
+ *
+ * @example validateReactivationDate('2030-03-01T00:00:00+01:00', now) // '2030-02-28T23:00:00.000Z'
+ */
+export function validateReactivationDate(value: string, now: Date): string {
+  const at = parseRfc3339(value);
+  if (at === null || at.getTime() <= now.getTime()) throw userErrors.invalidReactivationDate();
+  return at.toISOString();
 }
 
 export function isDeactivationType(value: string): value is DeactivationType {

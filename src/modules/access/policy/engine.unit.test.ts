@@ -55,6 +55,21 @@ test('custom roles and assignments are per tenant; API key scopes narrow the gra
   assert.equal(e.decide(as('custom:auditor', { scopes: ['users:list'] }), 'profile:read', { tenantId: T1 }), 'deny', 'an API key scope still narrows it');
 });
 
+test('what a role holds is remembered per tenant until that tenant or the base policy reloads', async () => {
+  const e = await createPolicyEngine({ model, policy });
+  await e.setTenant(T1, { roles: [{ name: 'custom:auditor', permissions: ['audit:read'] }], assignments: new Map() });
+  assert.deepEqual(e.permissionsOf(as('custom:auditor')), ['audit:read', 'profile:read']);
+  assert.equal(e.permissionsOf(as('custom:auditor')), e.permissionsOf(as('custom:auditor')), 'the same answer, not recomputed');
+  await e.setTenant(T1, { roles: [{ name: 'custom:auditor', permissions: ['audit:read', 'users:list'] }], assignments: new Map([['u-user', ['custom:auditor']]]) });
+  assert.deepEqual(e.permissionsOf(as('custom:auditor')), ['users:list', 'audit:read', 'profile:read'], 'a reloaded tenant answers anew');
+  assert.ok(e.permissionsOf(as('user')).includes('users:list'), 'assignments count');
+  assert.ok(!e.permissionsOf(as('user', { tenantId: T2 })).includes('users:list'), 'per tenant');
+  assert.deepEqual(e.permissionsOf(as('admin', { scopes: ['users:list'] })), ['users:list'], 'API key scopes are not remembered with the role');
+  const before = e.permissionsOf(as('read_only'));
+  await e.loadBase(policy.replace(/^p, read_only, \*, users:list, any$/m, ''), 'edited');
+  assert.ok(before.includes('users:list') && !e.permissionsOf(as('read_only')).includes('users:list'), 'a base reload answers anew');
+});
+
 test('validation: syntax, unknown permissions and roles, conflicts, cycles', () => {
   const problems = (text: string) => {
     try {

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { HttpServer } from '../../../framework/http/index.ts';
+import { problems, type HttpServer } from '../../../framework/http/index.ts';
 import type { AuthDeps } from '../deps.ts';
 import { acceptInvitation, confirmEmail, forgotPassword, register, resetPassword } from '../flows.ts';
 import { requestInfo } from './login.ts';
@@ -34,7 +34,7 @@ export function registerAccountRoutes(app: HttpServer, deps: AuthDeps): void {
         password: NewPassword,
         displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
       }, { additionalProperties: false }),
-      response: { 202: Accepted },
+      response: { 202: Accepted, ...problems(403, 409) },
     },
   }, async (request, reply) => {
     await register(deps, request.body, flowRequest(request));

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { HttpServer } from '../../../framework/http/index.ts';
-import { requirePrincipal } from '../../../framework/http/index.ts';
+import { problems, requirePrincipal } from '../../../framework/http/index.ts';
 import type { AuthDeps } from '../deps.ts';
 import { login } from '../login.ts';
 import { refresh, revokeSession } from '../sessions/service.ts';
@@ -23,7 +23,7 @@ export function registerLoginRoutes(app: HttpServer, deps: AuthDeps): void {
       summary: 'Sign in with e-mail and password',
       description: 'The tenant is the body\'s `tenant` (id or slug), else the tenant whose customDomain is the request host; system admins omit it. Answers the session, or an MFA challenge when the tenant requires a second factor.',
       body: LoginBody,
-      response: { 200: Type.Union([SessionGrant, MfaChallenge]) },
+      response: { 200: Type.Union([SessionGrant, MfaChallenge]), ...problems(401, 403, 423, 429) },
     },
   }, async (request) => {
     const info = requestInfo(request);
@@ -37,7 +37,7 @@ export function registerLoginRoutes(app: HttpServer, deps: AuthDeps): void {
       tags: ['auth'],
       summary: 'Exchange a refresh token for new tokens (the old one stops working)',
       body: Type.Object({ refreshToken: OpaqueToken }, { additionalProperties: false }),
-      response: { 200: SessionGrant },
+      response: { 200: SessionGrant, ...problems(401, 403) },
     },
   }, async (request) => refresh(deps, request.body.refreshToken, requestInfo(request)));
 

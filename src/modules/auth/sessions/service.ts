@@ -1,5 +1,5 @@
 import type { AuthUser } from '../directory.ts';
-import { eventContext, type AuthDeps } from '../deps.ts';
+import { eventContext, ipAllowed, type AuthDeps } from '../deps.ts';
 import { authErrors } from '../errors.ts';
 import { sessionStream, type AuthEvent, type LogoutType } from '../events.ts';
 import type { SessionGrant } from '../login.ts';
@@ -27,6 +27,8 @@ export async function refresh(deps: AuthDeps, refreshToken: string, request: Req
   if (!tenant) throw authErrors.invalidRefreshToken();
   if (tenant.status === 'deleted') throw authErrors.tenantDeleted();
   if (tenant.status === 'suspended') throw authErrors.tenantSuspended();
+  // The tenant's address ranges hold for the whole session, not only its sign-in.
+  if (!ipAllowed(request.ip, tenant.settings.securityPolicy.allowedIpRanges)) throw authErrors.ipNotAllowed();
   // The rotation commits without waiting for the WAL flush (see rotateRefreshToken): a crash can
   // lose the last fraction of a second of rotations; their clients sign in again, and no token
   // becomes valid that was not valid before (docs/security/authentication.md).
