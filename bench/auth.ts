@@ -6,13 +6,14 @@
  *   me_rps      GET /auth/me at c16          vs a bare Fastify route
  *   me_p99_ms   p99 latency of GET /auth/me
  *   refresh_rps POST /auth/refresh at c16 (every request rotates its connection's token)
- * The servers (ACCI, the bare Fastify route and the Better Auth peer) run in one child process, so
+ * ACCI runs as `acci start` composes it (see serve). The servers (ACCI, the bare Fastify route and
+ * the Better Auth peer) run in one child process, so
  * autocannon does not share their event loop; the raw argon2id verification runs here, without
  * HTTP, on this process's libuv pool (the same default size as the server's).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
@@ -20,13 +21,10 @@ import pg from 'pg';
 import { hash, verify } from '@node-rs/argon2';
 import { betterAuth } from 'better-auth';
 import { getMigrations } from 'better-auth/db/migration';
-import { createDatabase } from '../src/framework/db/index.ts';
-import { createMailer } from '../src/framework/mail/index.ts';
-import { createLogger } from '../src/framework/observability/index.ts';
-import { RUNTIME_ROLE } from '../src/platform/database/roles.ts';
-import { buildApp } from '../src/platform/app.ts';
-import { createIdentityModules, identity, identityServices } from '../src/modules/users/index.ts';
-import { createAuthModule, identityDirectory, OWASP_ARGON2ID, setPassword } from '../src/modules/auth/index.ts';
+import { exportToEnvironment, loadConfig } from '../src/platform/config.ts';
+import { startServer } from '../src/platform/server.ts';
+import { identity, identityServices } from '../src/modules/users/index.ts';
+import { OWASP_ARGON2ID, setPassword } from '../src/modules/auth/index.ts';
 import { freePort } from '../test/support/template.ts';
 import { benchDatabase } from './database.ts';
 import { concurrently, load, report, result, type LoadResult } from './lib.ts';
@@ -40,29 +38,28 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 type Ready = { acciUrl: string; bareUrl: string; emails: string[]; peer: { url: string; emails: string[]; cookie: string } };
 
-/** Child process: ACCI with a tenant and users, the bare Fastify route and the Better Auth peer. */
+/**
+ * Child process: ACCI composed and started as `acci start` does (every module: the access module's
+ * authorizer and permissions included), with request logs off (LOG_LEVEL=warn) and the rate limits
+ * off (one client signing in hundreds of times a second is what they stop); then a tenant and
+ * users, the bare Fastify route and the Better Auth peer.
+ */
 async function serve(url: string): Promise<void> {
-  const logger = createLogger({ level: 'silent', format: 'json' });
-  const app = createDatabase({ connectionString: url, role: RUNTIME_ROLE, max: 20, applicationName: 'bench-auth' });
-  const system = createDatabase({ connectionString: url, max: 4, applicationName: 'bench-auth-system' });
-  const mailer = createMailer({ directory: mkdtempSync(join(tmpdir(), 'acci-bench-mail-')), from: 'bench <b@acci.test>', logger });
-  const auth = createAuthModule({
-    directory: (context) => identityDirectory(context, { mailer }),
-    outbox: (context) => identityServices(context, { mailer }).outbox,
-    masterKey: () => randomBytes(32),
-    throttle: { ipMaxFailures: 1_000_000 },
+  const dataDir = mkdtempSync(join(tmpdir(), 'acci-bench-auth-'));
+  const config = loadConfig({
+    DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ACCI_DATA_DIR: dataDir, ACCI_RATE_LIMITS: 'off', PUBLIC_URL: 'http://localhost:8080',
   });
-  const acci = await buildApp({ logger, db: { app, system }, modules: [...createIdentityModules({ mailer }), auth], logRequests: false });
-  await acci.http.listen({ port: 0, host: '127.0.0.1' });
-  await acci.startBackground();
+  exportToEnvironment(config);
+  const server = await startServer(config);
+  const acci = server.app;
   const bare = Fastify({ logger: false });
   bare.get('/bare', async () => ({ ok: true, user: { id: randomUUID() } }));
   await bare.listen({ port: 0, host: '127.0.0.1' });
   const portOf = (server: { server: { address: () => unknown } }) => (server.server.address() as { port: number }).port;
 
   log('setting up a tenant and users');
-  const services = identityServices(acci.context, { mailer });
-  const id = identity(acci.context, { mailer });
+  const services = identityServices(acci.context);
+  const id = identity(acci.context);
   const { tenantId } = await services.tenants.create({
     name: 'Bench Inc', slug: SLUG, subscriptionPlan: 'enterprise', adminEmail: 'admin@bench.example', language: 'en',
     settings: {
@@ -84,9 +81,9 @@ async function serve(url: string): Promise<void> {
   process.send?.(ready);
   process.on('disconnect', () => {
     void (async () => {
-      await Promise.allSettled([bare.close(), acci.http.close(), peer.close()]);
-      await acci.stopBackground();
-      await Promise.allSettled([app.close(), system.close()]);
+      await Promise.allSettled([bare.close(), peer.close()]);
+      await server.shutdown('bench done');
+      rmSync(dataDir, { recursive: true, force: true });
       process.exit(0);
     })();
   });
