@@ -9,9 +9,9 @@
  * through tsx instead (slower: every test process then compiles through loader hooks).
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve as resolvePath } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { ADMIN_URL_ENV, TEMPLATE_ENV, createTemplate, dropDatabase, startTestPostgres } from '../test/support/template.ts';
 import type { EmbeddedPostgres } from '../src/platform/database/embedded.ts';
 import { buildForTests, builtPath } from '../test/support/build.ts';
@@ -42,6 +42,9 @@ if (!adminUrl) {
   adminUrl = embedded.adminUrl;
 }
 const template = `acci_tpl_${process.pid}`;
+// The test processes' temporary files (mail directories, data directories, configs) go to one
+// directory of this run, removed at the end: a run leaves nothing behind in the system's /tmp.
+const scratch = mkdtempSync(join(tmpdir(), 'acci-test-run-'));
 let code: number;
 try {
   await createTemplate(adminUrl, template);
@@ -54,7 +57,7 @@ try {
   code = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, runner, {
       stdio: 'inherit',
-      env: { ...process.env, [ADMIN_URL_ENV]: adminUrl, [TEMPLATE_ENV]: template, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+      env: { ...process.env, TMPDIR: scratch, [ADMIN_URL_ENV]: adminUrl, [TEMPLATE_ENV]: template, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
     });
     child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
   });
@@ -62,5 +65,6 @@ try {
   await dropDatabase(adminUrl, template).catch(() => undefined);
   await embedded?.stop();
   rmSync(buildDir, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
 }
 process.exit(code);
