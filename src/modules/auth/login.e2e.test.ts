@@ -251,6 +251,15 @@ describe('brute force', () => {
     problem(await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: nextIp(), payload: { ...guess(0), password: PASSWORD } }), 423, 'auth.account_locked');
   });
 
+  it('never locks out the right password, however many sign-ins of one account run at once', async () => {
+    const tenant = await f.createTenant({ policy: { maxLoginAttempts: 3 } });
+    const body = { tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD };
+    // The attempts are counted before the verification; the last allowed one holds the others back
+    // until it is decided instead of locking the account in advance.
+    const answers = await Promise.all(Array.from({ length: 16 }, () => f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: nextIp(), payload: body })));
+    assert.deepEqual(answers.map((a) => a.statusCode), Array.from({ length: 16 }, () => 200), answers.map((a) => a.body).find((b) => !b.includes('"token"')));
+  });
+
   it('throttles one IP across accounts with 429 and Retry-After', async () => {
     const remoteAddress = '10.200.0.1';
     for (let i = 0; i < 8; i++) {

@@ -6,7 +6,7 @@ import { authErrors } from './errors.ts';
 import { loginAttemptStream, sessionStream, type AuthEvent, type DeviceInfo, type LoginFailureReason } from './events.ts';
 import { storePassword } from './credentials.ts';
 import { newSession, openSession } from './sessions/store.ts';
-import { beginSignIn, giveBackIpAttempt, recordSuccess, type ThrottleKey } from './throttle.ts';
+import { beginSignIn, giveBackIpAttempt, lockAfterLastAttempt, recordSuccess, type SignInReservation, type ThrottleKey } from './throttle.ts';
 import { mintToken } from './tokens/opaque.ts';
 import { grantSession } from './tokens/access.ts';
 import { isUuid } from '../../framework/validation/index.ts';
@@ -121,7 +121,7 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
   await refuseUnlessActive(current?.status);
   // The attempt is counted before the verification: however many guesses are in flight, no more
   // passwords are verified than the lockout and the IP limit allow.
-  const { reservation, passwordHash } = await beginSignIn(deps.db, key, user?.userId ?? PLATFORM_TENANT_ID, policy.maxLoginAttempts, deps.throttle);
+  const { reservation, passwordHash } = await reserveAttempt(deps, key, user?.userId ?? PLATFORM_TENANT_ID, policy.maxLoginAttempts);
   if (reservation.ipRetryAfter !== null) {
     await fail(tenantId, user?.userId ?? null, 'too_many_attempts');
     throw authErrors.tooManyAttempts(reservation.ipRetryAfter);
@@ -136,8 +136,16 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
     : await deps.hasher.verifyDummy(input.password);
   if (!verified || !user || !passwordHash) {
     // Already counted; the reservation said whether this failure locks the account.
-    await fail(tenantId, user?.userId ?? null, reservation.locksFor !== null ? 'account_locked' : 'invalid_credentials');
-    throw reservation.locksFor !== null ? authErrors.accountLocked(reservation.locksFor) : authErrors.invalidCredentials();
+    const locksFor = reservation.locksFor;
+    if (locksFor === null) {
+      await fail(tenantId, user?.userId ?? null, 'invalid_credentials');
+      throw authErrors.invalidCredentials();
+    }
+    await deps.db.transaction(async (tx) => {
+      await lockAfterLastAttempt(tx, key, locksFor);
+      await appendFailure(deps, tx, input, device, tenantId, user?.userId ?? null, 'account_locked');
+    }, { tenantId });
+    throw authErrors.accountLocked(locksFor);
   }
 
   // The password is right: the attempt reserved on the IP is given back (best effort, in its own
@@ -187,6 +195,29 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
   }
 
   return grantSession(deps, user, { tenantId, sessionId: session.sessionId, role: user.role, expiresAt: session.expiresAt }, session.refreshToken);
+}
+
+/** How long a sign-in waits for the account's pending last attempt before it answers 423. */
+const PENDING_WAIT_LIMIT_MS = 5_000;
+const PENDING_POLL_MS = 25;
+
+/**
+ * Reserves the attempt (see `beginSignIn`). While the account's last allowed attempt is being
+ * verified by another request, this one waits for that outcome (a success lets it through, a failure
+ * locks the account), polling, for at most PENDING_WAIT_LIMIT_MS; then it is answered as locked.
+ */
+async function reserveAttempt(deps: AuthDeps, key: ThrottleKey, userId: string, maxLoginAttempts: number): Promise<{ reservation: SignInReservation; passwordHash: string | null }> {
+  const deadline = Date.now() + PENDING_WAIT_LIMIT_MS;
+  for (;;) {
+    const reserved = await beginSignIn(deps.db, key, userId, maxLoginAttempts, deps.throttle);
+    const waitMs = reserved.reservation.pendingWaitMs;
+    if (waitMs === null) return reserved;
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      return { reservation: { ...reserved.reservation, accountRetryAfter: Math.max(1, Math.ceil(waitMs / 1000)), pendingWaitMs: null }, passwordHash: null };
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, left, PENDING_POLL_MS)));
+  }
 }
 
 async function mfaChallenge(deps: AuthDeps, tenant: AuthTenant, user: AuthUser, key: ThrottleKey): Promise<MfaChallenge> {

@@ -2,20 +2,29 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
-import { DEFAULT_THROTTLE, beginSignIn, giveBackIpAttempt, recordSuccess, type ThrottleKey } from './throttle.ts';
+import { DEFAULT_THROTTLE, beginSignIn, giveBackIpAttempt, lockAfterLastAttempt, recordSuccess, type SignInReservation, type ThrottleKey } from './throttle.ts';
 
 let db: TestDatabase;
 before(async () => { db = await createTestDatabase(); });
 after(() => db.drop());
 
-const settings = { ...DEFAULT_THROTTLE, lockoutBaseSeconds: 1, lockoutMaxSeconds: 4, ipMaxFailures: 5, ipWindowSeconds: 2 };
-/** One sign-in attempt that fails: its reservation is all that is recorded. */
-const attempt = async (key: ThrottleKey, max: number) => (await beginSignIn(db.app, key, null, max, settings)).reservation;
+const settings = { ...DEFAULT_THROTTLE, lockoutBaseSeconds: 1, lockoutMaxSeconds: 4, ipMaxFailures: 5, ipWindowSeconds: 2, pendingSeconds: 1 };
+const reserve = async (key: ThrottleKey, max: number) => (await beginSignIn(db.app, key, null, max, settings)).reservation;
+/** One sign-in attempt that fails: its reservation, and the lock when it was the last one allowed. */
+const attempt = async (key: ThrottleKey, max: number) => {
+  const reservation = await reserve(key, max);
+  await reportFailure(key, reservation);
+  return reservation;
+};
+const reportFailure = async (key: ThrottleKey, reservation: SignInReservation) => {
+  const { locksFor } = reservation;
+  if (locksFor !== null) await db.app.transaction((tx) => lockAfterLastAttempt(tx, key, locksFor), { tenantId: key.tenantId });
+};
 const succeed = async (key: ThrottleKey) => {
   await db.app.transaction((tx) => recordSuccess(tx, key), { tenantId: key.tenantId });
   await giveBackIpAttempt(db.app, key.ip);
 };
-const allowed = (r: { ipRetryAfter: number | null; accountRetryAfter: number | null }) => r.ipRetryAfter === null && r.accountRetryAfter === null;
+const allowed = (r: SignInReservation) => r.ipRetryAfter === null && r.accountRetryAfter === null && r.pendingWaitMs === null;
 
 describe('brute-force throttling', () => {
   it('locks an account after maxLoginAttempts with a growing back-off and unlocks by itself', async () => {
@@ -57,11 +66,34 @@ describe('brute-force throttling', () => {
 
   it('lets no more attempts through than the limits, however many run at once', async () => {
     const key = { tenantId: randomUUID(), subject: 'd@example.com', ip: '10.2.0.1' };
-    const account = await Promise.all(Array.from({ length: 40 }, () => attempt(key, 3)));
+    const account = await Promise.all(Array.from({ length: 40 }, () => reserve(key, 3)));
     assert.equal(account.filter(allowed).length, 3, 'exactly maxLoginAttempts passwords may be verified');
-    assert.equal(account.filter((r) => r.locksFor !== null).length, 1, 'and the last of them carries the lock');
+    const last = account.find((r) => r.locksFor !== null);
+    assert.ok(last, 'the last of them carries the lock');
+    assert.equal(account.filter((r) => r.pendingWaitMs !== null).length, 37, 'the others wait for its outcome, without being counted');
+    await reportFailure(key, last);
+    assert.equal((await reserve(key, 3)).accountRetryAfter, 1, 'it failed: locked');
     const ip = '10.2.0.2';
     const perIp = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt({ tenantId: randomUUID(), subject: `e${i}@example.com`, ip }, 0)));
     assert.equal(perIp.filter(allowed).length, settings.ipMaxFailures, 'exactly ipMaxFailures per window');
+  });
+
+  it('holds the others back while the last allowed attempt is verified, and lets them through when it succeeds', async () => {
+    const key = { tenantId: randomUUID(), subject: 'f@example.com', ip: '10.3.0.1' };
+    await reserve(key, 2);
+    assert.notEqual((await reserve(key, 2)).locksFor, null, 'the last allowed attempt');
+    const waiting = await reserve(key, 2);
+    assert.ok(waiting.pendingWaitMs !== null && waiting.pendingWaitMs <= 1_000 && waiting.accountRetryAfter === null, JSON.stringify(waiting));
+    await succeed(key);
+    assert.ok(allowed(await reserve(key, 2)), 'a success forgets the pending attempt');
+  });
+
+  it('counts a last attempt that never reported back (its process died) as failed once it expires', async () => {
+    const key = { tenantId: randomUUID(), subject: 'g@example.com', ip: '10.4.0.1' };
+    assert.notEqual((await reserve(key, 1)).locksFor, null);
+    assert.notEqual((await reserve(key, 1)).pendingWaitMs, null);
+    await new Promise((r) => setTimeout(r, 1_100));
+    assert.equal((await reserve(key, 1)).accountRetryAfter, 1, 'locked for the base period');
+    assert.equal((await reserve(key, 1)).accountRetryAfter, 1, 'and stays locked');
   });
 });

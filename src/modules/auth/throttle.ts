@@ -13,6 +13,8 @@ export type ThrottleSettings = {
   lockoutMaxSeconds: number;
   ipMaxFailures: number;
   ipWindowSeconds: number;
+  /** How long the last allowed attempt may stay undecided before it counts as failed (a crash). */
+  pendingSeconds: number;
 };
 
 export const DEFAULT_THROTTLE: ThrottleSettings = {
@@ -20,6 +22,7 @@ export const DEFAULT_THROTTLE: ThrottleSettings = {
   lockoutMaxSeconds: 3_600,
   ipMaxFailures: 100,
   ipWindowSeconds: 300,
+  pendingSeconds: 30,
 };
 
 /** Who is throttled: the account (tenant + normalized e-mail) and the client IP. */
@@ -27,10 +30,13 @@ export type ThrottleKey = { tenantId: string; subject: string; ip: string };
 
 /**
  * What a sign-in may do: refused while the IP or the account is throttled (`retryAfter` in whole
- * seconds); otherwise the attempt is counted before the password is verified, and `locksFor` says
- * for how long the account is locked should this attempt fail (null: no lock).
+ * seconds); asked to wait while the account's last allowed attempt is being verified
+ * (`pendingWaitMs`: at most that long, nothing counted); otherwise the attempt is counted before the
+ * password is verified, and `locksFor` says for how long the account is locked should this attempt
+ * fail (null: no lock; else this is the last allowed attempt, pending until `lockAfterLastAttempt`
+ * or a success).
  */
-export type SignInReservation = { ipRetryAfter: number | null; accountRetryAfter: number | null; locksFor: number | null };
+export type SignInReservation = { ipRetryAfter: number | null; accountRetryAfter: number | null; locksFor: number | null; pendingWaitMs: number | null };
 
 /**
  * Reserves a sign-in attempt and reads the user's password hash: one call of `auth_begin_sign_in`
@@ -48,15 +54,22 @@ export async function beginSignIn(
   maxLoginAttempts: number,
   settings: ThrottleSettings,
 ): Promise<{ reservation: SignInReservation; passwordHash: string | null }> {
-  const { rows } = await db.query<{ ip_wait: number | null; account_wait: number | null; locks_for: number | null; password_hash: string | null }>(
-    'SELECT * FROM auth_begin_sign_in($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-    [key.tenantId, key.subject, key.ip, userId, settings.ipWindowSeconds, settings.ipMaxFailures, maxLoginAttempts, settings.lockoutBaseSeconds, settings.lockoutMaxSeconds],
+  const { rows } = await db.query<{ ip_wait: number | null; account_wait: number | null; locks_for: number | null; pending_wait_ms: number | null; password_hash: string | null }>(
+    'SELECT * FROM auth_begin_sign_in($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+    [key.tenantId, key.subject, key.ip, userId, settings.ipWindowSeconds, settings.ipMaxFailures, maxLoginAttempts, settings.lockoutBaseSeconds, settings.lockoutMaxSeconds, settings.pendingSeconds],
   );
   const row = rows[0];
   return {
-    reservation: { ipRetryAfter: row?.ip_wait ?? null, accountRetryAfter: row?.account_wait ?? null, locksFor: row?.locks_for ?? null },
+    reservation: {
+      ipRetryAfter: row?.ip_wait ?? null, accountRetryAfter: row?.account_wait ?? null, locksFor: row?.locks_for ?? null, pendingWaitMs: row?.pending_wait_ms ?? null,
+    },
     passwordHash: row?.password_hash ?? null,
   };
+}
+
+/** The account's last allowed attempt failed: the account is locked for `locksFor` seconds from now. */
+export async function lockAfterLastAttempt(tx: Queryable, key: { tenantId: string; subject: string }, locksFor: number): Promise<void> {
+  await tx.query('SELECT auth_lock_after_last_attempt($1, $2, $3)', [key.tenantId, key.subject, locksFor]);
 }
 
 /** A verified password (or a reset) forgets the account's failures, lock history included. */
