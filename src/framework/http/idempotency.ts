@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PLATFORM_TENANT_ID, type Database } from '../db/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { HttpServer } from './server.ts';
+import { problems } from './problem-schema.ts';
 
 /**
  * `Idempotency-Key` on POST (SPEC §4): the first response to a key is stored (per tenant and
@@ -13,6 +14,11 @@ import type { HttpServer } from './server.ts';
  * `idempotency.in_progress`. Responses ≥ 500 are not stored, so the client may retry.
  * Concurrency-safe: the key row is inserted before the handler runs; a racing twin waits on the
  * primary key and then sees it.
+ * Keys are per caller; an anonymous caller's key is scoped to its request as well (another body
+ * with the same key is a new request, never refused nor answered with someone else's response).
+ * Every POST route registered after this in the scope honours the header and documents it (the
+ * header, 409 and 422), unless its config says `idempotency: false` (answers that carry new
+ * credentials, which are never stored).
  *
  * @example
  *   registerIdempotency(scope, { db: ctx.db.app }); // inside a module's register, before its routes
@@ -37,20 +43,42 @@ export const idempotencyErrors = {
 const requestHash = (request: FastifyRequest): string =>
   createHash('sha256').update(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null)}`).digest('hex');
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: this POST route does not honour `Idempotency-Key` (see registerIdempotency). */
+    idempotency?: boolean;
+  }
+}
+
+const IDEMPOTENCY_HEADER = { 'idempotency-key': { type: 'string', maxLength: 255, description: 'Replays the first response to this key and body (24 h)' } };
+
+/** The route's documentation: the optional header, and the 409/422 it may answer. */
+function documentIdempotency(schema: Record<string, unknown>): void {
+  const headers = (schema.headers ?? { type: 'object', properties: {} }) as { properties?: Record<string, unknown> };
+  schema.headers = { ...headers, properties: { ...IDEMPOTENCY_HEADER, ...headers.properties } };
+  schema.response = { ...problems(409, 422), ...(schema.response as Record<string, unknown> | undefined) };
+}
+
 export function registerIdempotency(app: HttpServer, options: IdempotencyOptions): void {
   const { db } = options;
   const ttl = `${options.ttlHours ?? 24} hours`;
   const stale = `${options.staleAfterSeconds ?? 60} seconds`;
 
+  app.addHook('onRoute', (route) => {
+    if (![route.method].flat().includes('POST') || route.config?.idempotency === false) return;
+    route.schema ??= {};
+    documentIdempotency(route.schema as Record<string, unknown>);
+  });
+
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method !== 'POST') return;
+    if (request.method !== 'POST' || request.routeOptions.config.idempotency === false) return;
     const header = request.headers['idempotency-key'];
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0] ?? '' : header;
     if (!KEY.test(key)) throw idempotencyErrors.invalidKey();
     const tenantId = request.principal?.tenantId ?? PLATFORM_TENANT_ID;
-    const caller = request.principal?.userId ?? 'anonymous';
     const hash = requestHash(request);
+    const caller = request.principal?.userId ?? `anonymous:${hash}`;
     const path = request.url.split('?')[0] ?? '/';
 
     const existing = await db.transaction(async (tx) => {

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from 'typebox';
+import { seedTenant, seedUser } from '../../../test/support/read-models.ts';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { createLogger } from '../../framework/observability/index.ts';
 import { buildApp } from '../../platform/app.ts';
@@ -59,6 +60,8 @@ before(async () => {
     planOf: (tenantId) => (tenantId === T2 ? 'tiny' : 'free'),
   });
   t = await createTestApp({ modules: [access.module, sample, principalFromHeader()] });
+  // The role and usage routes answer 404 for tenants and users the read models do not hold.
+  await Promise.all([seedTenant(t.db.system, T1), seedTenant(t.db.system, T2), seedUser(t.db.system, T1, user.userId)]);
 });
 after(() => t.close());
 
@@ -123,6 +126,50 @@ test('two concurrent creates of one role: one wins, the other conflicts', async 
   assert.deepEqual(results.map((r) => r.statusCode).sort(), [201, 409]);
 });
 
+test('tenants and users that do not exist, or belong to another tenant, are 404: nothing is stored for them', async () => {
+  const sysadmin: Principal = { userId: randomUUID(), tenantId: '00000000-0000-0000-0000-000000000000', role: 'system_admin', isSystemAdmin: true };
+  const nowhere = randomUUID();
+  for (const [method, url, payload] of [
+    ['GET', `/tenants/${nowhere}/roles`], ['GET', `/tenants/${nowhere}/roles/admin`], ['GET', `/tenants/${nowhere}/usage`],
+    ['POST', `/tenants/${nowhere}/roles`, { name: 'custom:ghost', permissions: ['users:read'] }],
+    ['PUT', `/tenants/${nowhere}/users/${randomUUID()}/roles/user`],
+  ] as const) {
+    const res = await call(method, url, sysadmin, payload);
+    assert.equal(res.statusCode, 404, `${method} ${url}: ${res.body}`);
+    assert.equal(res.json().code, 'tenant.not_found');
+  }
+  const stranger = randomUUID(); // a user of T2, or of no tenant at all
+  await seedUser(t.db.system, T2, stranger);
+  for (const userId of [stranger, randomUUID()]) {
+    for (const method of ['PUT', 'DELETE', 'GET'] as const) {
+      const res = await call(method, `/tenants/${T1}/users/${userId}/roles${method === 'GET' ? '' : '/admin'}`, admin);
+      assert.equal(res.statusCode, 404, res.body);
+      assert.equal(res.json().code, 'user.not_found');
+    }
+  }
+  const { rows } = await t.db.system.query('SELECT 1 FROM access_role_assignments WHERE user_id = $1 UNION ALL SELECT 1 FROM access_roles WHERE tenant_id = $2', [stranger, nowhere]);
+  assert.equal(rows.length, 0);
+});
+
+test('Idempotency-Key on role creation: replayed per caller, another body is 422 idempotency.key_reused', async () => {
+  const key = `roles-${randomUUID()}`;
+  const create = (name: string, who: Principal = admin) => t.http.inject({
+    method: 'POST', url: `/api/v1/tenants/${T1}/roles`, headers: { ...asHeaders(who), 'idempotency-key': key }, payload: { name, permissions: ['users:read'] },
+  });
+  const first = await create('custom:idem');
+  assert.equal(first.statusCode, 201, first.body);
+  const again = await create('custom:idem');
+  assert.equal(again.statusCode, 201);
+  assert.equal(again.headers['idempotent-replayed'], 'true');
+  assert.equal(again.body, first.body);
+  const other = await create('custom:other');
+  assert.equal(other.statusCode, 422);
+  assert.equal(other.json().code, 'idempotency.key_reused');
+  const anotherCaller = await create('custom:idem', as('admin'));
+  assert.equal(anotherCaller.statusCode, 409, 'a new request for another caller: the role exists');
+  assert.equal(anotherCaller.json().code, 'access.role_exists');
+});
+
 test('the policy file reloads without restart; an invalid edit is refused and the old policy stays', async () => {
   const readOnly = as('read_only');
   assert.equal((await call('GET', `/tenants/${T1}/things`, readOnly)).statusCode, 200);
@@ -180,6 +227,7 @@ test('tenant quota: API calls per month are counted and refused past the plan; u
   const q = await createTestApp({ modules: [quotaAccess.module, sample, principalFromHeader()] });
   after(() => q.close());
   const tenantAdmin = as('admin', randomUUID());
+  await seedTenant(q.db.system, tenantAdmin.tenantId);
   const statuses: number[] = [];
   for (let i = 0; i < 7; i++) {
     const res = await q.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantAdmin.tenantId}/things`, headers: asHeaders(tenantAdmin) });
@@ -236,6 +284,7 @@ test('tenant quota: storage is the bytes of a tenant\'s events (tenant metrics);
   const s = await createTestApp({ modules: [storageAccess.module, writer, counting, principalFromHeader()] });
   after(() => s.close());
   const tenantAdmin = as('admin', randomUUID());
+  await seedTenant(s.db.system, tenantAdmin.tenantId);
   const url = `/api/v1/tenants/${tenantAdmin.tenantId}/things`;
   const text = 'x'.repeat(300);
   const store = () => s.http.inject({ method: 'POST', url, headers: asHeaders(tenantAdmin), payload: { text } });

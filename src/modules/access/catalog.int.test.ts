@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { seedTenant, seedUser } from '../../../test/support/read-models.ts';
 import type { Principal } from '../../framework/http/index.ts';
 import { exampleNotesModule } from '../example-notes/index.ts';
 import { CatalogError, createCatalog } from './catalog.ts';
@@ -45,7 +46,10 @@ describe('the permission catalog takes modules\' permissions', () => {
 describe('an application module under the access module', () => {
   let t: TestApp;
   const access = createAccess({ rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false }, quotas: false, watchPolicy: false });
-  before(async () => { t = await createTestApp({ modules: [access.module, principalFromHeader(), exampleNotesModule] }); });
+  before(async () => {
+    t = await createTestApp({ modules: [access.module, principalFromHeader(), exampleNotesModule] });
+    await seedTenant(t.db.system, tenantId);
+  });
   after(() => t.close());
 
   const createNote = (principal: Principal, title = `Note ${randomUUID()}`) =>
@@ -77,6 +81,7 @@ describe('an application module under the access module', () => {
       payload: { name: 'custom:archivist', permissions: ['note:archive', 'note:read'] },
     });
     assert.equal(role.statusCode, 201, role.body);
+    await seedUser(t.db.system, tenantId, user.userId);
     const assigned = await t.http.inject({ method: 'PUT', url: `/api/v1/tenants/${tenantId}/users/${user.userId}/roles/custom:archivist`, headers: asHeaders(admin) });
     assert.equal(assigned.statusCode, 200, assigned.body);
     const noteId = ((await createNote(user)).json() as { id: string }).id;

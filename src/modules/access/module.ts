@@ -15,6 +15,7 @@ import { DEFAULT_POLICY_FILE, MODEL_FILE, watchPolicyFile } from './policy/files
 import { assertStorageQuota, createApiCallCounter, quotasFor, type ApiCallCounter, type PlanQuotas } from './quotas.ts';
 import { createStorageLookup } from './storage.ts';
 import { registerAccessRoutes } from './routes.ts';
+import { registerIdempotency } from '../../framework/http/idempotency.ts';
 import { createPlanLookup } from './plans.ts';
 import { createRoleService } from './roles/service.ts';
 import { loadAllTenants, reloadTenant } from './roles/store.ts';
@@ -201,7 +202,8 @@ export function createAccess(options: AccessOptions = {}): Access {
       const policy = await ensureEngine(context);
       const roles = createRoleService({ db: context.db.app, engine: policy, bus: context.commandBus });
       const plans = typeof options.quotas === 'object' ? options.quotas.plans : undefined;
-      registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, planOf: planOfApp(context), counter: () => apps.get(context)?.counter, ...(plans ? { plans } : {}) });
+      registerIdempotency(app, { db: context.db.app });
+      registerAccessRoutes(app, { engine: policy, db: context.db.app, roles, counter: () => apps.get(context)?.counter, ...(plans ? { plans } : {}) });
     },
     async start(context) {
       const policy = await ensureEngine(context);

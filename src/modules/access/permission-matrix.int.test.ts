@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { seedTenant } from '../../../test/support/read-models.ts';
 import { modules } from '../../platform/modules.ts';
 import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
 import type { Principal } from '../../framework/http/index.ts';
@@ -44,6 +45,7 @@ let t: TestApp;
 before(async () => {
   const withoutAuth = modules.map((m) => ({ ...m, authenticator: undefined }));
   t = await createTestApp({ modules: [...withoutAuth, principalFromHeader()] });
+  await seedTenant(t.db.system, OWN);
   const created = await t.http.inject({
     method: 'POST', url: `/api/v1/tenants/${OWN}/roles`, headers: asHeaders(callers.admin ?? null),
     payload: { name: 'custom:matrix', permissions: ['audit:read', 'users:list'] },

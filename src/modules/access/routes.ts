@@ -1,12 +1,13 @@
 import { Type, type Static } from 'typebox';
-import type { HttpServer } from '../../framework/http/index.ts';
+import { problems, type HttpServer } from '../../framework/http/index.ts';
 import type { Database } from '../../framework/db/index.ts';
 import { accessErrors } from './errors.ts';
 import { BUILT_IN_ROLES, isBuiltInRole } from './permissions.ts';
 import type { PolicyEngine } from './policy/engine.ts';
 import type { ApiCallCounter } from './quotas.ts';
 import { apiCallsThisMonth, periodOf, quotasFor, type PlanQuotas } from './quotas.ts';
-import { getSeatUsage, getTenant, getTenantMetrics } from '../tenants/index.ts';
+import { getSeatUsage, getTenant, getTenantMetrics, tenantErrors, type Tenant } from '../tenants/index.ts';
+import { getUser, userErrors } from '../users/index.ts';
 import type { RoleCommand } from './roles/decider.ts';
 import type { RoleService } from './roles/service.ts';
 import { assignedRoles, listRoles } from './roles/store.ts';
@@ -36,6 +37,7 @@ const RolePatch = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 500 })),
   permissions: Type.Optional(Type.Array(Type.String({ maxLength: 60 }), { maxItems: 100, uniqueItems: true })),
 }, { additionalProperties: false, minProperties: 1 });
+const UserRoles = Type.Object({ userId: Type.String(), roles: Type.Array(Type.String()) });
 const Quota = Type.Object({ used: Type.Union([Type.Number(), Type.Null()]), limit: Type.Union([Type.Number(), Type.Null()]) });
 const Usage = Type.Object({ plan: Type.String(), period: Type.String(), apiCalls: Quota, users: Quota, storageBytes: Quota });
 const tags = ['access'];
@@ -45,7 +47,6 @@ export type RouteDeps = {
   db: Database;
   roles: RoleService;
   counter: () => ApiCallCounter | undefined;
-  planOf: (tenantId: string) => string;
   plans?: Readonly<Record<string, PlanQuotas>>;
 };
 
@@ -63,11 +64,18 @@ function builtInRoles(engine: PolicyEngine): RoleDto[] {
 /** Permissions catalog, custom-role CRUD, role assignment and tenant usage (under `/api/v1`). */
 export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
   const { engine, db, roles } = deps;
-  const run = (request: { tenantId: string; principal: Parameters<RoleService['execute']>[0]['principal']; correlationId: string; commandId?: string }, command: RoleCommand) =>
+  const run = (request: { tenantId: string; principal: Parameters<RoleService['execute']>[0]['principal']; correlationId: string }, command: RoleCommand) =>
     roles.execute({ ...request, command });
-  const commandIdOf = (headers: Record<string, unknown>) => {
-    const key = headers['idempotency-key'];
-    return typeof key === 'string' ? { commandId: key } : {};
+  // A tenant admin never reaches another tenant's routes (authorization answers 404); a system
+  // admin may name any tenant, and one that does not exist is a 404 as well, not an empty answer.
+  const existingTenant = async (tenantId: string): Promise<Tenant> => {
+    const tenant = await getTenant(db, tenantId);
+    if (!tenant) throw tenantErrors.notFound();
+    return tenant;
+  };
+  const existingUser = async (tenantId: string, userId: string): Promise<void> => {
+    const [, user] = await Promise.all([existingTenant(tenantId), getUser(db, tenantId, userId)]);
+    if (!user) throw userErrors.notFound();
   };
   const findRole = async (tenantId: string, name: string): Promise<RoleDto> => {
     const builtIn = builtInRoles(engine).find((r) => r.name === name);
@@ -92,33 +100,39 @@ export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
 
   app.get('/tenants/:tenantId/roles', {
     config: { permission: 'roles:read' },
-    schema: { tags, summary: 'Built-in and custom roles of a tenant', params: TenantParams, response: { 200: Type.Object({ items: Type.Array(Role) }) } },
+    schema: { tags, summary: 'Built-in and custom roles of a tenant', params: TenantParams, response: { 200: Type.Object({ items: Type.Array(Role) }), ...problems(404) } },
   }, async (request) => {
+    await existingTenant(request.params.tenantId);
     const custom = (await listRoles(db, request.params.tenantId)).map((r): RoleDto => ({ ...r, builtIn: false, ownOnly: [] }));
     return { items: [...builtInRoles(engine), ...custom] };
   });
 
   app.get('/tenants/:tenantId/roles/:role', {
     config: { permission: 'roles:read' },
-    schema: { tags, summary: 'One role', params: RoleParams, response: { 200: Role } },
-  }, async (request) => findRole(request.params.tenantId, request.params.role));
+    schema: { tags, summary: 'One role', params: RoleParams, response: { 200: Role, ...problems(404) } },
+  }, async (request) => {
+    await existingTenant(request.params.tenantId);
+    return findRole(request.params.tenantId, request.params.role);
+  });
 
   app.post('/tenants/:tenantId/roles', {
     config: { permission: 'roles:manage' },
-    schema: { tags, summary: 'Create a custom role', params: TenantParams, body: RoleBody, response: { 201: Role } },
+    schema: { tags, summary: 'Create a custom role', params: TenantParams, body: RoleBody, response: { 201: Role, ...problems(404, 409) } },
   }, async (request, reply) => {
     const { tenantId } = request.params;
     const body = request.body;
-    await run({ tenantId, principal: request.principal, correlationId: request.correlationId, ...commandIdOf(request.headers) },
+    await existingTenant(tenantId);
+    await run({ tenantId, principal: request.principal, correlationId: request.correlationId },
       { type: 'role.create', name: body.name, description: body.description ?? '', permissions: body.permissions });
     return reply.code(201).send(await findRole(tenantId, body.name));
   });
 
   app.patch('/tenants/:tenantId/roles/:role', {
     config: { permission: 'roles:manage' },
-    schema: { tags, summary: 'Change a custom role', params: RoleParams, body: RolePatch, response: { 200: Role } },
+    schema: { tags, summary: 'Change a custom role', params: RoleParams, body: RolePatch, response: { 200: Role, ...problems(404) } },
   }, async (request) => {
     const { tenantId, role } = request.params;
+    await existingTenant(tenantId);
     await run({ tenantId, principal: request.principal, correlationId: request.correlationId },
       { type: 'role.update', name: role, ...request.body });
     return findRole(tenantId, role);
@@ -126,46 +140,53 @@ export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
 
   app.delete('/tenants/:tenantId/roles/:role', {
     config: { permission: 'roles:manage' },
-    schema: { tags, summary: 'Delete a custom role no user holds', params: RoleParams, response: { 204: Type.Null() } },
+    schema: { tags, summary: 'Delete a custom role no user holds', params: RoleParams, response: { 204: Type.Null(), ...problems(404, 409) } },
   }, async (request, reply) => {
     const { tenantId, role } = request.params;
     if (isBuiltInRole(role)) throw accessErrors.builtInRole(role);
+    await existingTenant(tenantId);
     await run({ tenantId, principal: request.principal, correlationId: request.correlationId }, { type: 'role.delete', name: role });
     return reply.code(204).send(null);
   });
 
   app.get('/tenants/:tenantId/users/:userId/roles', {
     config: { permission: 'roles:read' },
-    schema: { tags, summary: 'Roles assigned to a user on top of its primary role', params: UserParams, response: { 200: Type.Object({ userId: Type.String(), roles: Type.Array(Type.String()) }) } },
-  }, async (request) => ({ userId: request.params.userId, roles: await assignedRoles(db, request.params.tenantId, request.params.userId) }));
+    schema: { tags, summary: 'Roles assigned to a user on top of its primary role', params: UserParams, response: { 200: UserRoles, ...problems(404) } },
+  }, async (request) => {
+    const { tenantId, userId } = request.params;
+    await existingUser(tenantId, userId);
+    return { userId, roles: await assignedRoles(db, tenantId, userId) };
+  });
 
   app.put('/tenants/:tenantId/users/:userId/roles/:role', {
     config: { permission: 'roles:manage' },
-    schema: { tags, summary: 'Assign a role to a user', params: UserRoleParams, response: { 200: Type.Object({ userId: Type.String(), roles: Type.Array(Type.String()) }) } },
+    schema: { tags, summary: 'Assign a role to a user', params: UserRoleParams, response: { 200: UserRoles, ...problems(404) } },
   }, async (request) => {
     const { tenantId, userId, role } = request.params;
+    await existingUser(tenantId, userId);
     await run({ tenantId, principal: request.principal, correlationId: request.correlationId }, { type: 'role.assign', userId, role });
     return { userId, roles: await assignedRoles(db, tenantId, userId) };
   });
 
   app.delete('/tenants/:tenantId/users/:userId/roles/:role', {
     config: { permission: 'roles:manage' },
-    schema: { tags, summary: 'Withdraw an assigned role', params: UserRoleParams, response: { 200: Type.Object({ userId: Type.String(), roles: Type.Array(Type.String()) }) } },
+    schema: { tags, summary: 'Withdraw an assigned role', params: UserRoleParams, response: { 200: UserRoles, ...problems(404) } },
   }, async (request) => {
     const { tenantId, userId, role } = request.params;
+    await existingUser(tenantId, userId);
     await run({ tenantId, principal: request.principal, correlationId: request.correlationId }, { type: 'role.unassign', userId, role });
     return { userId, roles: await assignedRoles(db, tenantId, userId) };
   });
 
   app.get('/tenants/:tenantId/usage', {
     config: { permission: 'tenants:read' },
-    schema: { tags, summary: 'Quota usage of a tenant this month', params: TenantParams, response: { 200: Usage } },
+    schema: { tags, summary: 'Quota usage of a tenant this month', params: TenantParams, response: { 200: Usage, ...problems(404) } },
   }, async (request) => {
     const { tenantId } = request.params;
     const counter = deps.counter();
-    const [tenant, metrics, seats] = await Promise.all([getTenant(db, tenantId), getTenantMetrics(db, tenantId), getSeatUsage(db, tenantId)]);
+    const [tenant, metrics, seats] = await Promise.all([existingTenant(tenantId), getTenantMetrics(db, tenantId), getSeatUsage(db, tenantId)]);
     // The plan as stored now (the enforcement's cache refreshes it in the background, up to a minute late).
-    const plan = tenant?.subscriptionPlan ?? deps.planOf(tenantId);
+    const plan = tenant.subscriptionPlan;
     const quotas = quotasFor(plan, deps.plans);
     return {
       plan,

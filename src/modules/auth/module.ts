@@ -6,6 +6,7 @@ import type { AuthDirectory } from './directory.ts';
 import { KEYS_CHANNEL, createKeyStore } from './keys/keystore.ts';
 import type { AuthOutbox } from './mail.ts';
 import { createPasswordHasher, type Argon2Parameters } from './passwords/hasher.ts';
+import { registerIdempotency } from '../../framework/http/idempotency.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerJwksRoute } from './routes/jwks.ts';
 import { registerLoginRoutes } from './routes/login.ts';
@@ -114,6 +115,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
     async register(app, context) {
       await prepare(context);
       const d = build(context);
+      registerIdempotency(app, { db: context.db.app });
       registerLoginRoutes(app, d);
       registerSessionRoutes(app, d);
       registerAccountRoutes(app, d);

@@ -321,8 +321,9 @@ describe('one session, sign out everywhere, pagination, ?lang', () => {
     const paths = doc.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
     const statuses = (path: string, method: string) => Object.keys(paths[path]![method]!.responses).sort();
     assert.deepEqual(statuses('/api/v1/auth/login', 'post'), ['200', '400', '401', '403', '413', '415', '423', '429', '500', '503']);
-    assert.deepEqual(statuses('/api/v1/auth/register', 'post'), ['202', '400', '403', '409', '413', '415', '429', '500', '503']);
-    assert.deepEqual(statuses('/api/v1/auth/invitations/accept', 'post'), ['200', '400', '413', '415', '429', '500', '503']);
+    // Routes that honour Idempotency-Key answer 409 while a twin runs and 422 for a reused key.
+    assert.deepEqual(statuses('/api/v1/auth/register', 'post'), ['202', '400', '403', '409', '413', '415', '422', '429', '500', '503']);
+    assert.deepEqual(statuses('/api/v1/auth/invitations/accept', 'post'), ['200', '400', '409', '413', '415', '422', '429', '500', '503']);
     // Authenticated routes can always answer 401 and 403; a route without input no 400.
     assert.deepEqual(statuses('/api/v1/auth/me', 'get'), ['200', '401', '403', '429', '500', '503']);
     for (const [path, operations] of Object.entries(paths)) {

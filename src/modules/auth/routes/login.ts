@@ -13,15 +13,18 @@ export const requestInfo = (request: { ip: string; headers: Record<string, strin
   return { ip: request.ip, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null, correlationId: request.correlationId };
 };
 
+/** Why sign-in and refresh do not replay: SPEC §4 asks it of every POST; this is the exception. */
+const NOT_REPLAYED = ' `Idempotency-Key` is not honoured here: the answer carries new credentials, which are never stored, so a retry is a new request.';
+
 /** `POST /auth/login`, `POST /auth/refresh`, `POST /auth/logout`. */
 export function registerLoginRoutes(app: HttpServer, deps: AuthDeps): void {
   app.post('/auth/login', {
     bodyLimit: BODY_LIMIT,
-    config: { public: true },
+    config: { public: true, idempotency: false },
     schema: {
       tags: ['auth'],
       summary: 'Sign in with e-mail and password',
-      description: 'The tenant is the body\'s `tenant` (id or slug), else the tenant whose customDomain is the request host; system admins omit it. Answers the session, or an MFA challenge when the tenant requires a second factor.',
+      description: `The tenant is the body's \`tenant\` (id or slug), else the tenant whose customDomain is the request host; system admins omit it. Answers the session, or an MFA challenge when the tenant requires a second factor.${NOT_REPLAYED}`,
       body: LoginBody,
       response: { 200: Type.Union([SessionGrant, MfaChallenge]), ...problems(401, 403, 423, 429) },
     },
@@ -32,10 +35,11 @@ export function registerLoginRoutes(app: HttpServer, deps: AuthDeps): void {
 
   app.post('/auth/refresh', {
     bodyLimit: BODY_LIMIT,
-    config: { public: true },
+    config: { public: true, idempotency: false },
     schema: {
       tags: ['auth'],
       summary: 'Exchange a refresh token for new tokens (the old one stops working)',
+      description: `Rotation: the token presented is used up.${NOT_REPLAYED}`,
       body: Type.Object({ refreshToken: OpaqueToken }, { additionalProperties: false }),
       response: { 200: SessionGrant, ...problems(401, 403) },
     },
