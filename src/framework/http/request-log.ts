@@ -1,4 +1,5 @@
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
+import { redactQuerySecrets } from '../observability/logger.ts';
 import { bindingsOf } from './lazy-logger.ts';
 
 /**
@@ -16,12 +17,18 @@ export class RequestLog extends LogController {
 
   override incomingRequest(): void {}
 
+  /** Only Fastify's built-in 404 handler calls this (the server installs its own). */
+  override routeNotFound(request: FastifyRequest): void {
+    if (this.isLogDisabled(request)) return;
+    request.log.info({ method: request.method, url: redactQuerySecrets(request.url) }, 'route not found');
+  }
+
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (this.isLogDisabled(request)) return;
     const principal = request.principal;
     const line = {
       method: request.method,
-      url: request.url,
+      url: redactQuerySecrets(request.url),
       route: request.routeOptions.url,
       statusCode: reply.statusCode,
       responseTime: Math.round(reply.elapsedTime * 100) / 100,

@@ -15,6 +15,56 @@ export const REDACTED_PATHS = [
 export type LogFormat = 'json' | 'pretty';
 
 /**
+ * Query parameters whose value is a credential: mail links carry single-use tokens (reset,
+ * confirmation, invitation), OAuth and SAML flows codes, states and assertions. Matched anywhere in
+ * the name (`access_token`, `api_key`, `X-Amz-Signature`); a harmless name redacted by mistake
+ * only costs some debugging detail.
+ */
+const SECRET_QUERY_NAME = /token|code|key|secret|pass|pwd|sig|state|ticket|assertion|saml|relay|credential|auth|session|otp|nonce|verifier|jwt/i;
+
+function decodedName(name: string): string {
+  if (name.indexOf('%') === -1 && name.indexOf('+') === -1) return name;
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
+// Split on '&' only, like the query parser: a value holding ';' or '#' is one value to the server.
+function redactParameter(parameter: string): string {
+  const equals = parameter.indexOf('=');
+  if (equals === -1) return parameter;
+  const name = parameter.slice(0, equals);
+  return SECRET_QUERY_NAME.test(decodedName(name)) ? `${name}=[REDACTED]` : parameter;
+}
+
+/**
+ * A request URL safe to log: the value of every secret-looking query parameter is replaced by
+ * `[REDACTED]`, names and other parameters are kept.
+ *
+ * @example
+ *   redactQuerySecrets('/reset-password?token=abc&lang=de') // '/reset-password?token=[REDACTED]&lang=de'
+ */
+export function redactQuerySecrets(url: string): string {
+  const question = url.indexOf('?');
+  // The router also starts the query at a '#' (a raw request target may hold one).
+  const hash = url.indexOf('#');
+  const start = hash !== -1 && (question === -1 || hash < question) ? hash : question;
+  if (start === -1) return url;
+  return url.slice(0, start + 1) + url.slice(start + 1).split('&').map(redactParameter).join('&');
+}
+
+/** Fastify logs a request as `req` in its rare own lines (e.g. a failed write); never with a raw URL. */
+const serializers = {
+  req: (req: { method?: string; url?: string; ip?: string }) => ({
+    method: req.method,
+    url: typeof req.url === 'string' ? redactQuerySecrets(req.url) : undefined,
+    remoteAddress: req.ip,
+  }),
+};
+
+/**
  * The process logger: JSON lines in production, pretty in development, secrets redacted.
  *
  * @example
@@ -28,6 +78,7 @@ export function createLogger(
     name: options.name ?? 'acci',
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+    serializers,
     base: { pid: process.pid },
   };
   if (options.format === 'pretty' && !destination) {

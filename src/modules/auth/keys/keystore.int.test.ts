@@ -84,4 +84,33 @@ describe('signing keys', () => {
     const stranger = createKeyStore({ app: db.app, system: db.system, masterKey: Buffer.alloc(32, 3), accessTokenTtlSeconds: 300 });
     await assert.rejects(stranger.ensureActive(), 'a different master key cannot open the stored keys');
   });
+
+  it('trusts a retired key during its grace window only, also for tokens it already verified', async () => {
+    const keys = createKeyStore({ app: db.app, system: db.system, masterKey, accessTokenTtlSeconds: 300 });
+    await keys.ensureActive();
+    const retiredKid = keys.currentKid();
+    const seen = await keys.sign(claims(), 300);
+    const unseen = await keys.sign(claims(), 300);
+    await keys.rotate();
+    assert.equal(await codeOf(keys.verify(seen.token)), 'ok', 'accepted while the grace window lasts');
+    // The process loaded the key set while the key was valid and is not told when it expires.
+    const { rows } = await db.system.query<{ expires_at: Date }>(
+      `UPDATE auth_signing_keys SET expires_at = now() + interval '500 milliseconds' WHERE kid = $1 RETURNING expires_at`,
+      [retiredKid],
+    );
+    await keys.reload();
+    await new Promise((r) => setTimeout(r, Math.max(0, rows[0]!.expires_at.getTime() - Date.now()) + 50));
+    assert.equal(await codeOf(keys.verify(seen.token)), 'auth.invalid_token', 'a verified token is checked again');
+    assert.equal(await codeOf(keys.verify(unseen.token)), 'auth.invalid_token');
+    assert.ok(!keys.jwks().keys.some((k) => k.kid === retiredKid));
+  });
+
+  it('refuses a correctly signed token that claims to live longer than the access-token lifetime', async () => {
+    const keys = createKeyStore({ app: db.app, system: db.system, masterKey, accessTokenTtlSeconds: 300 });
+    await keys.ensureActive();
+    const { token } = await keys.sign(claims(), 24 * 3600);
+    assert.equal(await codeOf(keys.verify(token)), 'auth.invalid_token');
+    const withinSkew = await keys.sign(claims(), 300 + 30);
+    assert.equal(await codeOf(keys.verify(withinSkew.token)), 'ok');
+  });
 });

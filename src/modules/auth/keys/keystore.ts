@@ -10,12 +10,25 @@ export const AUDIENCE = 'acci-api';
 /** Channel on which a rotation tells the other processes to reload the key set. */
 export const KEYS_CHANNEL = 'acci_auth_keys';
 const VERIFIED_CACHE_SIZE = 50_000;
+/** Clock difference between processes tolerated on token and key lifetimes. */
+const CLOCK_SKEW_SECONDS = 60;
 
 /** What an access token asserts (SPEC §5): subject, tenant, role and session. */
 export type AccessClaims = { sub: string; tenant: string; role: string; sid: string; exp: number };
 
 type PublicKeyEntry = { kid: string; publicKey: KeyObject; jwk: JWK; createdAt: number; expiresAt: number | null };
 type SigningKey = { kid: string; privateKey: KeyObject; createdAt: number };
+
+/**
+ * A retired key stops being trusted at its expiry even when this process has not reloaded the
+ * key set since: rotating a leaked key must revoke it everywhere.
+ */
+const isTrusted = (key: PublicKeyEntry | undefined, nowMs: number): key is PublicKeyEntry =>
+  key !== undefined && (key.expiresAt === null || key.expiresAt > nowMs);
+
+/** No token is issued for longer than the configured lifetime: one that claims to is refused. */
+const outlivesLifetime = (iat: number, exp: number, nowSeconds: number, maxSeconds: number): boolean =>
+  exp - iat > maxSeconds || exp - nowSeconds > maxSeconds;
 
 /**
  * The JWT signing keys of the platform (Ed25519). Private keys are sealed under the master key in
@@ -54,6 +67,7 @@ type KeyRow = { kid: string; public_jwk: JWK; created_at: Date; retired_at: Date
 
 export function createKeyStore(options: KeyStoreOptions): KeyStore {
   const { app, system, masterKey } = options;
+  const maxLifetimeSeconds = options.accessTokenTtlSeconds + CLOCK_SKEW_SECONDS;
   let published = new Map<string, PublicKeyEntry>();
   let signing: SigningKey | undefined;
   const missed = new Map<string, number>();
@@ -100,7 +114,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
     await tx.query(
       `UPDATE auth_signing_keys SET retired_at = now(), expires_at = now() + make_interval(secs => $1::float8)
         WHERE retired_at IS NULL`,
-      [options.accessTokenTtlSeconds + 60],
+      [maxLifetimeSeconds],
     );
     await tx.query(
       `INSERT INTO auth_signing_keys (kid, algorithm, public_jwk, private_key_sealed) VALUES ($1, $2, $3, $4)`,
@@ -164,7 +178,8 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
     async verify(token) {
       const seen = verified.get(token);
       if (seen) {
-        if (seen.exp * 1000 > Date.now() && published.has(seen.kid)) return seen.claims;
+        const now = Date.now();
+        if (seen.exp * 1000 > now && isTrusted(published.get(seen.kid), now)) return seen.claims;
         verified.delete(token);
       }
       let payload: JWTPayload;
@@ -174,17 +189,18 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
           kid = header.kid ?? '';
           if (!published.has(kid)) await learn(kid);
           const entry = published.get(kid);
-          if (!entry) throw authErrors.invalidToken();
+          if (!isTrusted(entry, Date.now())) throw authErrors.invalidToken();
           return entry.publicKey;
         }, { issuer: ISSUER, audience: AUDIENCE, algorithms: [ALGORITHM], typ: 'at+jwt' }));
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) throw authErrors.tokenExpired();
         throw authErrors.invalidToken();
       }
-      const { sub, tenant, role, sid, exp } = payload;
-      if (typeof sub !== 'string' || typeof tenant !== 'string' || typeof role !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') {
+      const { sub, tenant, role, sid, exp, iat } = payload;
+      if (typeof sub !== 'string' || typeof tenant !== 'string' || typeof role !== 'string' || typeof sid !== 'string' || typeof exp !== 'number' || typeof iat !== 'number') {
         throw authErrors.invalidToken();
       }
+      if (outlivesLifetime(iat, exp, Date.now() / 1000, maxLifetimeSeconds)) throw authErrors.invalidToken();
       const claims = { sub, tenant, role, sid, exp };
       if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
       verified.set(token, { claims, exp, kid });
@@ -192,7 +208,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
     },
     jwks() {
       const now = Date.now();
-      return { keys: [...published.values()].filter((k) => k.expiresAt === null || k.expiresAt > now).map((k) => k.jwk) };
+      return { keys: [...published.values()].filter((k) => isTrusted(k, now)).map((k) => k.jwk) };
     },
     currentKid: () => signing?.kid,
   };
