@@ -1,5 +1,6 @@
 resource-not_found = Die angeforderte Ressource ({ $resource }) existiert nicht.
 route-not_found = Keine Route passt zu { $method } { $url }.
+route-method_not_allowed = { $method } ist auf { $url } nicht erlaubt; erlaubt: { $allowed }.
 resource-conflict = { $resource } steht im Konflikt mit einem vorhandenen Eintrag.
 concurrency-version_conflict = Die Daten wurden gleichzeitig von jemand anderem geändert. Bitte neu laden und erneut versuchen.
 rate_limit-exceeded = Zu viele Anfragen. Bitte in { $retryAfter ->

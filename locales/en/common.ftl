@@ -1,6 +1,7 @@
 # Errors shared by every module. Keys are error codes with dots replaced by hyphens.
 resource-not_found = The requested { $resource } does not exist.
 route-not_found = No route matches { $method } { $url }.
+route-method_not_allowed = { $method } is not allowed on { $url }; allowed: { $allowed }.
 resource-conflict = The { $resource } conflicts with an existing one.
 concurrency-version_conflict = The data was changed by someone else at the same time. Reload and try again.
 rate_limit-exceeded = Too many requests. Try again in { $retryAfter ->

@@ -1,5 +1,6 @@
 resource-not_found = El recurso solicitado ({ $resource }) no existe.
 route-not_found = Ninguna ruta coincide con { $method } { $url }.
+route-method_not_allowed = { $method } no está permitido en { $url }; permitidos: { $allowed }.
 resource-conflict = { $resource } entra en conflicto con uno existente.
 concurrency-version_conflict = Otra persona modificó los datos al mismo tiempo. Recargue e inténtelo de nuevo.
 rate_limit-exceeded = Demasiadas solicitudes. Inténtelo de nuevo en { $retryAfter ->

@@ -1,5 +1,6 @@
 resource-not_found = La ressource demandée ({ $resource }) n’existe pas.
 route-not_found = Aucune route ne correspond à { $method } { $url }.
+route-method_not_allowed = { $method } n’est pas autorisé sur { $url } ; autorisé : { $allowed }.
 resource-conflict = { $resource } entre en conflit avec un élément existant.
 concurrency-version_conflict = Les données ont été modifiées par quelqu’un d’autre au même moment. Rechargez et réessayez.
 rate_limit-exceeded = Trop de requêtes. Réessayez dans { $retryAfter ->

@@ -1,5 +1,6 @@
 resource-not_found = Burimi i kërkuar ({ $resource }) nuk ekziston.
 route-not_found = Asnjë rrugë nuk përputhet me { $method } { $url }.
+route-method_not_allowed = { $method } nuk lejohet në { $url }; të lejuara: { $allowed }.
 resource-conflict = { $resource } bie ndesh me një ekzistues.
 concurrency-version_conflict = Të dhënat u ndryshuan nga dikush tjetër në të njëjtën kohë. Rifreskoni dhe provoni përsëri.
 rate_limit-exceeded = Shumë kërkesa. Provoni përsëri pas { $retryAfter ->

@@ -36,6 +36,8 @@ export const isAppError = (error: unknown): error is AppError => error instanceo
 export const commonErrors = {
   notFound: (resource: string) => new AppError('resource.not_found', 404, { resource }),
   routeNotFound: (method: string, url: string) => new AppError('route.not_found', 404, { method, url }),
+  methodNotAllowed: (method: string, url: string, allowed: readonly string[]) =>
+    new AppError('route.method_not_allowed', 405, { method, url, allowed: allowed.join(', ') }, { headers: { allow: allowed.join(', ') } }),
   unauthenticated: () => new AppError('auth.unauthenticated', 401),
   forbidden: () => new AppError('auth.forbidden', 403),
   conflict: (resource: string) => new AppError('resource.conflict', 409, { resource }),

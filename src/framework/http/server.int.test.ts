@@ -87,6 +87,30 @@ describe('problem+json errors', () => {
     assert.equal(format.json().code, 'validation.invalid_format');
   });
 
+  it('refuses query parameters a route does not declare, naming them; lang is always accepted', async () => {
+    const known = await inject({ method: 'GET', url: '/api/v1/probe/items/a?q=x&lang=de' });
+    assert.equal(known.statusCode, 200, known.body);
+    assert.deepEqual(known.json(), { name: 'a', q: 'x' });
+    const misspelt = await inject({ method: 'GET', url: '/api/v1/probe/items/a?query=x&lang=de' });
+    assert.equal(misspelt.statusCode, 400);
+    assert.equal(misspelt.json().code, 'validation.unknown_field');
+    assert.equal(misspelt.json().details[0].field, 'query');
+    assert.match(misspelt.json().message, /query/);
+    assert.notEqual(misspelt.json().message, (await inject({ method: 'GET', url: '/api/v1/probe/items/a?query=x' })).json().message, 'in the asked language');
+  });
+
+  it('answers a known path with another method 405 and Allow; an unknown path stays 404', async () => {
+    const wrong = await inject({ method: 'PUT', url: '/api/v1/probe/items/a?lang=de', payload: {} });
+    assert.equal(wrong.statusCode, 405);
+    assert.equal(wrong.headers.allow, 'GET, HEAD');
+    assert.equal(wrong.json().code, 'route.method_not_allowed');
+    assert.match(wrong.json().message, /nicht erlaubt.*GET, HEAD/);
+    assert.equal((await inject({ method: 'DELETE', url: '/api/v1/probe' })).headers.allow, 'POST');
+    const nowhere = await inject({ method: 'PUT', url: '/api/v1/nowhere' });
+    assert.equal(nowhere.statusCode, 404);
+    assert.equal(nowhere.json().code, 'route.not_found');
+  });
+
   it('answers malformed JSON with 400, too large bodies with 413, other media types with 415', async () => {
     const malformed = await inject({ method: 'POST', url: '/api/v1/probe', payload: '{"name": ', headers: { 'content-type': 'application/json' } });
     assert.equal(malformed.statusCode, 400);

@@ -8,6 +8,7 @@ import Fastify, {
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
+  type RouteOptions,
 } from 'fastify';
 import ajvFormatsModule from 'ajv-formats';
 import AjvCompiler from '@fastify/ajv-compiler';
@@ -16,6 +17,7 @@ import type { Logger, Metrics } from '../observability/index.ts';
 import { negotiateLanguage, type Language, type Translations } from '../i18n/index.ts';
 import { commonErrors } from '../errors/index.ts';
 import type { Authenticator } from './principal.ts';
+import { createMethodIndex } from './allowed-methods.ts';
 import { RequestLog } from './request-log.ts';
 import { lazyChildLogger } from './lazy-logger.ts';
 import './principal.ts';
@@ -81,6 +83,8 @@ export type HttpServer = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
+const ROUTER_OPTIONS = { ignoreTrailingSlash: true, maxParamLength: 200 };
+
 /**
  * The Fastify instance every module plugs into: correlation ids, localized problem+json errors,
  * request metrics and structured logs are wired once here.
@@ -113,7 +117,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       plugins: [[ajvFormats, { mode: 'fast' }]],
     },
     schemaController: { compilersFactory: { buildValidator: bodiesKeepTheirTypes() as never } },
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: ROUTER_OPTIONS,
     // While closing, a request that still arrives on an open connection is served like the rest of
     // the drain (pools close after the server), not answered with Fastify's plain-JSON 503.
     return503OnClosing: false,
@@ -140,6 +144,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       });
     },
   });
+
+  app.addHook('onRoute', strictQuery);
+  const methods = createMethodIndex(ROUTER_OPTIONS);
+  app.addHook('onRoute', (route) => methods.add(route.method, route.url));
 
   app.addHook('onRequest', (request, reply, done) => {
     const id = (request.raw as RawWithCorrelation)[correlationOf] ?? randomUUID();
@@ -173,11 +181,26 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const appError = commonErrors.routeNotFound(request.method, request.url.split('?')[0] ?? '/');
-    return sendProblem(reply, buildProblem(appError, translations, request), {});
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = methods.allowed(path);
+    const appError = allowed.length > 0 ? commonErrors.methodNotAllowed(request.method, path, allowed) : commonErrors.routeNotFound(request.method, path);
+    return sendProblem(reply, buildProblem(appError, translations, request), appError.headers);
   });
 
   return app;
+}
+
+const LANG_PARAM = { type: 'string', maxLength: 35, description: 'Response language: en, de, fr, es or sq (else the cookie, else Accept-Language)' };
+
+/**
+ * A route that declares its query parameters refuses others (400 `validation.unknown_field`): a
+ * misspelt filter (`?subscriptionPlan=` for `?plan=`) must not quietly return everything. `lang`
+ * is accepted on every such route, as the language negotiation reads it.
+ */
+function strictQuery(route: RouteOptions): void {
+  const query = route.schema?.querystring as { type?: string; properties?: Record<string, unknown>; additionalProperties?: unknown } | undefined;
+  if (!query?.properties || query.additionalProperties !== undefined) return;
+  route.schema!.querystring = { ...query, additionalProperties: false, properties: { lang: LANG_PARAM, ...query.properties } };
 }
 
 /**
