@@ -6,6 +6,7 @@ tenant-invalid_slug = Der Slug darf nur Kleinbuchstaben, Ziffern und einzelne Bi
 tenant-slug_taken = Der Slug „{ $slug }“ wird bereits von einem anderen Mandanten verwendet.
 tenant-slug_reserved = Der Slug „{ $slug }“ ist reserviert: Ein Slug darf nicht platform lauten und nicht wie eine Mandanten-ID (UUID) aussehen.
 tenant-custom_domain_taken = Die Domain „{ $domain }“ wird bereits von einem anderen Mandanten verwendet.
+tenant-domain_reserved = Die Domain „{ $domain }“ ist reserviert: Sie ist die Adresse der Plattform selbst (PUBLIC_URL), unter der sich Systemadministratoren anmelden.
 tenant-invalid_plan = Der Tarif muss free, professional, enterprise oder custom:<Name> sein.
 tenant-invalid_settings = Die Einstellung „{ $field }“ hat einen unzulässigen Wert.
 tenant-metadata_too_large = Die Metadaten sind zu groß (höchstens { $limit } Bytes).

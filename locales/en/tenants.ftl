@@ -6,6 +6,7 @@ tenant-invalid_slug = The slug may only contain lower-case letters, digits and s
 tenant-slug_taken = The slug "{ $slug }" is already used by another tenant.
 tenant-slug_reserved = The slug "{ $slug }" is reserved: a slug may not be platform or look like a tenant id (UUID).
 tenant-custom_domain_taken = The domain "{ $domain }" is already used by another tenant.
+tenant-domain_reserved = The domain "{ $domain }" is reserved: it is the address of the platform itself (PUBLIC_URL), where system administrators sign in.
 tenant-invalid_plan = The subscription plan must be free, professional, enterprise or custom:<name>.
 tenant-invalid_settings = The setting "{ $field }" has a value that is not allowed.
 tenant-metadata_too_large = The metadata is too large (at most { $limit } bytes).

@@ -6,6 +6,7 @@ tenant-invalid_slug = El slug solo puede contener minúsculas, dígitos y guione
 tenant-slug_taken = El slug «{ $slug }» ya lo usa otro inquilino.
 tenant-slug_reserved = El slug «{ $slug }» está reservado: un slug no puede ser platform ni parecerse a un identificador de inquilino (UUID).
 tenant-custom_domain_taken = El dominio «{ $domain }» ya lo usa otro inquilino.
+tenant-domain_reserved = El dominio «{ $domain }» está reservado: es la dirección de la propia plataforma (PUBLIC_URL), donde inician sesión los administradores del sistema.
 tenant-invalid_plan = El plan de suscripción debe ser free, professional, enterprise o custom:<nombre>.
 tenant-invalid_settings = El ajuste «{ $field }» tiene un valor no permitido.
 tenant-metadata_too_large = Los metadatos son demasiado grandes (como máximo { $limit } bytes).

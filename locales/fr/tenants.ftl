@@ -6,6 +6,7 @@ tenant-invalid_slug = Le slug ne peut contenir que des minuscules, des chiffres 
 tenant-slug_taken = Le slug « { $slug } » est déjà utilisé par un autre locataire.
 tenant-slug_reserved = Le slug « { $slug } » est réservé : un slug ne peut pas être platform ni ressembler à un identifiant de locataire (UUID).
 tenant-custom_domain_taken = Le domaine « { $domain } » est déjà utilisé par un autre locataire.
+tenant-domain_reserved = Le domaine « { $domain } » est réservé : c'est l'adresse de la plateforme elle-même (PUBLIC_URL), où se connectent les administrateurs système.
 tenant-invalid_plan = Le plan d'abonnement doit être free, professional, enterprise ou custom:<nom>.
 tenant-invalid_settings = Le paramètre « { $field } » a une valeur non autorisée.
 tenant-metadata_too_large = Les métadonnées sont trop volumineuses (au plus { $limit } octets).

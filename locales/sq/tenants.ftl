@@ -6,6 +6,7 @@ tenant-invalid_slug = Slug-u mund të përmbajë vetëm shkronja të vogla, shif
 tenant-slug_taken = Slug-u "{ $slug }" përdoret tashmë nga një qiramarrës tjetër.
 tenant-slug_reserved = Slug-u "{ $slug }" është i rezervuar: një slug nuk mund të jetë platform ose të duket si ID e një qiramarrësi (UUID).
 tenant-custom_domain_taken = Domeni "{ $domain }" përdoret tashmë nga një qiramarrës tjetër.
+tenant-domain_reserved = Domeni "{ $domain }" është i rezervuar: është adresa e vetë platformës (PUBLIC_URL), ku hyjnë administratorët e sistemit.
 tenant-invalid_plan = Plani i abonimit duhet të jetë free, professional, enterprise ose custom:<emër>.
 tenant-invalid_settings = Cilësimi "{ $field }" ka një vlerë të palejuar.
 tenant-metadata_too_large = Meta të dhënat janë shumë të mëdha (më së shumti { $limit } bajt).

@@ -38,6 +38,48 @@ describe('invitations', () => {
   });
 });
 
+describe('no password hash for a bad token', () => {
+  /** Counts the hasher's `hash` calls while `work` runs (the flows' only seam to argon2id). */
+  async function countingHashes(work: (hashes: () => number) => Promise<void>): Promise<void> {
+    const hasher = f.auth.deps().hasher;
+    const original = hasher.hash;
+    let calls = 0;
+    hasher.hash = (password) => { calls++; return original(password); };
+    try {
+      await work(() => calls);
+    } finally {
+      hasher.hash = original;
+    }
+  }
+
+  it('an unknown, used or raced invitation token is refused before hashing; parallel accepts of one token: exactly one wins', async () => {
+    const { identityServices } = await import('../users/index.ts');
+    const email = `racer@${closed.slug}.example`;
+    await identityServices(f.t.context).users.register({ tenantId: closed.tenantId, email, role: 'user', registrationSource: 'admin_invite', language: 'en' }, { userId: null, correlationId: 'test' });
+    const token = await f.tokenFromMail(email, 'invitations/accept');
+    await countingHashes(async (hashes) => {
+      const guessed = await post('invitations/accept', { token: `${closed.tenantId}.${'A'.repeat(43)}`, password: PASSWORD });
+      assert.equal(code(guessed), 'auth.invalid_action_token');
+      assert.equal(hashes(), 0, 'a guessed token costs no hash');
+      const answers = await Promise.all(Array.from({ length: 10 }, () => post('invitations/accept', { token, password: PASSWORD })));
+      assert.deepEqual(answers.map((a) => a.statusCode).sort(), [200, ...Array.from({ length: 9 }, () => 400)], answers.map((a) => a.body).join(' '));
+      assert.ok(answers.filter((a) => a.statusCode === 400).every((a) => code(a) === 'auth.invalid_action_token'));
+      const afterRace = hashes();
+      assert.equal(code(await post('invitations/accept', { token, password: PASSWORD })), 'auth.invalid_action_token');
+      assert.equal(hashes(), afterRace, 'a used token costs no hash');
+    });
+    assert.equal((await f.login({ tenant: closed.slug, email, password: PASSWORD })).statusCode, 200);
+  });
+
+  it('an unknown reset token is refused before hashing', async () => {
+    const { mintToken } = await import('./tokens/opaque.ts');
+    await countingHashes(async (hashes) => {
+      assert.equal(code(await post('password/reset', { token: mintToken(closed.tenantId).token, password: PASSWORD })), 'auth.invalid_action_token');
+      assert.equal(hashes(), 0);
+    });
+  });
+});
+
 describe('all or nothing', () => {
   it('a registration or an invitation whose password cannot be stored leaves nothing behind: the address and the link still work', async () => {
     const { identity, identityServices } = await import('../users/index.ts');
@@ -96,6 +138,40 @@ describe('self-service registration and e-mail confirmation', () => {
     assert.equal(code(await post('register', { tenant: 'no-such-tenant', email: 'x@y.example', password: PASSWORD })), 'auth.registration_closed');
     const weak = await post('register', { tenant: open.slug, email: `weak@${open.slug}.example`, password: 'alllowercase-letters' });
     assert.equal(code(weak), 'auth.password_missing_class');
+  });
+});
+
+describe('Idempotency-Key on the account flows', () => {
+  const send = (url: string, payload: object, key: string) => f.inject({ method: 'POST', url: `/api/v1/auth/${url}`, payload, headers: { 'idempotency-key': key } });
+
+  it('replays a registration; the same key with another body is another request (anonymous callers)', async () => {
+    const key = `reg-${Date.now()}`;
+    const body = { tenant: open.slug, email: `idem@${open.slug}.example`, password: PASSWORD };
+    await f.mailSettled();
+    const before = f.mail.length;
+    const first = await send('register', body, key);
+    const again = await send('register', body, key);
+    assert.deepEqual([first.statusCode, again.statusCode], [202, 202]);
+    assert.equal(again.headers['idempotent-replayed'], 'true');
+    // Keys of anonymous callers are scoped to their request: someone else's body is never refused
+    // nor answered with the first caller's response.
+    const other = await send('register', { ...body, email: `idem2@${open.slug}.example` }, key);
+    assert.equal(other.statusCode, 202);
+    assert.equal(other.headers['idempotent-replayed'], undefined);
+    await f.mailSettled();
+    assert.equal(f.mail.length, before + 2, 'one confirmation mail per address, none for the replay');
+  });
+
+  it('never replays sign-in or refresh: their answers carry new credentials, which are not stored', async () => {
+    const key = `login-${Date.now()}`;
+    const body = { tenant: open.slug, email: open.adminEmail, password: PASSWORD };
+    const first = await send('login', body, key);
+    const second = await send('login', body, key);
+    assert.deepEqual([first.statusCode, second.statusCode], [200, 200], first.body);
+    assert.notEqual(first.json().sessionId, second.json().sessionId);
+    assert.equal(second.headers['idempotent-replayed'], undefined);
+    const { rows } = await f.t.db.system.query("SELECT 1 FROM idempotency_keys WHERE key = $1", [key]);
+    assert.equal(rows.length, 0);
   });
 });
 

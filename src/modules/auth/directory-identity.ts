@@ -22,6 +22,7 @@ export function identityDirectory(context: ModuleContext, options: IdentityOptio
       const prefix = token.split('.')[0] ?? '';
       return isUuid(prefix) ? prefix.toLowerCase() : null;
     },
+    invitationPending: (token) => id.invitationPending(token),
     acceptInvitation: (token, { correlationId }, within) => id.acceptInvitation(token, correlationId, within),
     confirmEmail: async (tenantId, userId, { correlationId }) => { await id.confirmEmail(tenantId, userId, correlationId); },
     async registerSelfService(input, { correlationId }, within) {

@@ -57,6 +57,8 @@ export type AuthDirectory = {
   getUser: (tenantId: string, userId: string) => Promise<AuthUser | null>;
   /** The tenant an invitation token belongs to (its prefix), without consuming it; null when malformed. */
   invitationTenant: (token: string) => string | null;
+  /** Whether an invitation token is known, unused and unexpired, without consuming it. */
+  invitationPending: (token: string) => Promise<boolean>;
   /**
    * Consumes an invitation token (users module): the invited user becomes active. Throws when
    * invalid. `within` runs in the same transaction (the password is stored there: all or nothing).

@@ -41,11 +41,17 @@ export async function setUserPassword(
   else await deps.db.transaction(store, { tenantId: input.tenantId });
 }
 
-/** `POST /auth/invitations/accept`: the password is checked against the tenant's policy first, then the invitation is consumed. */
+/**
+ * `POST /auth/invitations/accept`: the token is checked (not consumed), then the password against
+ * the tenant's policy; only then is it hashed, and the invitation consumed.
+ */
 export async function acceptInvitation(deps: AuthDeps, input: { token: string; password: string }, request: FlowRequest): Promise<AuthUser> {
   const tenantId = deps.directory.invitationTenant(input.token);
-  const tenant = tenantId ? await tenantOf(deps, tenantId) : null;
-  if (!tenant || tenant.status !== 'active') throw authErrors.invalidActionToken();
+  if (!tenantId) throw authErrors.invalidActionToken();
+  const [tenant, pending] = await Promise.all([tenantOf(deps, tenantId), deps.directory.invitationPending(input.token)]);
+  // argon2id costs ~20 ms of CPU: a guessed token must not buy it. The check does not consume the
+  // token; acceptance below still does, once, so parallel accepts of one token cannot both win.
+  if (!pending || !tenant || tenant.status !== 'active') throw authErrors.invalidActionToken();
   assertPasswordAllowed(input.password, policyForTenant(tenant.settings.securityPolicy.passwordMinLength));
   const hash = await deps.hasher.hash(input.password);
   // The invitation is used up in the same transaction that stores the password: a crash between

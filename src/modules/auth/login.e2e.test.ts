@@ -149,6 +149,18 @@ describe('POST /auth/login', () => {
     assert.equal((await refresh('192.168.10.9')).statusCode, 200, 'the refused refresh did not use up the token');
   });
 
+  it('admits 127.0.0.1 when allowedIpRanges gives it IPv4-mapped (::ffff:127.0.0.1/128), stored as 127.0.0.1/32', async () => {
+    const tenant = await f.createTenant({ policy: { allowedIpRanges: ['::ffff:127.0.0.1/128'] } });
+    const stored = await f.auth.deps().directory.findTenant({ id: tenant.tenantId });
+    assert.deepEqual(stored?.settings.securityPolicy.allowedIpRanges, ['127.0.0.1/32']);
+    const body = { tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD };
+    for (const remoteAddress of ['127.0.0.1', '::ffff:127.0.0.1']) {
+      const res = await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: body });
+      assert.equal(res.statusCode, 200, `${remoteAddress}: ${res.body}`);
+    }
+    problem(await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '127.0.0.2', payload: body }), 403, 'auth.ip_not_allowed');
+  });
+
   it('answers an MFA challenge instead of a session when the tenant requires MFA', async () => {
     const tenant = await f.createTenant({ policy: { requireMfa: true }, settings: { allowedAuthMethods: ['password', 'totp'] } });
     const res = await f.login({ tenant: tenant.slug, email: tenant.adminEmail, password: PASSWORD });

@@ -9,7 +9,7 @@ import { tenantStreamId, type TenantEvent } from './events.ts';
 import { allowsSelfService, seatLimit, type TenantSettings } from './domain.ts';
 import { tenantErrors } from './errors.ts';
 import { claimGlobal, createGate, lockGate, releaseGlobal, updateGate } from './guards.ts';
-import { derivedSlug } from './validators.ts';
+import { derivedSlug, validateDomainNotReserved } from './validators.ts';
 import { loadTenantState } from './store.ts';
 
 /** Attempts at a free slug derived from the name before `tenant.slug_taken` is answered. */
@@ -49,7 +49,13 @@ export type TenantCommands = ReturnType<typeof createTenantCommands>;
  *   const commands = createTenantCommands({ db: ctx.db.app, store, provisionAdmin });
  *   const { tenantId, adminUserId } = await commands.create(input, actor);
  */
-export function createTenantCommands(deps: { db: Database; store: EventStore; provisionAdmin: ProvisionAdmin }) {
+export function createTenantCommands(deps: {
+  db: Database;
+  store: EventStore;
+  provisionAdmin: ProvisionAdmin;
+  /** Hosts no tenant may take as customDomain: the platform's own (see `platformHosts`). */
+  reservedDomains?: readonly string[];
+}) {
   const { db, store } = deps;
 
   const run = (tx: Transaction, tenantId: string, command: TenantCommand, actor: Actor,
@@ -77,6 +83,7 @@ export function createTenantCommands(deps: { db: Database; store: EventStore; pr
 
   async function claimDomain(tx: Transaction, tenantId: string, before: string | null, after: string | null) {
     if (before === after) return;
+    validateDomainNotReserved(after, deps.reservedDomains ?? []);
     if (after && !(await claimGlobal(tx, 'tenant.custom_domain', after, tenantId))) throw tenantErrors.customDomainTaken(after);
     if (before) await releaseGlobal(tx, 'tenant.custom_domain', before, tenantId);
   }

@@ -14,6 +14,7 @@ import { AppError } from '../../framework/errors/index.ts';
  * | tenant.slug_reserved              | 400    | slug `platform` or shaped like a UUID ({slug})    |
  * | tenant.slug_taken                 | 409    | another tenant owns the slug                      |
  * | tenant.custom_domain_taken        | 409    | another tenant owns the custom domain             |
+ * | tenant.domain_reserved            | 400    | custom domain is the platform's host (PUBLIC_URL) |
  * | tenant.invalid_plan               | 400    | unknown plan or bad custom plan name              |
  * | tenant.invalid_settings           | 400    | a setting out of range ({field})                  |
  * | tenant.metadata_too_large         | 400    | metadata over 64 KiB                              |
@@ -38,6 +39,7 @@ export const tenantErrors = {
   slugReserved: (slug: string) => new AppError('tenant.slug_reserved', 400, { slug }, { details: [{ field: 'slug' }] }),
   slugTaken: (slug: string) => new AppError('tenant.slug_taken', 409, { slug }),
   customDomainTaken: (domain: string) => new AppError('tenant.custom_domain_taken', 409, { domain }),
+  domainReserved: (domain: string) => new AppError('tenant.domain_reserved', 400, { domain }, { details: [{ field: 'settings.customDomain' }] }),
   invalidPlan: () => new AppError('tenant.invalid_plan', 400),
   invalidSettings: (field: string) => new AppError('tenant.invalid_settings', 400, { field }, { details: [{ field }] }),
   metadataTooLarge: () => new AppError('tenant.metadata_too_large', 400, { limit: 65536 }),

@@ -5,7 +5,7 @@ export * from './domain.ts';
 export { tenantErrors } from './errors.ts';
 export {
   isEmail, normalizeEmail, charLength, metadataBytes, METADATA_LIMIT_BYTES, isSlug, isReservedSlug, slugify, isDomainName, isCidr,
-  normalizeCidr, durationSeconds, validateSettings, validateRetention, validateTenantName, validatePlan, isOtherReason,
+  normalizeCidr, durationSeconds, validateSettings, validateRetention, validateTenantName, validatePlan, isOtherReason, platformHosts,
 } from './validators.ts';
 export { tenantDecider, type TenantCommand, type TenantState, type TenantData, type TenantUsage } from './decider.ts';
 export { tenantStreamId, type TenantEvent } from './events.ts';

@@ -265,6 +265,25 @@ describe('GET/PATCH/DELETE /tenants/{tenantId}', () => {
     assert.deepEqual(stored.json().settings, { allowedAuthMethods: ['password'], maxUsers: 7, features: [], customDomain: null, securityPolicy: { ...policy, requireMfa: false } });
   });
 
+  it('refuses the platform\'s own host (PUBLIC_URL, here https://acci.test) as customDomain', async () => {
+    const { tenantId } = await t.createTenant();
+    const patch = (customDomain: string, query = '') => t.http.inject({
+      method: 'PATCH', url: `/api/v1/tenants/${tenantId}${query}`, headers: asTenantUser(tenantId, 'admin'), payload: { settings: { customDomain } },
+    });
+    for (const spelling of ['acci.test', 'ACCI.Test.']) {
+      const res = await patch(spelling);
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json().code, 'tenant.domain_reserved');
+      assert.deepEqual(res.json().details, [{ field: 'settings.customDomain' }]);
+    }
+    assert.match((await patch('acci.test', '?lang=de')).json().message, /„acci\.test“ ist reserviert/);
+    const created = await post({ name: 'Domain Thief', subscriptionPlan: 'free', adminEmail: 'a@thief.test', settings: { ...settings, customDomain: 'acci.test' } });
+    assert.equal(created.json().code, 'tenant.domain_reserved', 'not at creation either');
+    assert.equal((await t.http.inject({ method: 'GET', url: `/api/v1/tenants/${tenantId}`, headers: sys })).json().settings.customDomain, null);
+    const own = await patch('login.acci.test');
+    assert.equal(own.statusCode, 200, 'a subdomain of the platform host is an ordinary domain');
+  });
+
   it('suspends and resumes (system admin only)', async () => {
     const { tenantId } = await t.createTenant();
     const byAdmin = await t.http.inject({ method: 'PATCH', url: `/api/v1/tenants/${tenantId}`, headers: asTenantUser(tenantId, 'admin'), payload: { status: 'suspended' } });

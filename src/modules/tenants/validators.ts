@@ -100,11 +100,40 @@ export function isDomainName(value: string): boolean {
   return domain !== 'localhost' && !domain.endsWith('.localhost') && tld !== 'localhost';
 }
 
-/** `10.0.0.0/8`, `2001:db8::/32`; the address alone means a single host. */
+/**
+ * The host names the platform itself answers on: the host of its public URL (`PUBLIC_URL`), in
+ * the form custom domains are stored (lower case, no port, no trailing dot); none for a bad URL.
+ *
+ * @example platformHosts('https://ACCI.example.com:8443/') // ['acci.example.com']
+ */
+export function platformHosts(publicUrl: string): string[] {
+  if (!URL.canParse(publicUrl)) return [];
+  const host = new URL(publicUrl).hostname.replace(/\.$/, '');
+  return host ? [host] : [];
+}
+
+/**
+ * Refuses a custom domain the platform answers on: sign-in and forgot-password without `tenant`
+ * go to the tenant owning the request's Host, so that tenant would take over the system admins'.
+ *
+ * @example validateDomainNotReserved('login.acme.com', ['acci.example.com']) // 'login.acme.com'
+ */
+export function validateDomainNotReserved(domain: string | null, reservedHosts: readonly string[]): string | null {
+  if (domain !== null && reservedHosts.includes(domain)) throw tenantErrors.domainReserved(domain);
+  return domain;
+}
+
+/** IPv4-mapped IPv6 addresses (`::ffff:a.b.c.d`) share their first 96 bits. */
+const MAPPED_PREFIX = 96;
+
 /**
  * A CIDR range in canonical form (`10.0.0.0/8`, `2001:db8::/32`), or null. A bare address is one
  * host (`/32`, `/128`); a range with host bits set (`10.0.0.1/8`) is refused, as PostgreSQL's
  * `cidr` refuses it: it almost always means a typo in the address or the prefix.
+ *
+ * An IPv4-mapped range `::ffff:a.b.c.d/n` is stored as `a.b.c.d/(n-96)`: sign-in compares client
+ * addresses in IPv4 form, so a range kept in IPv6 form would match nobody on every runtime that
+ * does not map them itself. With n < 96 the bits `ffff` fall in the host part, so it is refused.
  */
 export function normalizeCidr(value: string): string | null {
   const [address, prefix, ...rest] = value.split('/');
@@ -116,6 +145,9 @@ export function normalizeCidr(value: string): string | null {
   const bits = prefix === undefined ? max : Number(prefix);
   if (bits > max) return null;
   const parsed = ipaddr.parse(address);
+  if (parsed instanceof ipaddr.IPv6 && parsed.isIPv4MappedAddress() && bits >= MAPPED_PREFIX) {
+    return normalizeCidr(`${parsed.toIPv4Address().toString()}/${bits - MAPPED_PREFIX}`);
+  }
   const network = family === 4 ? ipaddr.IPv4.networkAddressFromCIDR(`${address}/${bits}`) : ipaddr.IPv6.networkAddressFromCIDR(`${address}/${bits}`);
   if (network.toString() !== parsed.toString()) return null;
   return `${parsed.toString()}/${bits}`;

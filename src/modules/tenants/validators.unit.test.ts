@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { isAppError } from '../../framework/errors/index.ts';
 import {
-  charLength, derivedSlug, durationSeconds, isCidr, normalizeCidr, isDomainName, isEmail, isReservedSlug, isSlug, normalizeEmail, slugify,
-  validateDeletionReason, validateRetention, validateSettings, validateSlug, validateTenantName,
+  charLength, derivedSlug, durationSeconds, isCidr, normalizeCidr, isDomainName, isEmail, isReservedSlug, isSlug, normalizeEmail, platformHosts, slugify,
+  validateDeletionReason, validateDomainNotReserved, validateRetention, validateSettings, validateSlug, validateTenantName,
 } from './validators.ts';
 import { visibleLength } from '../../framework/validation/index.ts';
 import { DEFAULT_SECURITY_POLICY, mergeSettings, planLimits, seatLimit, allowsSelfService, type TenantSettings } from './domain.ts';
@@ -124,6 +124,48 @@ describe('validators (property-based)', () => {
     assert.equal(normalizeCidr('10.0.0.1/8'), null, 'host bits set');
     assert.equal(normalizeCidr('2001:DB8:0:0::/32'), '2001:db8::/32');
     assert.equal(normalizeCidr('2001:db8::1/32'), null);
+  });
+
+  it('CIDR: an IPv4-mapped range ::ffff:a.b.c.d/n is stored as the IPv4 range a.b.c.d/(n-96), below /96 refused', () => {
+    const network = (ip: string, prefix: number) => ipaddr.IPv4.networkAddressFromCIDR(`${ip}/${prefix}`).toString();
+    const isMapped = (range: string) => {
+      const address = ipaddr.parse(range.split('/')[0] ?? '');
+      return address instanceof ipaddr.IPv6 && address.isIPv4MappedAddress();
+    };
+    // Same verdict and same stored form as the IPv4 range, host bits included; dotted or hex spelling.
+    fc.assert(fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), fc.boolean(), (ip, prefix, hex) => {
+      const mapped = hex ? ipaddr.IPv4.parse(ip).toIPv4MappedAddress().toString() : `::ffff:${ip}`;
+      return normalizeCidr(`${mapped}/${prefix + 96}`) === normalizeCidr(`${ip}/${prefix}`);
+    }));
+    fc.assert(fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), (ip, prefix) =>
+      normalizeCidr(`::ffff:${network(ip, prefix)}/${prefix + 96}`) === `${network(ip, prefix)}/${prefix}`));
+    fc.assert(fc.property(fc.ipV4(), fc.integer({ min: 0, max: 95 }), (ip, prefix) => normalizeCidr(`::ffff:${ip}/${prefix}`) === null));
+    // Whatever is accepted is stored in a form that is never IPv4-mapped and normalizes to itself.
+    const address = fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4().map((ip) => `::ffff:${ip}`));
+    fc.assert(fc.property(address, fc.option(fc.integer({ min: 0, max: 128 }), { nil: undefined }), (ip, prefix) => {
+      const stored = normalizeCidr(prefix === undefined ? ip : `${ip}/${prefix}`);
+      return stored === null || (!isMapped(stored) && normalizeCidr(stored) === stored);
+    }));
+    assert.equal(normalizeCidr('::ffff:127.0.0.1/128'), '127.0.0.1/32');
+    assert.equal(normalizeCidr('::FFFF:7f00:1'), '127.0.0.1/32');
+    assert.equal(normalizeCidr('::ffff:0:0/96'), '0.0.0.0/0', 'every IPv4-mapped address is every IPv4 address');
+    assert.equal(normalizeCidr('::ffff:0:0/95'), null, 'not expressible in IPv4');
+    assert.equal(code(() => validateSettings({ ...settings, securityPolicy: { ...DEFAULT_SECURITY_POLICY, allowedIpRanges: ['::ffff:10.0.0.0/80'] } })), 'tenant.invalid_settings');
+    assert.deepEqual(
+      validateSettings({ ...settings, securityPolicy: { ...DEFAULT_SECURITY_POLICY, allowedIpRanges: ['::ffff:127.0.0.1/128', '127.0.0.1'] } }).securityPolicy.allowedIpRanges,
+      ['127.0.0.1/32'], 'one range, spelled twice',
+    );
+  });
+
+  it('custom domains: the platform\'s own host (from PUBLIC_URL) is reserved, any other domain passes', () => {
+    fc.assert(fc.property(fc.domain(), fc.domain(), fc.constantFrom('http', 'https'), fc.option(fc.integer({ min: 1, max: 65_535 }), { nil: undefined }), (platform, other, scheme, port) => {
+      const reserved = platformHosts(`${scheme}://${platform.toUpperCase()}.${port === undefined ? '' : `:${port}`}/base/`);
+      assert.deepEqual(reserved, [platform]);
+      assert.equal(code(() => validateDomainNotReserved(platform, reserved)), 'tenant.domain_reserved');
+      return other === platform || validateDomainNotReserved(other, reserved) === other;
+    }));
+    assert.equal(validateDomainNotReserved(null, ['acci.example.com']), null);
+    assert.deepEqual(platformHosts('not a url'), []);
   });
 
   it('custom domains: generated domains pass unless localhost or an IP', () => {

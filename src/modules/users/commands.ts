@@ -13,7 +13,7 @@ import { userCounts, userDecider, type TenantContext, type UserCommand, type Use
 import type { User } from './domain.ts';
 import { userErrors } from './errors.ts';
 import { userStreamId, type UserEvent } from './events.ts';
-import { consumeInvitation, invitationInsert, invitationTenant, newInvitation, revokeInvitations } from './invitations.ts';
+import { consumeInvitation, invitationInsert, invitationPending, invitationTenant, newInvitation, revokeInvitations } from './invitations.ts';
 import { normalizeEmail } from './validators.ts';
 import { readUser } from './queries.ts';
 
@@ -303,6 +303,13 @@ export function createUserCommands(deps: UserCommandDeps) {
       }, { tenantId });
       deps.outbox.wake();
       return user;
+    },
+
+    /** Whether `acceptInvitation` would find the token usable now, without consuming it (a cheap check before costly work). */
+    async invitationPending(token: string): Promise<boolean> {
+      const tenantId = invitationTenant(token);
+      if (!tenantId) return false;
+      return db.transaction((tx) => invitationPending(tx, tenantId, token), { tenantId });
     },
 
     /** Consumes an invitation token (single use, unexpired) and activates its user. */

@@ -39,6 +39,15 @@ export async function consumeInvitation(tx: Transaction, tenantId: string, token
   return result.rows[0]?.user_id ?? null;
 }
 
+/** Whether the token can still be accepted (known, unused, unexpired); nothing is consumed. */
+export async function invitationPending(tx: Transaction, tenantId: string, token: string): Promise<boolean> {
+  const result = await tx.query(
+    'SELECT 1 FROM user_invitations WHERE tenant_id = $1 AND token_hash = $2 AND used_at IS NULL AND expires_at > now()',
+    [tenantId, hash(token)],
+  );
+  return result.rows.length > 0;
+}
+
 /** Voids a user's open invitations (when the user is deactivated). */
 export async function revokeInvitations(tx: Transaction, tenantId: string, userId: string): Promise<void> {
   await tx.query('UPDATE user_invitations SET used_at = now() WHERE tenant_id = $1 AND user_id = $2 AND used_at IS NULL', [tenantId, userId]);

@@ -4,14 +4,14 @@ import type { Translations } from '../../framework/i18n/index.ts';
 import { createMailOutbox, mailerFromEnvironment, type MailOutbox, type MailOutboxOptions, type Mailer } from '../../framework/mail/index.ts';
 import type { Logger } from '../../framework/observability/index.ts';
 import type { EventStore, Transaction } from '../../framework/eventstore/index.ts';
-import { createTenantCommands, findTenant, type TenantCommands } from '../tenants/index.ts';
+import { createTenantCommands, findTenant, platformHosts, type TenantCommands } from '../tenants/index.ts';
 import { createUserCommands, type UserCommands } from './commands.ts';
 import { findUserForLogin, getUser } from './queries.ts';
 
 export type IdentityOptions = {
   /** Where mail goes (default: SMTP_URL, else `.eml` files under ACCI_DATA_DIR/mail). */
   mailer?: Mailer;
-  /** Base URL of links in mails (default PUBLIC_URL, else http://localhost:8080). */
+  /** Base URL of links in mails, whose host no tenant may take as customDomain (default PUBLIC_URL, else http://localhost:8080). */
   publicUrl?: string;
   /** Retries, back-off and polling of the mail outbox worker (defaults in outbox.ts). */
   outbox?: Omit<MailOutboxOptions, 'mailer' | 'translations' | 'logger'>;
@@ -42,8 +42,9 @@ export function identityServices(context: IdentityContext, options: IdentityOpti
   const mailer = options.mailer ?? mailerFromEnvironment(context.logger);
   const store = context.eventStore;
   const outbox = createMailOutbox({ ...options.outbox, mailer, translations: context.translations, logger: context.logger });
-  const users = createUserCommands({ db, store, outbox, publicUrl: options.publicUrl ?? process.env.PUBLIC_URL ?? 'http://localhost:8080' });
-  const tenants = createTenantCommands({ db, store, provisionAdmin: users.provisionAdmin });
+  const publicUrl = options.publicUrl ?? process.env.PUBLIC_URL ?? 'http://localhost:8080';
+  const users = createUserCommands({ db, store, outbox, publicUrl });
+  const tenants = createTenantCommands({ db, store, provisionAdmin: users.provisionAdmin, reservedDomains: platformHosts(publicUrl) });
   const services = { db, tenants, users, mailer, outbox };
   cache.set(db, services);
   return services;
@@ -68,6 +69,8 @@ export function identity(context: IdentityContext, options: IdentityOptions = {}
     findUserForLogin: (tenantId: string, email: string) => findUserForLogin(db, tenantId, email),
     /** A user by id within its tenant; null when unknown. */
     getUser: (tenantId: string, userId: string) => getUser(db, tenantId, userId),
+    /** Whether an invitation token is known, unused and unexpired; nothing is consumed. */
+    invitationPending: (token: string) => services.users.invitationPending(token),
     /**
      * Consumes an invitation token (single use, expires after 7 days) and activates the user
      * (invited → active). Throws 400 `user.invitation_invalid` when unknown, used or expired.
