@@ -33,9 +33,13 @@ function commonErrors(url: string, schema: RouteSchema, isPublic: boolean): { re
   return { response: { ...problems(...statuses), ...schema.response } };
 }
 
-/** Error answers are `application/problem+json` (RFC 9457), as the server sends them. */
+/**
+ * Error answers of the API are `application/problem+json` (RFC 9457), as the server sends them;
+ * the operations routes (`/health/ready` 503 is its report) answer plain JSON.
+ */
 function problemMediaType<T>(document: T): T {
-  for (const operations of Object.values((document as OpenApiDocument).paths ?? {})) {
+  for (const [path, operations] of Object.entries((document as OpenApiDocument).paths ?? {})) {
+    if (!path.startsWith('/api/')) continue;
     for (const operation of Object.values(operations)) {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         const json = response.content?.['application/json'];

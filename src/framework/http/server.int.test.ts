@@ -242,6 +242,9 @@ describe('operations endpoints', () => {
     assert.equal(spec.openapi, '3.1.0');
     assert.ok(spec.paths['/api/v1/probe'].post.requestBody);
     assert.ok(spec.paths['/health/ready']);
+    // API errors are problem documents; the readiness report stays plain JSON, as it is served.
+    assert.ok(spec.paths['/api/v1/probe'].post.responses['400'].content['application/problem+json']);
+    assert.deepEqual(Object.keys(spec.paths['/health/ready'].get.responses['503'].content), ['application/json']);
     const docs = await inject({ method: 'GET', url: '/api/docs' });
     assert.ok(docs.statusCode === 200 || docs.statusCode === 302);
   });
