@@ -238,8 +238,8 @@ async function rebalance(tx: Transaction, tenantId: string): Promise<void> {
 
 export type SeatDelta = { seats: number; admins: number; activeAdmins: number; activeMembers: number };
 
-/** Why a guarded change was refused. */
-export type GateRefusal = 'last_admin' | 'quota' | 'not_active' | 'missing';
+/** Why a guarded change was refused (the tenant's status as the gate holds it now). */
+export type GateRefusal = 'last_admin' | 'quota' | 'suspended' | 'deleted' | 'missing';
 
 /** Whether a stripe can absorb `seats`/`members` (SQL parameter names) without breaking its limits. */
 const fits = (seats: string, members: string) => `used + ${seats} >= 0 AND active_members + ${members} >= 0
@@ -282,7 +282,7 @@ export async function applySeatDelta(tx: Transaction, tenantId: string, delta: S
   }
   const gate = await lockGate(tx, tenantId);
   if (!gate) return 'missing';
-  if ((delta.seats > 0 || delta.activeMembers > 0) && gate.status !== 'active') return 'not_active';
+  if ((delta.seats > 0 || delta.activeMembers > 0) && gate.status !== 'active') return gate.status === 'deleted' ? 'deleted' : 'suspended';
   if (delta.seats > 0 && gate.seats + delta.seats > gate.seatLimit) return 'quota';
   await rebalance(tx, tenantId);
   const stripes = await tx.query<{ stripe: number }>(

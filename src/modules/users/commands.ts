@@ -47,7 +47,10 @@ export function createUserCommands(deps: UserCommandDeps) {
       case 'last_admin': return userErrors.lastAdmin();
       case 'quota': return userErrors.quotaExceeded(gate.seatLimit);
       case 'missing': return tenantErrors.notFound();
-      case 'not_active': return gate.status === 'deleted' ? tenantErrors.deleted() : tenantErrors.suspended();
+      // The gate's status at the guard, not the one read when the command began: a tenant deleted
+      // meanwhile is 'deleted', never 'suspended'.
+      case 'suspended': return tenantErrors.suspended();
+      case 'deleted': return tenantErrors.deleted();
       default: {
         const _exhaustive: never = refusal;
         return _exhaustive;
