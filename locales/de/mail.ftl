@@ -17,3 +17,12 @@ mail-password_reset-subject = Passwort zurücksetzen
 mail-password_reset-body = Jemand hat angefordert, das Passwort Ihres Kontos zurückzusetzen. Wenn Sie das waren, öffnen Sie diesen Link innerhalb von { $minutes } Minuten:
     { $link }
     Wenn nicht, ignorieren Sie diese Nachricht; Ihr Passwort bleibt unverändert.
+mail-registration_attempt-subject = Jemand wollte sich mit Ihrer Adresse registrieren
+mail-registration_attempt-body =
+    Hallo,
+
+    jemand wollte für { $tenant } auf ACCI ein Konto mit { $email } registrieren. Für diese Adresse gibt es dort bereits ein Konto, daher wurde kein neues angelegt.
+
+    Wenn Sie das waren, melden Sie sich mit Ihrem Konto an. Wenn Sie Ihr Passwort vergessen oder Ihre Adresse nie bestätigt haben, setzen Sie Ihr Passwort zurück: Das Zurücksetzen bestätigt auch die Adresse.
+
+    Wenn nicht, ignorieren Sie diese Nachricht; Ihr Konto bleibt unverändert.

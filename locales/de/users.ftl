@@ -28,3 +28,4 @@ user-nothing_to_update = Nichts zu ändern: Senden Sie mindestens ein Feld.
 user-invitation_invalid = Diese Einladung ist ungültig, abgelaufen oder bereits verwendet.
 user-invalid_status_transition = Der Benutzer kann nicht von { $from } zu { $to } wechseln.
 user-not_invited = Dieser Benutzer hat die Einladung bereits angenommen (oder wurde deaktiviert): Es gibt nichts erneut zu senden.
+user-registration_not_expired = Diese Registrierung ist nicht abgelaufen: Sie wurde bestätigt, von einem Administrator behalten, oder ihre Bestätigungsfrist läuft noch.

@@ -28,3 +28,4 @@ user-nothing_to_update = Nothing to update: send at least one field.
 user-invitation_invalid = This invitation is invalid, expired or already used.
 user-invalid_status_transition = The user cannot change from { $from } to { $to }.
 user-not_invited = This user has already accepted the invitation (or was deactivated): there is nothing to send again.
+user-registration_not_expired = This registration has not expired: it was confirmed, kept by an administrator, or its confirmation period has not ended.

@@ -28,3 +28,4 @@ user-nothing_to_update = Nada que cambiar: envíe al menos un campo.
 user-invitation_invalid = Esta invitación no es válida, ha caducado o ya se usó.
 user-invalid_status_transition = El usuario no puede pasar de { $from } a { $to }.
 user-not_invited = Este usuario ya aceptó la invitación (o fue desactivado): no hay nada que volver a enviar.
+user-registration_not_expired = Este registro no ha caducado: se confirmó, un administrador lo conservó o su plazo de confirmación aún no ha terminado.

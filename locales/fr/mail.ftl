@@ -17,3 +17,12 @@ mail-password_reset-subject = Réinitialisez votre mot de passe
 mail-password_reset-body = Quelqu’un a demandé la réinitialisation du mot de passe de votre compte. Si c’est vous, ouvrez ce lien dans les { $minutes } minutes :
     { $link }
     Sinon, ignorez ce message ; votre mot de passe reste inchangé.
+mail-registration_attempt-subject = Quelqu’un a tenté de s’inscrire avec votre adresse
+mail-registration_attempt-body =
+    Bonjour,
+
+    quelqu’un a tenté de créer un compte pour { $tenant } sur ACCI avec { $email }. Cette adresse y a déjà un compte : aucun nouveau compte n’a été créé.
+
+    Si c’est vous, connectez-vous avec votre compte. Si vous avez oublié votre mot de passe, ou n’avez jamais confirmé votre adresse, réinitialisez votre mot de passe : la réinitialisation confirme aussi l’adresse.
+
+    Sinon, ignorez ce message ; votre compte reste inchangé.

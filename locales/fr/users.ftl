@@ -28,3 +28,4 @@ user-nothing_to_update = Rien à modifier : envoyez au moins un champ.
 user-invitation_invalid = Cette invitation est invalide, expirée ou déjà utilisée.
 user-invalid_status_transition = L'utilisateur ne peut pas passer de { $from } à { $to }.
 user-not_invited = Cet utilisateur a déjà accepté l’invitation (ou a été désactivé) : il n’y a rien à renvoyer.
+user-registration_not_expired = Cette inscription n’a pas expiré : elle a été confirmée, conservée par un administrateur, ou son délai de confirmation court encore.

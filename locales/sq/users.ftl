@@ -28,3 +28,4 @@ user-nothing_to_update = Asgjë për të ndryshuar: dërgoni të paktën një fu
 user-invitation_invalid = Kjo ftesë është e pavlefshme, ka skaduar ose është përdorur tashmë.
 user-invalid_status_transition = Përdoruesi nuk mund të kalojë nga { $from } në { $to }.
 user-not_invited = Ky përdorues e ka pranuar tashmë ftesën (ose është çaktivizuar): nuk ka asgjë për të dërguar sërish.
+user-registration_not_expired = Ky regjistrim nuk ka skaduar: është konfirmuar, e ka mbajtur një administrator, ose afati i konfirmimit nuk ka mbaruar ende.

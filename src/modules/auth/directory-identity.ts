@@ -26,10 +26,11 @@ export function identityDirectory(context: ModuleContext, options: IdentityOptio
     acceptInvitation: (token, { correlationId }, within) => id.acceptInvitation(token, correlationId, within),
     confirmEmail: async (tenantId, userId, { correlationId }) => { await id.confirmEmail(tenantId, userId, correlationId); },
     async registerSelfService(input, { correlationId }, within) {
-      const { userId } = await id.registerSelfService({ ...input, correlationId }, within);
-      const user = await id.getUser(input.tenantId, userId);
-      if (!user) throw new Error(`registered user ${userId} not readable`);
-      return user;
+      // The registration returns its profile as stored: no second transaction to read it back.
+      const { userId, user } = await id.registerSelfService({ ...input, correlationId }, within);
+      const registered = user ? { ...user, emailConfirmed: false } : await id.getUser(input.tenantId, userId);
+      if (!registered) throw new Error(`registered user ${userId} not readable`);
+      return registered;
     },
   };
 }

@@ -66,9 +66,12 @@ export type AuthDirectory = {
   acceptInvitation: (token: string, context: { correlationId: string }, within?: WithinTransaction) => Promise<{ tenantId: string; userId: string }>;
   /** Marks the user's e-mail address confirmed (users module, `user.email_confirmed`). */
   confirmEmail: (tenantId: string, userId: string, context: { correlationId: string }) => Promise<void>;
-  /** Self-service registration (users module enforces whether the tenant allows it and maxUsers). */
+  /**
+   * Self-service registration (users module enforces whether the tenant allows it and maxUsers).
+   * Unless confirmed within `confirmWithinSeconds`, it expires: deactivated, its seat and address freed.
+   */
   registerSelfService: (
-    input: { tenantId: string; email: string; displayName: string | null },
+    input: { tenantId: string; email: string; displayName: string | null; confirmWithinSeconds?: number },
     context: { correlationId: string },
     within?: WithinTransaction,
   ) => Promise<AuthUser>;

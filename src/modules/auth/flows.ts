@@ -1,6 +1,7 @@
 import { PLATFORM_TENANT_ID, type Queryable } from '../../framework/db/index.ts';
 import { isAppError } from '../../framework/errors/index.ts';
 import type { Language } from '../../framework/i18n/index.ts';
+import { outboxInsert } from '../../framework/mail/index.ts';
 import type { AuthTenant, AuthUser } from './directory.ts';
 import { PLATFORM_TENANT, eventContext, type AuthDeps } from './deps.ts';
 import { authErrors } from './errors.ts';
@@ -88,9 +89,33 @@ export async function issueActionMail(
 }
 
 /**
+ * The owner of an address someone tried to register gets a notice (`registration_attempt`), at most
+ * one per account and hour (`auth_registration_notices`, migration 0055), so the public form cannot
+ * be used to flood a mailbox. Like reset mails, only active accounts get one (what it suggests needs
+ * an active account). Every attempt writes (and so commits like a new registration) whether or not
+ * it mails. A notice is due when `sent_at` became this transaction's `now()`.
+ */
+const REGISTRATION_NOTICE_SQL = `WITH notice AS (
+    INSERT INTO auth_registration_notices AS n (tenant_id, user_id, sent_at, last_attempt_at) VALUES ($1, $2, now(), now())
+    ON CONFLICT (tenant_id, user_id) DO UPDATE SET attempts = n.attempts + 1, last_attempt_at = now(),
+      sent_at = CASE WHEN n.sent_at <= now() - interval '1 hour' THEN now() ELSE n.sent_at END
+    RETURNING sent_at = now() AS due)
+  ${outboxInsert({ tenantId: '$1', template: `'registration_attempt'`, language: '$3', to: '$4', params: '$5::jsonb', from: 'notice WHERE due AND $6::boolean' })}`;
+
+async function mailRegistrationNotice(deps: AuthDeps, tenant: AuthTenant, email: string, language: Language): Promise<void> {
+  const owner = await deps.directory.findUserByEmail(tenant.tenantId, email);
+  if (!owner) return;
+  await deps.db.transaction((tx) => tx.query(REGISTRATION_NOTICE_SQL, [
+    tenant.tenantId, owner.userId, language, owner.email, { tenant: tenant.name, email: owner.email }, owner.status === 'active',
+  ]), { tenantId: tenant.tenantId });
+}
+
+/**
  * `POST /auth/register` (self-service, where the tenant allows it): creates the user through the
- * users module, stores the password and mails a confirmation link. An address already registered
- * gets the same answer (nothing is revealed) and no new account.
+ * users module, stores the password and mails a confirmation link; the registration expires unless
+ * confirmed while the link works. An address already registered gets the same answer and no new
+ * account, but comparable work, so that the timing tells little: its owner is mailed a notice (see
+ * REGISTRATION_NOTICE_SQL), in a transaction that writes and commits too.
  */
 export async function register(
   deps: AuthDeps,
@@ -109,7 +134,7 @@ export async function register(
     // The account, its password and its confirmation mail commit together: a crash or a lost
     // connection in between must not leave an account nobody can use holding the address.
     await deps.directory.registerSelfService(
-      { tenantId: tenant.tenantId, email, displayName: input.displayName ?? null },
+      { tenantId: tenant.tenantId, email, displayName: input.displayName ?? null, confirmWithinSeconds: ttl },
       { correlationId: request.correlationId },
       async (tx, userId) => {
         await storePassword(tx, deps.events, { tenantId: tenant.tenantId, userId, hash, reason: 'set' }, eventContext(tenant.tenantId, request.correlationId, userId));
@@ -117,9 +142,8 @@ export async function register(
       },
     );
   } catch (error) {
-    // An address already registered gets the same answer as a new one.
-    if (isAppError(error) && error.code === 'user.email_taken') return;
-    throw error;
+    if (!isAppError(error) || error.code !== 'user.email_taken') throw error;
+    await mailRegistrationNotice(deps, tenant, email, request.language);
   }
   deps.outbox.wake();
 }

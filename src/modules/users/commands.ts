@@ -97,6 +97,8 @@ export function createUserCommands(deps: UserCommandDeps) {
       }
     } else if (event.type === 'user.deactivated') {
       await revokeInvitations(tx, tenantId, userId);
+    } else if (event.type === 'user.registration_expired') {
+      await release(tx, tenantId, 'user.email', normalizeEmail(event.data.email), userId);
     }
   }
 
@@ -128,11 +130,13 @@ export function createUserCommands(deps: UserCommandDeps) {
   const invitationLink = (token: string) => `${deps.publicUrl.replace(/\/$/, '')}/invitations/accept?token=${encodeURIComponent(token)}`;
 
   /** The register command as callers give it: the decider's fields, less what the handler adds, plus the mail's language. */
-  type RegisterInput = Omit<Extract<UserCommand, { type: 'register' }>, 'type' | 'userId' | 'tenant' | 'allowSystemRole'> & { language: Language };
+  type RegisterInput = Omit<Extract<UserCommand, { type: 'register' }>, 'type' | 'userId' | 'tenant' | 'allowSystemRole' | 'now'> & { language: Language };
 
-  const registerCommand = (input: RegisterInput, userId: string, tenant: TenantContext, allowSystemRole?: boolean): UserCommand => ({
+  /** `now`: the registering transaction's time where known, so a deadline matches the confirmation link's (stored with SQL `now()`). */
+  const registerCommand = (input: RegisterInput, userId: string, tenant: TenantContext, now: Date, allowSystemRole?: boolean): UserCommand => ({
     type: 'register', userId, tenantId: input.tenantId, email: input.email, role: input.role, displayName: input.displayName ?? null,
-    metadata: input.metadata ?? {}, registrationSource: input.registrationSource, tenant, ...(allowSystemRole ? { allowSystemRole: true } : {}),
+    metadata: input.metadata ?? {}, registrationSource: input.registrationSource, tenant, now, ...(allowSystemRole ? { allowSystemRole: true } : {}),
+    ...(input.confirmWithinSeconds !== undefined ? { confirmWithinSeconds: input.confirmWithinSeconds } : {}),
   });
 
   /**
@@ -149,7 +153,7 @@ export function createUserCommands(deps: UserCommandDeps) {
     const { gate, claimed } = await tenantGateAndClaim(tx, tenantId, { scope: 'user.email', value: normalizeEmail(input.email), ownerId: userId },
       invited ? invitationsWrites(tenantId, [{ userId, email: input.email.trim(), language: input.language }]) : undefined);
     const before = userDecider.initialState();
-    const events = userDecider.decide(registerCommand(input, userId, tenantContext(gate), options.allowSystemRole), before);
+    const events = userDecider.decide(registerCommand(input, userId, tenantContext(gate), gate.at, options.allowSystemRole), before);
     if (!claimed) throw userErrors.emailTaken();
     const context = { correlationId: actor.correlationId, userId: actor.userId, tenantId };
     await store.append(userStreamId(userId), events.map((e) => ({ type: e.type, data: e.data })), { expectedVersion: 'no_stream', context, tx });
@@ -182,7 +186,7 @@ export function createUserCommands(deps: UserCommandDeps) {
     const before = userDecider.initialState();
     let events: UserEvent[];
     try {
-      events = userDecider.decide(registerCommand(input, userId, OPEN_TENANT), before);
+      events = userDecider.decide(registerCommand(input, userId, OPEN_TENANT, new Date()), before);
     } catch {
       return null;
     }
@@ -282,6 +286,10 @@ export function createUserCommands(deps: UserCommandDeps) {
 
     confirmEmail: (tenantId: string, userId: string, actor: Actor) =>
       simple(tenantId, userId, (tenant) => ({ type: 'confirm_email', tenant }), actor),
+
+    /** Withdraws a self-service registration not confirmed by its deadline (the due work): seat and address are freed. */
+    expireRegistration: (tenantId: string, userId: string, actor: Actor, now = new Date()) =>
+      simple(tenantId, userId, (tenant) => ({ type: 'expire_registration', tenant, now }), actor),
 
     /**
      * Sends a new invitation to a user who has not accepted one yet (an expired or lost link): the

@@ -1,5 +1,5 @@
 import type { Language } from '../../framework/i18n/index.ts';
-import { EMAIL_CHANGE_COOLDOWN_MS, isAdminRole, type DeactivationType, type RegistrationSource, type UserRole, type UserStatus } from './domain.ts';
+import { EMAIL_CHANGE_COOLDOWN_MS, REGISTRATION_EXPIRED, isAdminRole, type DeactivationType, type RegistrationSource, type UserRole, type UserStatus } from './domain.ts';
 import { userErrors } from './errors.ts';
 import type { UserEvent, UserProfileField, UserProfileUpdated } from './events.ts';
 import {
@@ -17,6 +17,11 @@ export type UserData = {
   metadata: Record<string, unknown>;
   emailChangedAt: string | null;
   emailConfirmed: boolean;
+  /**
+   * A self-service registration awaiting its first confirmation expires then. Confirmation, a
+   * password reset (which confirms) or an admin's change or deactivation clears it: the user stays.
+   */
+  confirmBy: string | null;
 };
 
 export type UserState =
@@ -69,6 +74,9 @@ export type UserCommand =
       tenant: TenantContext;
       /** Internal only: lets the platform create `system_admin` users. */
       allowSystemRole?: boolean;
+      /** Self-service: the registration expires unless confirmed within this many seconds of `now` (both needed). */
+      confirmWithinSeconds?: number;
+      now?: Date;
     }
   | {
       type: 'update_profile';
@@ -81,7 +89,8 @@ export type UserCommand =
   | { type: 'deactivate'; reason: string; deactivationType: string; reactivationDate?: string | null; tenant: TenantContext; now: Date }
   | { type: 'reactivate'; tenant: TenantContext; now: Date; automatic?: boolean }
   | { type: 'accept_invitation'; tenant: TenantContext }
-  | { type: 'confirm_email'; tenant: TenantContext };
+  | { type: 'confirm_email'; tenant: TenantContext }
+  | { type: 'expire_registration'; tenant: TenantContext; now: Date };
 
 export const initialUserState = (): UserState => ({ status: 'none' });
 
@@ -109,6 +118,8 @@ function decideRegister(command: Extract<UserCommand, { type: 'register' }>, sta
   if (command.registrationSource === 'self_service' && !command.tenant.allowsSelfService) throw userErrors.selfServiceDisabled();
   if (command.tenant.seats >= command.tenant.seatLimit) throw userErrors.quotaExceeded(command.tenant.seatLimit);
   const invited = command.registrationSource === 'admin_invite';
+  const confirmBy = command.registrationSource === 'self_service' && command.confirmWithinSeconds !== undefined && command.now
+    ? new Date(command.now.getTime() + command.confirmWithinSeconds * 1000).toISOString() : undefined;
   return [{
     type: 'user.registered',
     data: {
@@ -120,8 +131,30 @@ function decideRegister(command: Extract<UserCommand, { type: 'register' }>, sta
       metadata: validateUserMetadata(command.metadata ?? {}),
       registrationSource: command.registrationSource,
       status: invited ? 'invited' : 'active',
+      ...(confirmBy ? { confirmBy } : {}),
     },
   }];
+}
+
+/**
+ * An unconfirmed self-service registration past its deadline gives its address back and stops
+ * holding a seat: it ends permanently deactivated (SPEC statuses), so nothing can bring it back
+ * next to a new registration of the same address.
+ */
+function decideExpireRegistration(command: Extract<UserCommand, { type: 'expire_registration' }>, state: UserState): UserEvent[] {
+  const current = existing(state);
+  if (current.status === 'deactivated' || current.user.confirmBy === null || command.now.getTime() < Date.parse(current.user.confirmBy)) {
+    throw userErrors.registrationNotExpired();
+  }
+  if (command.tenant.status === 'deleted') throw tenantErrors.deleted();
+  const { userId, tenantId, email, confirmBy } = current.user;
+  return [
+    { type: 'user.registration_expired', data: { userId, tenantId, email, reason: 'email_not_confirmed', confirmBy } },
+    {
+      type: 'user.deactivated',
+      data: { userId, tenantId, reason: REGISTRATION_EXPIRED, deactivationType: 'permanent', reactivationDate: null, previousStatus: current.status },
+    },
+  ];
 }
 
 function decideUpdate(command: Extract<UserCommand, { type: 'update_profile' }>, state: UserState): UserEvent[] {
@@ -232,6 +265,8 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       const { userId, tenantId, email } = current.user;
       return [{ type: 'user.email_confirmed', data: { userId, tenantId, email } }];
     }
+    case 'expire_registration':
+      return decideExpireRegistration(command, state);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -243,9 +278,9 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
 export function evolveUser(state: UserState, event: UserEvent): UserState {
   switch (event.type) {
     case 'user.registered': {
-      const { registrationSource, status, ...rest } = event.data;
+      const { registrationSource, status, confirmBy, ...rest } = event.data;
       const emailConfirmed = registrationSource !== 'self_service';
-      return { status, user: { ...rest, emailChangedAt: null, emailConfirmed } };
+      return { status, user: { ...rest, emailChangedAt: null, emailConfirmed, confirmBy: confirmBy ?? null } };
     }
     case 'user.profile_updated': {
       if (state.status === 'none') return state;
@@ -256,6 +291,7 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
         ...changes,
         emailChangedAt: emailChanged ? emailChangedAt ?? state.user.emailChangedAt : state.user.emailChangedAt,
         emailConfirmed: emailChanged ? false : state.user.emailConfirmed,
+        confirmBy: null,
       };
       return { ...state, user };
     }
@@ -263,7 +299,7 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       if (state.status === 'none' || state.status === 'deactivated') return state;
       return {
         status: 'deactivated',
-        user: state.user,
+        user: { ...state.user, confirmBy: null },
         previousStatus: event.data.previousStatus,
         deactivationType: event.data.deactivationType,
         reactivationDate: event.data.reactivationDate,
@@ -273,7 +309,9 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
     case 'user.invitation_accepted':
       return state.status === 'invited' ? { ...state, status: 'active' } : state;
     case 'user.email_confirmed':
-      return state.status === 'none' ? state : { ...state, user: { ...state.user, emailConfirmed: true } } as UserState;
+      return state.status === 'none' ? state : { ...state, user: { ...state.user, emailConfirmed: true, confirmBy: null } } as UserState;
+    case 'user.registration_expired':
+      return state.status === 'none' ? state : { ...state, user: { ...state.user, confirmBy: null } } as UserState;
     default: {
       const _exhaustive: never = event;
       return _exhaustive;

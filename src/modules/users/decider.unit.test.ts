@@ -151,6 +151,53 @@ describe('user decider: invitation, e-mail confirmation', () => {
   });
 });
 
+describe('user decider: self-service registration expiry', () => {
+  const open: TenantContext = { ...tenant, allowsSelfService: true };
+  const deadline = '2026-01-02T00:00:00.000Z';
+  const selfRegistered: UserEvent = {
+    type: 'user.registered',
+    data: { userId: USER, tenantId: TENANT, email: 'ada@example.org', role: 'user', displayName: null, metadata: {}, registrationSource: 'self_service', status: 'active', confirmBy: deadline },
+  };
+  const expire = (at: Date, t = tenant): UserCommand => ({ type: 'expire_registration', tenant: t, now: at });
+  const later = new Date('2026-01-02T00:00:00.001Z');
+  const expired: UserEvent[] = [
+    { type: 'user.registration_expired', data: { userId: USER, tenantId: TENANT, email: 'ada@example.org', reason: 'email_not_confirmed', confirmBy: deadline } },
+    {
+      type: 'user.deactivated',
+      data: { userId: USER, tenantId: TENANT, reason: 'other:registration_expired', deactivationType: 'permanent', reactivationDate: null, previousStatus: 'active' },
+    },
+  ];
+
+  it('gives a self-service registration its confirmation deadline, others none', () => {
+    given([], register({ email: 'ada@example.org', registrationSource: 'self_service', tenant: open, now, confirmWithinSeconds: 86_400 })).then([selfRegistered]);
+    const [invited] = userDecider.decide(register({ now, confirmWithinSeconds: 86_400 }), userDecider.initialState());
+    assert.equal(invited?.type === 'user.registered' && invited.data.confirmBy, undefined);
+  });
+  it('expires an unconfirmed registration once its deadline has passed: deactivated for good, no seat, not active', () => {
+    given([selfRegistered], expire(new Date(deadline))).then(expired);
+    const state = [selfRegistered, ...expired].reduce(userDecider.evolve, userDecider.initialState());
+    assert.deepEqual(userCounts(state), { seats: 0, admins: 0, activeAdmins: 0, activeMembers: 0 });
+    given([selfRegistered, ...expired], { type: 'reactivate', tenant, now: later }).thenThrows('user.permanently_deactivated');
+  });
+  it('keeps a registration before its deadline, once confirmed, or once an admin changed or deactivated it', () => {
+    given([selfRegistered], expire(new Date('2026-01-01T23:59:59.999Z'))).thenThrows('user.registration_not_expired');
+    given([selfRegistered, { type: 'user.email_confirmed', data: { userId: USER, tenantId: TENANT, email: 'ada@example.org' } }], expire(later))
+      .thenThrows('user.registration_not_expired');
+    given([selfRegistered, { type: 'user.profile_updated', data: { userId: USER, tenantId: TENANT, displayName: 'Ada', updatedFields: ['displayName'] } }], expire(later))
+      .thenThrows('user.registration_not_expired');
+    given([selfRegistered, deactivated(), { type: 'user.reactivated', data: { userId: USER, tenantId: TENANT, status: 'active', automatic: false } }], expire(later))
+      .thenThrows('user.registration_not_expired');
+  });
+  it('expires once, and never users registered otherwise or before deadlines existed', () => {
+    given([selfRegistered, ...expired], expire(later)).thenThrows('user.registration_not_expired');
+    given([registered()], expire(later)).thenThrows('user.registration_not_expired');
+    const { confirmBy: _, ...legacy } = selfRegistered.data as Extract<UserEvent, { type: 'user.registered' }>['data'];
+    given([{ type: 'user.registered', data: legacy }], expire(later)).thenThrows('user.registration_not_expired');
+    given([], expire(later)).thenThrows('user.not_found');
+  });
+  it('refuses in a deleted tenant', () => given([selfRegistered], expire(later, { ...tenant, status: 'deleted' })).thenThrows('tenant.deleted'));
+});
+
 describe('user counts', () => {
   it('counts seats, admins and active members', () => {
     const fold = (events: UserEvent[]) => userCounts(events.reduce(userDecider.evolve, userDecider.initialState()));

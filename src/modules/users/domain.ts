@@ -11,6 +11,9 @@ export const isAdminRole = (role: UserRole): boolean => role === 'admin' || role
 /** E-mail changes are rate-limited per user: one change per this period. */
 export const EMAIL_CHANGE_COOLDOWN_MS = 24 * 60 * 60 * 1000;
 
+/** The deactivation reason of a self-service registration that expired unconfirmed (`user.registration_expired`). */
+export const REGISTRATION_EXPIRED = 'other:registration_expired' satisfies DeactivationReason;
+
 /** Invitations expire after this long and can be used once. */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 

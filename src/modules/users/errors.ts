@@ -28,6 +28,8 @@ import { AppError } from '../../framework/errors/index.ts';
  * | user.nothing_to_update            | 400    | update without any field                                |
  * | user.invitation_invalid           | 400    | invitation token unknown, used or expired               |
  * | user.invalid_status_transition    | 409    | e.g. accepting an invitation of an active user          |
+ * | user.registration_not_expired     | 409    | expiring a registration that was confirmed, kept by an  |
+ * |                                   |        | admin, or whose confirmation period has not ended       |
  */
 export const userErrors = {
   notFound: () => new AppError('user.not_found', 404),
@@ -56,4 +58,5 @@ export const userErrors = {
   nothingToUpdate: () => new AppError('user.nothing_to_update', 400),
   invitationInvalid: () => new AppError('user.invitation_invalid', 400),
   invalidStatusTransition: (from: string, to: string) => new AppError('user.invalid_status_transition', 409, { from, to }),
+  registrationNotExpired: () => new AppError('user.registration_not_expired', 409),
 };

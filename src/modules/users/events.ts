@@ -14,6 +14,8 @@ export type UserRegistered = {
     registrationSource: RegistrationSource;
     /** `invited` until the invitation is accepted; `active` for self-service, SSO and system admins. */
     status: 'invited' | 'active';
+    /** Self-service only: unless the address is confirmed by then, the registration expires. */
+    confirmBy?: string;
   };
 };
 
@@ -56,11 +58,22 @@ export type UserReactivated = {
 export type UserInvitationAccepted = { type: 'user.invitation_accepted'; data: { userId: string; tenantId: string } };
 export type UserEmailConfirmed = { type: 'user.email_confirmed'; data: { userId: string; tenantId: string; email: string } };
 
+/**
+ * A self-service registration not confirmed by its `confirmBy`: its address is free again. A
+ * `user.deactivated` (permanent) follows in the same append, so the user holds no seat and no
+ * longer counts as active.
+ */
+export type UserRegistrationExpired = {
+  type: 'user.registration_expired';
+  data: { userId: string; tenantId: string; email: string; reason: 'email_not_confirmed'; confirmBy: string };
+};
+
 export type UserEvent =
-  | UserRegistered | UserProfileUpdated | UserDeactivated | UserReactivated | UserInvitationAccepted | UserEmailConfirmed;
+  | UserRegistered | UserProfileUpdated | UserDeactivated | UserReactivated | UserInvitationAccepted | UserEmailConfirmed | UserRegistrationExpired;
 
 export const USER_EVENT_TYPES: readonly UserEvent['type'][] = [
   'user.registered', 'user.profile_updated', 'user.deactivated', 'user.reactivated', 'user.invitation_accepted', 'user.email_confirmed',
+  'user.registration_expired',
 ];
 
 export const userStreamId = (userId: string): string => `user-${userId}`;

@@ -21,9 +21,9 @@ export const userProfilesProjection = defineProjection({
     'user.registered': (event, tx) => {
       const d = data(event, 'user.registered');
       return run(tx, `INSERT INTO user_profiles (tenant_id, user_id, email, email_lower, display_name, role, status, metadata,
-          registration_source, email_confirmed, created_at, updated_at, version)
-        VALUES ($1, $2, $5, lower($5), $6, $7, $8, $9, $10, $11, $3, $3, $4) ON CONFLICT (tenant_id, user_id) DO NOTHING`,
-      [...stamp(event), d.email, d.displayName, d.role, d.status, d.metadata, d.registrationSource, d.registrationSource !== 'self_service'],
+          registration_source, email_confirmed, created_at, updated_at, version, confirm_by)
+        VALUES ($1, $2, $5, lower($5), $6, $7, $8, $9, $10, $11, $3, $3, $4, $12) ON CONFLICT (tenant_id, user_id) DO NOTHING`,
+      [...stamp(event), d.email, d.displayName, d.role, d.status, d.metadata, d.registrationSource, d.registrationSource !== 'self_service', d.confirmBy ?? null],
       'acci_user_profiles_registered');
     },
     'user.profile_updated': (event, tx) => {
@@ -31,14 +31,14 @@ export const userProfilesProjection = defineProjection({
       return run(tx, `UPDATE user_profiles SET email = coalesce($5, email), email_lower = coalesce(lower($5), email_lower),
           email_confirmed = CASE WHEN $5::text IS NULL THEN email_confirmed ELSE false END,
           display_name = coalesce($6, display_name), role = coalesce($7, role), metadata = coalesce($8, metadata),
-          updated_at = $3, version = $4
+          confirm_by = NULL, updated_at = $3, version = $4
         WHERE tenant_id = $1 AND user_id = $2`,
       [...stamp(event), d.email ?? null, d.displayName ?? null, d.role ?? null, d.metadata ?? null]);
     },
     'user.deactivated': (event, tx) => {
       const d = data(event, 'user.deactivated');
       return run(tx, `UPDATE user_profiles SET status = 'deactivated', deactivation_type = $5, deactivation_reason = $6,
-          reactivation_date = $7, updated_at = $3, version = $4 WHERE tenant_id = $1 AND user_id = $2`,
+          reactivation_date = $7, confirm_by = NULL, updated_at = $3, version = $4 WHERE tenant_id = $1 AND user_id = $2`,
       [...stamp(event), d.deactivationType, d.reason, d.reactivationDate]);
     },
     'user.reactivated': (event, tx) =>
@@ -48,7 +48,10 @@ export const userProfilesProjection = defineProjection({
       run(tx, `UPDATE user_profiles SET status = 'active', email_confirmed = true, updated_at = $3, version = $4
         WHERE tenant_id = $1 AND user_id = $2`, stamp(event)),
     'user.email_confirmed': (event, tx) =>
-      run(tx, `UPDATE user_profiles SET email_confirmed = true, updated_at = $3, version = $4 WHERE tenant_id = $1 AND user_id = $2`, stamp(event)),
+      run(tx, `UPDATE user_profiles SET email_confirmed = true, confirm_by = NULL, updated_at = $3, version = $4 WHERE tenant_id = $1 AND user_id = $2`, stamp(event)),
+    /** The row stays (the `user.deactivated` that follows marks it) and keeps its e-mail for the record; the claim is what frees the address. */
+    'user.registration_expired': (event, tx) =>
+      run(tx, `UPDATE user_profiles SET confirm_by = NULL, updated_at = $3, version = $4 WHERE tenant_id = $1 AND user_id = $2`, stamp(event)),
     /** The auth module's event: include this projection in its store's inline projections to keep `lastLogin` current. */
     'auth.login_succeeded': (event, tx) =>
       run(tx, 'UPDATE user_profiles SET last_login = greatest(last_login, $3) WHERE tenant_id = $1 AND user_id = $2',
@@ -86,15 +89,15 @@ export const userProfilesProjection = defineProjection({
 function insertRegistered(tx: Transaction, events: readonly RecordedEvent[]): Promise<void> {
   const column = <T>(pick: (d: DataOf<'user.registered'>, e: RecordedEvent) => T) => events.map((e) => pick(data(e, 'user.registered'), e));
   return run(tx, `INSERT INTO user_profiles (tenant_id, user_id, email, email_lower, display_name, role, status, metadata,
-      registration_source, email_confirmed, created_at, updated_at, version)
-    SELECT r.tenant_id, r.user_id, r.email, lower(r.email), r.display_name, r.role, r.status, r.metadata, r.source, r.source <> 'self_service', r.at, r.at, r.version
+      registration_source, email_confirmed, created_at, updated_at, version, confirm_by)
+    SELECT r.tenant_id, r.user_id, r.email, lower(r.email), r.display_name, r.role, r.status, r.metadata, r.source, r.source <> 'self_service', r.at, r.at, r.version, r.confirm_by
       FROM ROWS FROM (unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::text[]), unnest($4::text[]), unnest($5::text[]), unnest($6::text[]),
-                      jsonb_array_elements($7::jsonb), unnest($8::text[]), unnest($9::timestamptz[]), unnest($10::int8[]))
-        AS r(tenant_id, user_id, email, display_name, role, status, metadata, source, at, version)
+                      jsonb_array_elements($7::jsonb), unnest($8::text[]), unnest($9::timestamptz[]), unnest($10::int8[]), unnest($11::timestamptz[]))
+        AS r(tenant_id, user_id, email, display_name, role, status, metadata, source, at, version, confirm_by)
     ON CONFLICT (tenant_id, user_id) DO NOTHING`,
   [
     column((_, e) => e.metadata.tenantId), column((d) => d.userId), column((d) => d.email), column((d) => d.displayName), column((d) => d.role),
     column((d) => d.status), JSON.stringify(column((d) => d.metadata)), column((d) => d.registrationSource), column((_, e) => e.metadata.timestamp),
-    column((_, e) => e.metadata.streamVersion),
+    column((_, e) => e.metadata.streamVersion), column((d) => d.confirmBy ?? null),
   ], 'acci_user_profiles_registered_n');
 }

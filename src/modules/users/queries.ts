@@ -40,6 +40,14 @@ export async function getUser(db: Database, tenantId: string, userId: string): P
 /** What sign-in needs: the user (status, role) and whether the e-mail is confirmed. */
 export type LoginUser = User & { emailConfirmed: boolean };
 
+/** `getUser` with `emailConfirmed`, for the auth module (the public `User` does not show it). */
+export async function getLoginUser(db: Database, tenantId: string, userId: string): Promise<LoginUser | null> {
+  if (!isUuid(userId)) return null;
+  const result = await db.transaction((tx) => tx.query<UserRow>(`SELECT ${COLUMNS} FROM user_profiles WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId]), { tenantId });
+  const row = result.rows[0];
+  return row ? { ...toUser(row), emailConfirmed: row.email_confirmed } : null;
+}
+
 /**
  * The user of `tenantId` with this e-mail (case-insensitive), for sign-in; null when none.
  *

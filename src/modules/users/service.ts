@@ -6,7 +6,7 @@ import type { Logger } from '../../framework/observability/index.ts';
 import type { EventStore, Transaction } from '../../framework/eventstore/index.ts';
 import { createTenantCommands, findTenant, platformHosts, type TenantCommands } from '../tenants/index.ts';
 import { createUserCommands, type UserCommands } from './commands.ts';
-import { findUserForLogin, getUser } from './queries.ts';
+import { findUserForLogin, getLoginUser } from './queries.ts';
 
 export type IdentityOptions = {
   /** Where mail goes (default: SMTP_URL, else `.eml` files under ACCI_DATA_DIR/mail). */
@@ -67,8 +67,8 @@ export function identity(context: IdentityContext, options: IdentityOptions = {}
     findTenant: (by: Parameters<typeof findTenant>[1]) => findTenant(db, by),
     /** The user of a tenant with this e-mail (case-insensitive) with status, role and `emailConfirmed`; null when none. */
     findUserForLogin: (tenantId: string, email: string) => findUserForLogin(db, tenantId, email),
-    /** A user by id within its tenant; null when unknown. */
-    getUser: (tenantId: string, userId: string) => getUser(db, tenantId, userId),
+    /** A user by id within its tenant, with `emailConfirmed` (a reset confirms an unconfirmed address); null when unknown. */
+    getUser: (tenantId: string, userId: string) => getLoginUser(db, tenantId, userId),
     /** Whether an invitation token is known, unused and unexpired; nothing is consumed. */
     invitationPending: (token: string) => services.users.invitationPending(token),
     /**
@@ -84,14 +84,20 @@ export function identity(context: IdentityContext, options: IdentityOptions = {}
      * `self_service_registration` and `password` is an allowed method (else 403
      * `user.self_service_disabled`). The user is `active` with `emailConfirmed: false`.
      * Respects maxUsers (409 `user.quota_exceeded`) and e-mail uniqueness (409 `user.email_taken`).
+     * With `confirmWithinSeconds` (the confirmation link's lifetime) the registration expires unless
+     * confirmed in time: the due work deactivates it and frees its seat and address.
      */
     registerSelfService: (
-      input: { tenantId: string; email: string; displayName?: string | null; language?: 'en' | 'de' | 'sq' | 'fr' | 'es'; correlationId?: string },
+      input: {
+        tenantId: string; email: string; displayName?: string | null; language?: 'en' | 'de' | 'sq' | 'fr' | 'es'; correlationId?: string;
+        confirmWithinSeconds?: number;
+      },
       within?: (tx: Transaction, userId: string) => Promise<void>,
     ) =>
       services.users.register({
         tenantId: input.tenantId, email: input.email, role: 'user', displayName: input.displayName ?? null,
         registrationSource: 'self_service', language: input.language ?? 'en',
+        ...(input.confirmWithinSeconds !== undefined ? { confirmWithinSeconds: input.confirmWithinSeconds } : {}),
       }, { userId: null, correlationId: input.correlationId ?? randomUUID() }, within),
     /** Marks a user's current e-mail as confirmed (`user.email_confirmed`); a no-op when already confirmed. */
     confirmEmail: (tenantId: string, userId: string, correlationId: string = randomUUID()) =>
