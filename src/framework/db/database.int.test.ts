@@ -195,6 +195,34 @@ describe('db.pipelined', () => {
     assert.equal(await db.pipelined((tx) => tx.query<{ n: number }>('SELECT 5 AS n').then((r) => r.rows[0]!.n)), 5, 'the connection stays usable');
   });
 
+  it('afterCommit: one more statement in the same write, in its own transaction, not awaited; the connection is released after it', async () => {
+    await db.pipelined((tx) => tx.query('SELECT 1')); // connection opened, outside the count
+    const counter = countWrites(db);
+    const [committed, following, failed, followingFailed] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const errors: unknown[] = [];
+    const afterCommit = (id: string) => ({ text: 'INSERT INTO db_test_rows SELECT $1::uuid FROM pg_sleep(1)', values: [id], onError: (e: unknown) => errors.push(e) });
+    try {
+      await db.pipelined((tx) => tx.query('INSERT INTO db_test_rows VALUES ($1)', [committed]), { afterCommit: afterCommit(following) });
+      assert.equal(counter.writes(), 1);
+    } finally {
+      counter.stop();
+    }
+    // Seen from another connection: the transaction committed, the follow-up is still running.
+    const other = await t.system.query<{ id: string }>('SELECT id FROM db_test_rows WHERE id = ANY($1::uuid[])', [[committed, following]]);
+    assert.deepEqual(other.rows.map((r) => r.id), [committed]);
+    // The pool's only connection comes back once the follow-up ran.
+    assert.equal(await rowCount(following), 1);
+    // A work that fails rolls back; its follow-up runs all the same.
+    await assert.rejects(db.pipelined((tx) => tx.query('INSERT INTO db_test_rows VALUES ($1), ($1)', [failed]), { afterCommit: afterCommit(followingFailed) }));
+    assert.equal(await rowCount(failed), 0);
+    assert.equal(await rowCount(followingFailed), 1);
+    // A failing follow-up is reported, and the connection stays usable.
+    await db.pipelined((tx) => tx.query('SELECT 1'), { afterCommit: { text: 'SELECT 1/0', values: [], onError: (e) => errors.push(e) } });
+    assert.equal(await rowCount(committed), 1);
+    assert.equal(errors.length, 1);
+    assert.equal((errors[0] as { code?: string }).code, '22012');
+  });
+
   it('a synchronous throw rolls back what the work issued before it', async () => {
     const id = randomUUID();
     await assert.rejects(db.pipelined((tx) => {

@@ -17,6 +17,13 @@ export type TransactionOptions = {
    * the database, so running it again is safe).
    */
   retries?: number;
+  /**
+   * `pipelined` only: a statement sent in the same write right after COMMIT, in a transaction of its
+   * own, whatever the work's outcome (best-effort follow-up work that must not hold the
+   * transaction's locks until its commit). The caller does not wait for it; a failure goes to
+   * `onError`. The connection returns to the pool once it has run.
+   */
+  afterCommit?: { text: string; values: unknown[]; onError: (error: unknown) => void };
 };
 
 /** Deadlock victim (40P01) or serialization failure (40001): the same work may well succeed again. */
@@ -258,11 +265,15 @@ export function createDatabase(options: DatabaseOptions): Database {
       await new Promise((resolve) => setImmediate(resolve));
       accepting = false;
       const ending = client.query(failed ? 'ROLLBACK' : 'COMMIT');
+      const after = transactionOptions.afterCommit;
+      const following = after ? client.query(after.text, after.values).then(() => undefined, after.onError) : undefined;
       stream?.uncork();
       const [b, w, e] = await Promise.allSettled([begun, pending, ending]);
       // A failed BEGIN explains everything after it; otherwise the work's own failure.
       const failure = b.status === 'rejected' ? b : w.status === 'rejected' ? w : e.status === 'rejected' ? e : undefined;
-      end(failure !== undefined && isConnectionError(failure.reason));
+      const broken = failure !== undefined && isConnectionError(failure.reason);
+      if (following) void following.then(() => end(broken));
+      else end(broken);
       if (failure) return translate(failure.reason);
       // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK: a statement the work
       // issued but did not wait for failed.

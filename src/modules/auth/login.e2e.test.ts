@@ -272,6 +272,15 @@ describe('brute force', () => {
     assert.deepEqual(answers.map((a) => a.statusCode), Array.from({ length: 16 }, () => 200), answers.map((a) => a.body).find((b) => !b.includes('"token"')));
   });
 
+  it('does not count sign-ins with the right password against the IP', async () => {
+    const remoteAddress = '10.200.1.1';
+    // More than the IP's allowance of failures (8 here): each success gives its attempt back.
+    for (let i = 0; i < 10; i++) {
+      const res = await f.t.http.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { tenant: 'acme', email: acme.adminEmail, password: PASSWORD } });
+      assert.equal(res.statusCode, 200, `sign-in ${i + 1}: ${res.body}`);
+    }
+  });
+
   it('throttles one IP across accounts with 429 and Retry-After', async () => {
     const remoteAddress = '10.200.0.1';
     for (let i = 0; i < 8; i++) {

@@ -6,7 +6,7 @@ import { authErrors } from './errors.ts';
 import { loginAttemptStream, sessionStream, type AuthEvent, type DeviceInfo, type LoginFailureReason } from './events.ts';
 import { storePassword } from './credentials.ts';
 import { newSession, openSession } from './sessions/store.ts';
-import { beginSignIn, giveBackIpAttempt, lockAfterLastAttempt, recordSuccess, type SignInReservation, type ThrottleKey } from './throttle.ts';
+import { GIVE_BACK_IP_SQL, beginSignIn, giveBackIpAttempt, lockAfterLastAttempt, recordSuccess, type SignInReservation, type ThrottleKey } from './throttle.ts';
 import { mintToken } from './tokens/opaque.ts';
 import { grantSession } from './tokens/access.ts';
 import { isUuid } from '../../framework/validation/index.ts';
@@ -148,10 +148,14 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
     throw authErrors.accountLocked(locksFor);
   }
 
-  // The password is right: the attempt reserved on the IP is given back (best effort, in its own
-  // transaction), and refusals from here on give the account's back too, so a user who keeps
-  // signing in while unconfirmed or disabled is not locked out for it.
-  void giveBackIpAttempt(deps.db, input.ip).catch((error: unknown) => deps.logger.warn({ err: error }, 'giving back an IP sign-in attempt failed'));
+  // The password is right: the attempt reserved on the IP is given back (best effort, in a
+  // transaction of its own; the usual sign-in sends it right after its COMMIT, in the same write),
+  // and refusals from here on give the account's back too, so a user who keeps signing in while
+  // unconfirmed or disabled is not locked out for it.
+  const giveBackFailed = (error: unknown) => deps.logger.warn({ err: error }, 'giving back an IP sign-in attempt failed');
+  const giveBackIp = () => { void giveBackIpAttempt(deps.db, input.ip).catch(giveBackFailed); };
+  const usualSignIn = user.status === 'active' && user.emailConfirmed !== false && !policy.requireMfa && !deps.hasher.needsRehash(passwordHash);
+  if (!usualSignIn) giveBackIp();
   const refuseVerified = async (reason: LoginFailureReason, error: Error): Promise<never> => {
     await deps.db.transaction(async (tx) => {
       await recordSuccess(tx, key);
@@ -191,7 +195,7 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
     }, { tenantId });
   } else {
     // The usual sign-in commits in one round trip: nothing in it is decided on a result.
-    await deps.db.pipelined((tx) => writes(tx, true), { tenantId });
+    await deps.db.pipelined((tx) => writes(tx, true), { tenantId, afterCommit: { text: GIVE_BACK_IP_SQL, values: [input.ip], onError: giveBackFailed } });
   }
 
   return grantSession(deps, user, { tenantId, sessionId: session.sessionId, role: user.role, expiresAt: session.expiresAt }, session.refreshToken);

@@ -82,5 +82,8 @@ export async function recordSuccess(tx: Queryable, key: { tenantId: string; subj
  * own (migration 0052) so sign-ins from one address never wait for each other's commits.
  */
 export async function giveBackIpAttempt(db: Pick<Database, 'query'>, ip: string): Promise<void> {
-  await db.query('SELECT auth_give_back_ip_attempt($1)', [ip]);
+  await db.query(GIVE_BACK_IP_SQL, [ip]);
 }
+
+/** The give-back as a statement, for a caller that sends it after its own commit (`afterCommit`). */
+export const GIVE_BACK_IP_SQL = 'SELECT auth_give_back_ip_attempt($1)';
