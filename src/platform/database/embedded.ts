@@ -242,6 +242,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // A kept cluster others still use (a server, a second command) stays up; the next start adopts it.
     if (!options.ephemeral && (await otherClientsStay(url))) {
       onLog(`PostgreSQL (pid ${pid}) left running: other processes are connected to it`);
+      // Its pipes and the child handle would keep this process alive after everything else closed.
+      child?.stdout?.destroy();
+      child?.stderr?.destroy();
+      child?.unref();
       return;
     }
     await signalAndWait(pid, child);
