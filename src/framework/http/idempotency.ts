@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PLATFORM_TENANT_ID, type Database } from '../db/index.ts';
@@ -23,7 +23,13 @@ import { problems } from './problem-schema.ts';
  * @example
  *   registerIdempotency(scope, { db: ctx.db.app }); // inside a module's register, before its routes
  */
-export type IdempotencyOptions = { db: Database; ttlHours?: number; staleAfterSeconds?: number };
+export type IdempotencyOptions = {
+  db: Database;
+  ttlHours?: number;
+  staleAfterSeconds?: number;
+  /** Keys the stored request hashes (required where bodies hold passwords: the auth routes). */
+  secret?: Buffer;
+};
 
 type Claimed = { tenantId: string; caller: string; key: string };
 type Row = { request_hash: string; state: string; response_status: number | null; response_headers: Record<string, string> | null; response_body: string | null; fresh: boolean; stale: boolean };
@@ -39,9 +45,13 @@ export const idempotencyErrors = {
   inProgress: () => new AppError('idempotency.in_progress', 409, {}, { headers: { 'retry-after': '1' } }),
 };
 
-/** The same request: method, path and body, whatever order the body's keys arrived in. */
-const requestHash = (request: FastifyRequest): string =>
-  createHash('sha256').update(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null)}`).digest('hex');
+/**
+ * The same request: method, path and body, whatever order the body's keys arrived in. Keyed (HMAC)
+ * when the scope gives a secret: a body holding a password must not be stored as a plain SHA-256
+ * that a reader of the database or a backup could test guesses against.
+ */
+const requestHash = (request: FastifyRequest, secret: Buffer | undefined): string =>
+  (secret ? createHmac('sha256', secret) : createHash('sha256')).update(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null)}`).digest('hex');
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -77,7 +87,7 @@ export function registerIdempotency(app: HttpServer, options: IdempotencyOptions
     const key = Array.isArray(header) ? header[0] ?? '' : header;
     if (!KEY.test(key)) throw idempotencyErrors.invalidKey();
     const tenantId = request.principal?.tenantId ?? PLATFORM_TENANT_ID;
-    const hash = requestHash(request);
+    const hash = requestHash(request, options.secret);
     const caller = request.principal?.userId ?? `anonymous:${hash}`;
     const path = request.url.split('?')[0] ?? '/';
 

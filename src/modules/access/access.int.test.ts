@@ -149,6 +149,11 @@ test('tenants and users that do not exist, or belong to another tenant, are 404:
   }
   const { rows } = await t.db.system.query('SELECT 1 FROM access_role_assignments WHERE user_id = $1 UNION ALL SELECT 1 FROM access_roles WHERE tenant_id = $2', [stranger, nowhere]);
   assert.equal(rows.length, 0);
+  // The role list takes no parameters and, like the paginated lists, refuses unknown ones.
+  const paged = await call('GET', `/tenants/${T1}/roles?page=1`, admin);
+  assert.equal(paged.statusCode, 400);
+  assert.equal(paged.json().code, 'validation.unknown_field');
+  assert.equal((await call('GET', `/tenants/${T1}/roles?lang=de`, admin)).statusCode, 200);
 });
 
 test('Idempotency-Key on role creation: replayed per caller, another body is 422 idempotency.key_reused', async () => {

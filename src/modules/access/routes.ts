@@ -17,6 +17,8 @@ const RoleParams = Type.Object({ tenantId: Type.String({ format: 'uuid' }), role
 const UserParams = Type.Object({ tenantId: Type.String({ format: 'uuid' }), userId: Type.String({ format: 'uuid' }) });
 const UserRoleParams = Type.Object({ tenantId: Type.String({ format: 'uuid' }), userId: Type.String({ format: 'uuid' }), role: Type.String({ maxLength: 60 }) });
 const PermissionList = Type.Array(Type.String());
+/** Lists that take no parameters (all of them fit one answer) still refuse unknown ones, like the paginated lists. */
+const NoQuery = Type.Object({});
 const Role = Type.Object({
   name: Type.String(),
   builtIn: Type.Boolean(),
@@ -88,7 +90,7 @@ export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
   app.get('/permissions', {
     config: { permission: 'permissions:read' },
     schema: {
-      tags, summary: 'Every permission a role can grant',
+      tags, summary: 'Every permission a role can grant', querystring: NoQuery,
       response: { 200: Type.Object({ items: Type.Array(Type.Object({ name: Type.String(), resource: Type.String(), action: Type.String() })) }) },
     },
   }, async () => ({
@@ -100,7 +102,7 @@ export function registerAccessRoutes(app: HttpServer, deps: RouteDeps): void {
 
   app.get('/tenants/:tenantId/roles', {
     config: { permission: 'roles:read' },
-    schema: { tags, summary: 'Built-in and custom roles of a tenant', params: TenantParams, response: { 200: Type.Object({ items: Type.Array(Role) }), ...problems(404) } },
+    schema: { tags, summary: 'Built-in and custom roles of a tenant', params: TenantParams, querystring: NoQuery, response: { 200: Type.Object({ items: Type.Array(Role) }), ...problems(404) } },
   }, async (request) => {
     await existingTenant(request.params.tenantId);
     const custom = (await listRoles(db, request.params.tenantId)).map((r): RoleDto => ({ ...r, builtIn: false, ownOnly: [] }));

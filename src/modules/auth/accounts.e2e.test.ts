@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from '../../framework/canonical-json.ts';
 import { createAuthFixture, PASSWORD, type AuthFixture } from './e2e-fixture.ts';
 
 let f: AuthFixture;
@@ -162,6 +163,14 @@ describe('Idempotency-Key on the account flows', () => {
     assert.equal(other.headers['idempotent-replayed'], undefined);
     await f.mailSettled();
     assert.equal(f.mail.length, before + 2, 'one confirmation mail per address, none for the replay');
+    // The body holds a password: what is stored is not its plain SHA-256.
+    const { rows } = await f.t.db.system.query<{ caller: string; request_hash: string }>('SELECT caller, request_hash FROM idempotency_keys WHERE key = $1', [key]);
+    const plain = (b: object) => createHash('sha256').update(`POST /api/v1/auth/register\n${canonicalJson(b)}`).digest('hex');
+    assert.equal(rows.length, 2);
+    for (const row of rows) for (const b of [body, { ...body, email: `idem2@${open.slug}.example` }]) {
+      assert.notEqual(row.request_hash, plain(b));
+      assert.notEqual(row.caller, `anonymous:${plain(b)}`);
+    }
   });
 
   it('never replays sign-in or refresh: their answers carry new credentials, which are not stored', async () => {

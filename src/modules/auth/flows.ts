@@ -166,7 +166,14 @@ export async function confirmEmail(deps: AuthDeps, token: string, request: FlowR
   const { tenantId, hash } = parsed;
   const userId = await deps.db.transaction((tx) => consumeActionToken(tx, tenantId, hash, 'email_confirmation'), { tenantId });
   if (!userId) throw authErrors.invalidActionToken();
-  await deps.directory.confirmEmail(tenantId, userId, { correlationId: request.correlationId });
+  try {
+    await deps.directory.confirmEmail(tenantId, userId, { correlationId: request.correlationId });
+  } catch (error) {
+    // A deactivated account (an expired registration among them) has nothing left to confirm: its
+    // link simply no longer works.
+    if (isAppError(error) && error.code === 'user.deactivated') throw authErrors.invalidActionToken();
+    throw error;
+  }
   deps.users.forget(tenantId, userId);
 }
 

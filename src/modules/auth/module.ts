@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { hkdfSync, randomUUID } from 'node:crypto';
 import type { AcciModule, ModuleContext } from '../../framework/module.ts';
 import { createAuthenticator } from './authenticator.ts';
 import { createUserCache, type AuthDeps, type AuthSettings } from './deps.ts';
@@ -115,7 +115,8 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
     async register(app, context) {
       await prepare(context);
       const d = build(context);
-      registerIdempotency(app, { db: context.db.app });
+      // Registration and reset bodies hold passwords: their stored request hashes are keyed.
+      registerIdempotency(app, { db: context.db.app, secret: Buffer.from(hkdfSync('sha256', options.masterKey(), '', 'acci idempotency request hash', 32)) });
       registerLoginRoutes(app, d);
       registerSessionRoutes(app, d);
       registerAccountRoutes(app, d);

@@ -49,10 +49,15 @@ describe('self-service registration of an address that has an account', () => {
   it('frees the address of a registration not confirmed in time: its owner registers, confirms and signs in', async () => {
     const email = `taken-back@${open.slug}.example`;
     assert.equal((await post('register', { tenant: open.slug, email, password: 'Squatter-Secret-91' })).statusCode, 202);
+    await f.mailSettled();
+    const staleLink = await f.tokenFromMail(email, 'confirm-email');
     const services = identityServices(f.t.context);
     const ttl = f.auth.deps().settings.emailConfirmationTtlSeconds;
     const { expired } = await runDueWork({ system: f.t.db.system, users: services.users, tenants: services.tenants, logger: f.t.context.logger, now: new Date(Date.now() + (ttl + 1) * 1000) });
     assert.ok(expired >= 1);
+    const stale = await post('email/confirm', { token: staleLink });
+    assert.equal(stale.statusCode, 400, 'the expired registration\'s link no longer works');
+    assert.equal(stale.json().code, 'auth.invalid_action_token');
     assert.equal((await post('register', { tenant: open.slug, email, password: PASSWORD })).statusCode, 202);
     await f.mailSettled();
     assert.equal((await post('email/confirm', { token: await f.tokenFromMail(email, 'confirm-email') })).statusCode, 200);

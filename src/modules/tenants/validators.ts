@@ -176,8 +176,10 @@ export function validateSettings(settings: TenantSettings): TenantSettings {
   if (settings.features.length > 100 || settings.features.some((f) => !FEATURE.test(f))) {
     throw tenantErrors.invalidSettings('settings.features');
   }
+  // Checked as given (one trailing dot allowed), then stored without it: stripping first let
+  // `example.com..` through as `example.com.`.
+  if (settings.customDomain && !isDomainName(settings.customDomain)) throw tenantErrors.invalidSettings('settings.customDomain');
   const customDomain = settings.customDomain ? settings.customDomain.toLowerCase().replace(/\.$/, '') : null;
-  if (customDomain !== null && !isDomainName(customDomain)) throw tenantErrors.invalidSettings('settings.customDomain');
   const policy = settings.securityPolicy;
   const inRange = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
   if (!inRange(policy.passwordMinLength, 8, 128)) throw tenantErrors.invalidSettings('settings.securityPolicy.passwordMinLength');

@@ -172,6 +172,11 @@ describe('validators (property-based)', () => {
     fc.assert(fc.property(fc.domain(), (domain) => isDomainName(domain) === (!/(^|\.)localhost$/.test(domain) && !/\.\d+$/.test(domain))));
     fc.assert(fc.property(fc.ipV4(), (ip) => !isDomainName(ip)));
     for (const bad of ['localhost', 'app.localhost', 'no_underscore.test', 'single', '-lead.test']) assert.equal(isDomainName(bad), false, bad);
+    // One trailing dot (the root) is allowed and dropped when stored; two are not a domain name.
+    fc.assert(fc.property(fc.domain().filter((d) => !/(^|\.)localhost$/.test(d) && !/\.\d+$/.test(d)), (domain) => {
+      assert.equal(validateSettings({ ...settings, customDomain: `${domain}.` }).customDomain, domain.toLowerCase());
+      assert.equal(code(() => validateSettings({ ...settings, customDomain: `${domain}..` })), 'tenant.invalid_settings');
+    }));
   });
 
   it('display names: what is accepted is trimmed, 1–100 characters with one visible, free of control and format characters', () => {
