@@ -34,7 +34,11 @@ function decodedName(name: string): string {
 // Split on '&' only, like the query parser: a value holding ';' or '#' is one value to the server.
 function redactParameter(parameter: string): string {
   const equals = parameter.indexOf('=');
-  if (equals === -1) return parameter;
+  if (equals === -1) {
+    // An encoded '=' after a secret name (`token%3Dabc`, a client's own encoding) hides it whole.
+    const decoded = decodedName(parameter);
+    return decoded.includes('=') && SECRET_QUERY_NAME.test(decoded) ? '[REDACTED]' : parameter;
+  }
   const name = parameter.slice(0, equals);
   return SECRET_QUERY_NAME.test(decodedName(name)) ? `${name}=[REDACTED]` : parameter;
 }

@@ -10,6 +10,11 @@ describe('redactQuerySecrets', () => {
     assert.equal(redactQuerySecrets('/api/v1/users?page=2&limit=50'), '/api/v1/users?page=2&limit=50');
   });
 
+  it('hides a parameter without "=" whose text names a secret (an encoded "=")', () => {
+    assert.equal(redactQuerySecrets('/x?token%3DSECRET&lang=de'), '/x?[REDACTED]&lang=de');
+    assert.equal(redactQuerySecrets('/x?debug&lang=de'), '/x?debug&lang=de');
+  });
+
   it('returns a URL without a query unchanged', () => {
     assert.equal(redactQuerySecrets('/api/v1/auth/me'), '/api/v1/auth/me');
     assert.equal(redactQuerySecrets('/empty?'), '/empty?');
