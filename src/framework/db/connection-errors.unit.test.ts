@@ -15,10 +15,12 @@ it('treats connection, authentication and availability failures as "database una
   for (const message of ['timeout exceeded when trying to connect', 'Connection terminated unexpectedly', 'Connection terminated due to connection timeout', 'Cannot use a pool after calling end on the pool']) {
     assert.equal(isConnectionError(new Error(message)), true, message);
   }
+  // ALTER DATABASE ... ALLOW_CONNECTIONS false: logins are refused with 55000.
+  assert.equal(isConnectionError(Object.assign(new Error('database "acci" is not currently accepting connections'), { code: '55000' })), true);
 });
 
 it('leaves statement errors alone (they are bugs or bad input, not an outage)', () => {
-  for (const code of ['23505', '23503', '42P01', '42501', '22P02', '40001', '57014', 'ERR_SOMETHING']) {
+  for (const code of ['23505', '23503', '42P01', '42501', '22P02', '40001', '57014', '55000', 'ERR_SOMETHING']) {
     assert.equal(isConnectionError(Object.assign(new Error('x'), { code })), false, code);
   }
   for (const value of [null, undefined, 'ECONNREFUSED', 42, new Error('syntax error at or near "x"')]) assert.equal(isConnectionError(value), false);

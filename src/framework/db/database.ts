@@ -122,6 +122,8 @@ export function isConnectionError(error: unknown): boolean {
   if (typeof code === 'string') {
     if (SOCKET_ERRORS.has(code) || UNAVAILABLE_SQLSTATES.has(code)) return true;
     if (/^(08|28)[0-9A-Z]{3}$/.test(code)) return true;
+    // 55000 is a wide class; at login it means the database refuses connections (ALLOW_CONNECTIONS false).
+    if (code === '55000' && typeof message === 'string' && /is not currently accepting connections/.test(message)) return true;
   }
   return typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message);
 }

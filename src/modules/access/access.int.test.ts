@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from 'typebox';
 import { seedTenant, seedUser } from '../../../test/support/read-models.ts';
+import { periodOf } from './quotas.ts';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { createLogger } from '../../framework/observability/index.ts';
 import { buildApp } from '../../platform/app.ts';
@@ -255,6 +256,28 @@ test('tenant quota: API calls per month are counted and refused past the plan; u
     await new Promise((r) => setTimeout(r, 20));
   }
   assert.equal(stored, 5);
+});
+
+test('tenant quota: a tenant\'s first request in a process is counted against its own plan, not the strictest one', async () => {
+  // No planOf override: the plan comes from the tenants read model, as in production.
+  const planned = createAccess({
+    watchPolicy: false,
+    rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false },
+    quotas: { flushMs: 20, plans: { free: { apiCallsPerMonth: 5, storageBytes: null }, enterprise: { apiCallsPerMonth: null, storageBytes: null } } },
+  });
+  const p = await createTestApp({ modules: [planned.module, sample, principalFromHeader()] });
+  after(() => p.close());
+  const paying = as('admin', randomUUID());
+  await seedTenant(p.db.system, paying.tenantId, 'enterprise');
+  await p.db.system.query('INSERT INTO access_usage (tenant_id, period, api_calls) VALUES ($1, $2, 20)', [paying.tenantId, periodOf(new Date())]);
+  const first = await p.http.inject({ method: 'GET', url: `/api/v1/tenants/${paying.tenantId}/things`, headers: asHeaders(paying) });
+  assert.equal(first.statusCode, 200, first.body);
+  const free = as('admin', randomUUID());
+  await seedTenant(p.db.system, free.tenantId, 'free');
+  await p.db.system.query('INSERT INTO access_usage (tenant_id, period, api_calls) VALUES ($1, $2, 20)', [free.tenantId, periodOf(new Date())]);
+  const spent = await p.http.inject({ method: 'GET', url: `/api/v1/tenants/${free.tenantId}/things`, headers: asHeaders(free) });
+  assert.equal(spent.statusCode, 429, 'a free tenant past its quota is still refused');
+  assert.equal(spent.json().code, 'quota.api_calls_exceeded');
 });
 
 test('tenant quota: storage is the bytes of a tenant\'s events (tenant metrics); writes past the plan are refused, reads and deletes are not', async () => {

@@ -3,14 +3,21 @@
  * - `get` answers synchronously from memory (stale while it reloads in the background; `initial`
  *   until the first load lands);
  * - `fresh` answers from memory while the value is younger than `ttlMs`, else a promise of the
- *   reloaded value, so a decision never rests on a figure older than that.
+ *   reloaded value, so a decision never rests on a figure older than that;
+ * - `loaded` answers like `get` once a first load has landed, and waits for that first load, so a
+ *   decision never rests on `initial` for a key that has a value.
  * A failed load keeps the last value (`fresh` resolves to it) and is retried after a second.
  *
  * @example
  *   const plans = backgroundCache({ initial: 'free', ttlMs: 60_000, load: (id) => planOfTenant(id) });
  *   plans.get(tenantId); // 'free' at first, the tenant's plan once loaded
  */
-export type BackgroundCache<T> = { get: (key: string) => T; fresh: (key: string) => T | Promise<T> };
+export type BackgroundCache<T> = {
+  get: (key: string) => T;
+  fresh: (key: string) => T | Promise<T>;
+  /** As `get` once the key has been loaded (or failed to load) once; before that, a promise of the first load. */
+  loaded: (key: string) => T | Promise<T>;
+};
 
 type Entry<T> = { value: T; until: number; loading: Promise<T> | undefined };
 
@@ -38,6 +45,12 @@ export function backgroundCache<T>(options: { load: (key: string) => Promise<T>;
     fresh(key) {
       const entry = entryOf(key);
       return entry.until > Date.now() ? entry.value : reload(entry, key);
+    },
+    loaded(key) {
+      const entry = entryOf(key);
+      if (entry.until === 0) return reload(entry, key);
+      if (entry.until <= Date.now()) void reload(entry, key);
+      return entry.value;
     },
   };
 }

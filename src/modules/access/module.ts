@@ -164,7 +164,10 @@ export function createAccess(options: AccessOptions = {}): Access {
         ...(typeof quota === 'object' && quota.flushMs ? { flushMs: quota.flushMs } : {}),
         ...(typeof quota === 'object' && quota.plans ? { quotas: quota.plans } : {}),
       });
-      const planOf = options.planOf ?? createPlanLookup({ db: context.db.app, onError: (error) => context.logger.warn({ err: error }, 'tenant plan lookup failed') });
+      const lookup = options.planOf
+        ? { planOf: options.planOf, loadedPlanOf: options.planOf }
+        : createPlanLookup({ db: context.db.app, onError: (error) => context.logger.warn({ err: error }, 'tenant plan lookup failed') });
+      const { planOf, loadedPlanOf } = lookup;
       const storage = quota === false ? undefined : createStorageLookup({
         db: context.db.app,
         ...(typeof quota === 'object' && quota.storageTtlMs !== undefined ? { ttlMs: quota.storageTtlMs } : {}),
@@ -180,20 +183,25 @@ export function createAccess(options: AccessOptions = {}): Access {
         });
       }
       // Quotas are checked in the enforcement hook, once the request is allowed: one hook, not two.
+      const checkQuotas = (request: FastifyRequest, tenantId: string, plan: string): Promise<void> | void => {
+        // No closure per request on this path: under tsx each one also pays a keepNames __name() call.
+        if (!storage || !WRITES.has(request.method)) return counter?.check(tenantId, plan);
+        const quota = quotasFor(plan, plans);
+        const adding = Number(request.headers['content-length'] ?? 0);
+        // Usually from memory; once the figure is older than its TTL, this request waits for a fresh one.
+        const used = storage.fresh(tenantId);
+        if (typeof used !== 'number') return used.then((bytes) => { assertStorageQuota(quota, bytes, adding); return counter?.check(tenantId, plan); });
+        assertStorageQuota(quota, used, adding);
+        return counter?.check(tenantId, plan);
+      };
       const quotas = counter || storage
         ? (request: FastifyRequest, principal: Principal): Promise<void> | void => {
           const tenantId = principal.tenantId;
           if (tenantId === PLATFORM_TENANT_ID) return undefined;
-          const plan = planOf(tenantId);
-          // No closure per request on this path: under tsx each one also pays a keepNames __name() call.
-          if (!storage || !WRITES.has(request.method)) return counter?.check(tenantId, plan);
-          const quota = quotasFor(plan, plans);
-          const adding = Number(request.headers['content-length'] ?? 0);
-          // Usually from memory; once the figure is older than its TTL, this request waits for a fresh one.
-          const used = storage.fresh(tenantId);
-          if (typeof used !== 'number') return used.then((bytes) => { assertStorageQuota(quota, bytes, adding); return counter?.check(tenantId, plan); });
-          assertStorageQuota(quota, used, adding);
-          return counter?.check(tenantId, plan);
+          // The tenant's real plan, waited for on its first request in this process (quota refusals
+          // last until the month ends; the strictest plan as a stand-in refused paying tenants).
+          const plan = loadedPlanOf(tenantId);
+          return typeof plan === 'string' ? checkQuotas(request, tenantId, plan) : plan.then((loaded) => checkQuotas(request, tenantId, loaded));
         }
         : undefined;
       registerEnforcement(app, policy, routes, quotas);
