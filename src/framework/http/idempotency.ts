@@ -74,14 +74,8 @@ export function registerIdempotency(app: HttpServer, options: IdempotencyOptions
   const ttl = `${options.ttlHours ?? 24} hours`;
   const stale = `${options.staleAfterSeconds ?? 60} seconds`;
 
-  app.addHook('onRoute', (route) => {
-    if (![route.method].flat().includes('POST') || route.config?.idempotency === false) return;
-    route.schema ??= {};
-    documentIdempotency(route.schema as Record<string, unknown>);
-  });
-
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method !== 'POST' || request.routeOptions.config.idempotency === false) return;
+  const claimKey = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method !== 'POST') return;
     const header = request.headers['idempotency-key'];
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0] ?? '' : header;
@@ -123,9 +117,9 @@ export function registerIdempotency(app: HttpServer, options: IdempotencyOptions
     for (const [name, value] of Object.entries(existing.response_headers ?? {})) reply.header(name, value);
     reply.header('idempotent-replayed', 'true');
     return reply.code(existing.response_status ?? 200).send(existing.response_body ?? '');
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const storeResponse = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const claim = claimed.get(request);
     if (!claim) return payload;
     claimed.delete(request);
@@ -146,5 +140,15 @@ export function registerIdempotency(app: HttpServer, options: IdempotencyOptions
       [tenantId, caller, key, reply.statusCode, headers, body],
     ), { tenantId });
     return payload;
+  };
+
+  // Hooks of the POST routes that honour the key, not of the scope: the scope's GET routes (the
+  // authenticated reads on the hot path) would otherwise pay two async hooks per request.
+  app.addHook('onRoute', (route) => {
+    if (![route.method].flat().includes('POST') || route.config?.idempotency === false) return;
+    route.schema ??= {};
+    documentIdempotency(route.schema as Record<string, unknown>);
+    route.preHandler = [...[route.preHandler ?? []].flat(), claimKey];
+    route.onSend = [...[route.onSend ?? []].flat(), storeResponse];
   });
 }
