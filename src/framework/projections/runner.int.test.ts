@@ -114,6 +114,8 @@ describe('asynchronous projection runner', () => {
     const r = runner(waiting);
     await r.start();
     await eventually(async () => r.isActive());
+    // Past the first drain (it follows the lock at once; found nothing, so the next poll is 60 s away).
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     await append(quiet, 1);
     await new Promise((resolve) => setTimeout(resolve, 800));
     assert.equal(await total(waiting.name), 0, 'a quiet append does not wake the runner');
