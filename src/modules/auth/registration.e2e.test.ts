@@ -95,7 +95,8 @@ describe('self-service registration timing', () => {
         ratios.push(known.at(-1)! / unknown.at(-1)!);
       }
       const ratio = median(ratios);
-      return { alike: ratio > 0.67 && ratio < 1.5, summary: `median existing ${median(known).toFixed(1)} ms, new ${median(unknown).toFixed(1)} ms, median pair ratio ${ratio.toFixed(2)}` };
+      // Skipping the hash for existing addresses would give about 0.2; the notice mail keeps it near 0.85.
+      return { alike: ratio > 0.6 && ratio < 1.5, summary: `median existing ${median(known).toFixed(1)} ms, new ${median(unknown).toFixed(1)} ms, median pair ratio ${ratio.toFixed(2)}` };
     };
     const rounds: string[] = [];
     for (let r = 0; r < 3; r++) {
