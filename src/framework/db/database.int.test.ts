@@ -145,9 +145,11 @@ describe('db.transaction retries', () => {
         await tx.query('UPDATE deadlock_pair SET n = n + 1 WHERE id = $1', [first]);
         if (attempts <= 2) { bothHoldTheirFirstRow(); await ready; }
         await tx.query('UPDATE deadlock_pair SET n = n + 1 WHERE id = $1', [second]);
-      }, { retries: 1 });
+      }, { retries: 3 });
       await Promise.all([crossing(1, 2), crossing(2, 1)]);
-      assert.equal(attempts, 3, 'the victim ran once more');
+      // The victim's retry can take its first row back before the survivor wakes and meet it again
+      // (seen once in CI): a retry budget of one is not enough for the test, nor for real work.
+      assert.ok(attempts >= 3 && attempts <= 5, `the victim ran again (${attempts} attempts)`);
       const rows = (await two.query<{ n: number }>('SELECT n FROM deadlock_pair ORDER BY id')).rows.map((r) => r.n);
       assert.deepEqual(rows, [2, 2], 'both committed exactly once');
       await assert.rejects(Promise.all([

@@ -242,7 +242,7 @@ export function createUserCommands(deps: UserCommandDeps) {
    * Seat changes that find no free stripe lock the gate, then every stripe: under contention
    * PostgreSQL may pick such a command as a deadlock victim, and running it again succeeds.
    */
-  const RETRIES = 2;
+  const RETRIES = 3;
 
   const simple = (tenantId: string, userId: string, make: (tenant: TenantContext) => UserCommand, actor: Actor) =>
     db.transaction((tx) => execute(tx, tenantId, userId, make, actor), { tenantId, retries: RETRIES });
