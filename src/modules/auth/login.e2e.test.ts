@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { pairedTimings } from '../../../test/support/timing.ts';
 import { createAuthFixture, ADMIN_EMAIL, PASSWORD, type AuthFixture } from './e2e-fixture.ts';
 import { PLATFORM_TENANT_ID } from '../../framework/db/index.ts';
 import { createPasswordHasher } from './passwords/hasher.ts';
@@ -70,33 +71,12 @@ describe('POST /auth/login', () => {
       assert.equal(res.statusCode, 401);
       return performance.now() - started;
     };
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     await attempt(`warm-up@${tenant.slug}.example`, 0);
-    // Pairs measured back to back share the machine's load; the median of their ratios ignores
-    // drifts. Skipping the hash for unknown addresses would make the ratio 3 or more every time;
-    // other test files loading the machine can skew one round, so a round may be measured again.
-    const round = async () => {
-      const known: number[] = [];
-      const unknown: number[] = [];
-      const ratios: number[] = [];
-      for (let i = 0; i < 25; i++) {
-        const first = i % 2 === 0;
-        const a = await attempt(first ? tenant.adminEmail : `ghost${i}@${tenant.slug}.example`, i);
-        const b = await attempt(first ? `ghost${i}@${tenant.slug}.example` : tenant.adminEmail, i);
-        known.push(first ? a : b);
-        unknown.push(first ? b : a);
-        ratios.push(known.at(-1)! / unknown.at(-1)!);
-      }
-      const ratio = median(ratios);
-      return { alike: ratio > 0.67 && ratio < 1.5, summary: `median known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms, median pair ratio ${ratio.toFixed(2)}` };
-    };
-    const rounds: string[] = [];
-    for (let r = 0; r < 3; r++) {
-      const { alike, summary } = await round();
-      if (alike) return;
-      rounds.push(summary);
-    }
-    assert.fail(`three rounds told known from unknown addresses: ${rounds.join('; ')}`);
+    // Skipping the hash for unknown addresses makes the ratio 3 or more in every round.
+    const { alike, rounds } = await pairedTimings({
+      a: (i) => attempt(tenant.adminEmail, i), b: (i) => attempt(`ghost${i}@${tenant.slug}.example`, i), within: [0.67, 1.5], labels: ['known', 'unknown'],
+    });
+    assert.ok(alike, `three rounds told known from unknown addresses: ${rounds.join('; ')}`);
   });
 
   it('records auth.login_succeeded and auth.login_failed with device and IP', async () => {
