@@ -24,17 +24,20 @@ export const toUser = (row: UserRow): User => ({
 });
 
 
+const profileRow = async (tx: Pick<Transaction, 'query'>, tenantId: string, userId: string): Promise<UserRow | undefined> =>
+  (await tx.query<UserRow>(`SELECT ${COLUMNS} FROM user_profiles WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId])).rows[0];
+
 /** One user, inside the caller's transaction (tenant set). */
 export async function readUser(tx: Transaction, tenantId: string, userId: string): Promise<User | null> {
-  const result = await tx.query<UserRow>(`SELECT ${COLUMNS} FROM user_profiles WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId]);
-  return result.rows[0] ? toUser(result.rows[0]) : null;
+  const row = await profileRow(tx, tenantId, userId);
+  return row ? toUser(row) : null;
 }
 
 /** One user of a tenant (read in the tenant's row-level-security scope); null when unknown. */
 export async function getUser(db: Database, tenantId: string, userId: string): Promise<User | null> {
   if (!isUuid(userId)) return null;
-  const result = await db.transaction((tx) => tx.query<UserRow>(`SELECT ${COLUMNS} FROM user_profiles WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId]), { tenantId });
-  return result.rows[0] ? toUser(result.rows[0]) : null;
+  const row = await db.transaction((tx) => profileRow(tx, tenantId, userId), { tenantId });
+  return row ? toUser(row) : null;
 }
 
 /** What sign-in needs: the user (status, role) and whether the e-mail is confirmed. */
@@ -43,8 +46,7 @@ export type LoginUser = User & { emailConfirmed: boolean };
 /** `getUser` with `emailConfirmed`, for the auth module (the public `User` does not show it). */
 export async function getLoginUser(db: Database, tenantId: string, userId: string): Promise<LoginUser | null> {
   if (!isUuid(userId)) return null;
-  const result = await db.transaction((tx) => tx.query<UserRow>(`SELECT ${COLUMNS} FROM user_profiles WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId]), { tenantId });
-  const row = result.rows[0];
+  const row = await db.transaction((tx) => profileRow(tx, tenantId, userId), { tenantId });
   return row ? { ...toUser(row), emailConfirmed: row.email_confirmed } : null;
 }
 
