@@ -149,14 +149,13 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
   }
 
   // The password is right: the attempt reserved on the IP is given back (best effort, in a
-  // transaction of its own; the usual sign-in sends it right after its COMMIT, in the same write),
+  // transaction of its own, where each path ends; the usual sign-in sends it right after its COMMIT),
   // and refusals from here on give the account's back too, so a user who keeps signing in while
   // unconfirmed or disabled is not locked out for it.
   const giveBackFailed = (error: unknown) => deps.logger.warn({ err: error }, 'giving back an IP sign-in attempt failed');
   const giveBackIp = () => { void giveBackIpAttempt(deps.db, input.ip).catch(giveBackFailed); };
-  const usualSignIn = user.status === 'active' && user.emailConfirmed !== false && !policy.requireMfa && !deps.hasher.needsRehash(passwordHash);
-  if (!usualSignIn) giveBackIp();
   const refuseVerified = async (reason: LoginFailureReason, error: Error): Promise<never> => {
+    giveBackIp();
     await deps.db.transaction(async (tx) => {
       await recordSuccess(tx, key);
       await appendFailure(deps, tx, input, device, tenantId, user.userId, reason);
@@ -166,11 +165,15 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
   if (user.status === 'deactivated') return refuseVerified('account_disabled', authErrors.accountDisabled());
   if (user.status === 'locked') return refuseVerified('account_locked', authErrors.accountLockedByAdmin());
   if (user.status !== 'active') {
+    giveBackIp();
     await fail(tenantId, user.userId, 'invalid_credentials');
     throw authErrors.invalidCredentials();
   }
   if (user.emailConfirmed === false) return refuseVerified('email_not_confirmed', authErrors.emailNotConfirmed());
-  if (policy.requireMfa) return mfaChallenge(deps, tenant, user, key);
+  if (policy.requireMfa) {
+    giveBackIp();
+    return mfaChallenge(deps, tenant, user, key);
+  }
 
   const rehash = deps.hasher.needsRehash(passwordHash) ? await deps.hasher.hash(input.password) : null;
   const idleTimeoutSeconds = sessionTimeoutSeconds(policy);
@@ -189,6 +192,7 @@ async function attemptLogin(deps: AuthDeps, input: LoginInput): Promise<LoginRes
     deps.events.append(sessionStream(session.sessionId), [event], { expectedVersion: 'no_stream', context, tx, pipelined }),
   ]);
   if (rehash) {
+    giveBackIp();
     await deps.db.transaction(async (tx) => {
       await writes(tx, false);
       await storePassword(tx, deps.events, { tenantId, userId: user.userId, hash: rehash, reason: 'rehashed' }, context);
