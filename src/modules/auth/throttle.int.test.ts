@@ -78,6 +78,18 @@ describe('brute-force throttling', () => {
     assert.equal(perIp.filter(allowed).length, settings.ipMaxFailures, 'exactly ipMaxFailures per window');
   });
 
+  it('counts nothing on the account of an attempt its address refuses, however many run at once', async () => {
+    const tenantId = randomUUID();
+    const keys = Array.from({ length: 30 }, (_, i) => ({ tenantId, subject: `h${i}@example.com`, ip: '10.2.0.3' }));
+    const results = await Promise.all(keys.map((key) => reserve(key, 3)));
+    assert.equal(results.filter(allowed).length, settings.ipMaxFailures);
+    assert.equal(results.filter((r) => r.ipRetryAfter !== null).length, keys.length - settings.ipMaxFailures, 'the rest are refused by the address');
+    const { rows } = await db.system.query<{ subject: string; failures: number }>(
+      'SELECT subject, failures FROM auth_login_failures WHERE tenant_id = $1 AND failures > 0', [tenantId]);
+    const counted = new Set(rows.map((r) => r.subject));
+    assert.deepEqual([...counted].sort(), keys.filter((_, i) => allowed(results[i]!)).map((k) => k.subject).sort(), 'only the allowed attempts count on their accounts');
+  });
+
   it('holds the others back while the last allowed attempt is verified, and lets them through when it succeeds', async () => {
     const key = { tenantId: randomUUID(), subject: 'f@example.com', ip: '10.3.0.1' };
     await reserve(key, 2);
