@@ -6,9 +6,10 @@
  *   me_rps      GET /auth/me at c16          vs a bare Fastify route
  *   me_p99_ms   p99 latency of GET /auth/me
  *   refresh_rps POST /auth/refresh at c16 (every request rotates its connection's token)
- * ACCI runs as `acci start` composes it (see serve). The servers (ACCI, the bare Fastify route and
- * the Better Auth peer) run in one child process, so
- * autocannon does not share their event loop; the raw argon2id verification runs here, without
+ * ACCI runs as `acci start` composes it (see serve). ACCI and the bare Fastify route run in one child
+ * process and the Better Auth peer in another, so autocannon shares no event loop with them, and the
+ * peer's AsyncLocalStorage (it enables Node's promise hooks for the whole process, a cost on every
+ * promise) does not tax ACCI or the bare route. The raw argon2id verification runs here, without
  * HTTP, on this process's libuv pool (the same default size as the server's).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -36,13 +37,14 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SLUG = 'bench';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-type Ready = { acciUrl: string; bareUrl: string; emails: string[]; peer: { url: string; emails: string[]; cookie: string } };
+type Ready = { acciUrl: string; bareUrl: string; emails: string[] };
+type PeerReady = { url: string; emails: string[]; cookie: string };
 
 /**
  * Child process: ACCI composed and started as `acci start` does (every module: the access module's
  * authorizer and permissions included), with request logs off (LOG_LEVEL=warn) and the rate limits
  * off (one client signing in hundreds of times a second is what they stop); then a tenant and
- * users, the bare Fastify route and the Better Auth peer.
+ * users, and the bare Fastify route.
  */
 async function serve(url: string): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'acci-bench-auth-'));
@@ -73,15 +75,11 @@ async function serve(url: string): Promise<void> {
     await id.confirmEmail(tenantId, user.userId);
     await setPassword(acci.context, { userId: user.userId, tenantId, password: PASSWORD });
   }
-  const peer = await betterAuthPeer(url);
-  const ready: Ready = {
-    acciUrl: `http://127.0.0.1:${portOf(acci.http)}`, bareUrl: `http://127.0.0.1:${portOf(bare)}`, emails,
-    peer: { url: peer.url, emails: peer.emails, cookie: peer.cookie },
-  };
+  const ready: Ready = { acciUrl: `http://127.0.0.1:${portOf(acci.http)}`, bareUrl: `http://127.0.0.1:${portOf(bare)}`, emails };
   process.send?.(ready);
   process.on('disconnect', () => {
     void (async () => {
-      await Promise.allSettled([bare.close(), peer.close()]);
+      await bare.close().catch(() => undefined);
       await server.shutdown('bench done');
       rmSync(dataDir, { recursive: true, force: true });
       process.exit(0);
@@ -94,11 +92,13 @@ async function measure(): Promise<void> {
   // BENCH_CPU_PROF_DIR=<dir>: the server process writes a V8 CPU profile there (for diagnosis only).
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
   const child = fork(import.meta.filename, ['--serve', database.url], { execArgv: ['--import', 'tsx', ...profile] });
+  const peerChild = fork(import.meta.filename, ['--peer', database.url], { execArgv: ['--import', 'tsx'] });
+  const readyOf = <T>(process: typeof child, name: string) => new Promise<T>((resolve, reject) => {
+    process.once('message', (m) => resolve(m as T));
+    process.once('exit', (code) => reject(new Error(`${name} process exited with ${code}`)));
+  });
   try {
-    const { acciUrl, bareUrl, emails, peer } = await new Promise<Ready>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as Ready));
-      child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
-    });
+    const [{ acciUrl, bareUrl, emails }, peer] = await Promise.all([readyOf<Ready>(child, 'server'), readyOf<PeerReady>(peerChild, 'peer')]);
     const signIn = async (email: string) => {
       const res = await fetch(`${acciUrl}/api/v1/auth/login`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: SLUG, email, password: PASSWORD }),
@@ -172,7 +172,7 @@ async function measure(): Promise<void> {
     const me = { rps: mean(mes.map((m) => m.rps)), p99: Math.max(...mes.map((m) => m.p99)) };
     const bareRun = { rps: mean(bares.map((b) => b.rps)) };
 
-    log('Better Auth (email + password, same PostgreSQL, same server process)');
+    log('Better Auth (email + password, same PostgreSQL, its own server process)');
     // Better Auth hashes with scrypt (N=16384, r=16): slower per sign-in, so it gets a longer window.
     let peerNext = 0;
     const peerLogin = check('better-auth sign-in', await load({
@@ -192,13 +192,22 @@ async function measure(): Promise<void> {
       result('refresh_rps', refresh.rps, 'req/s', { notes: 'rotation on every request; target >= 2000' }),
     ]);
   } finally {
-    if (child.connected) child.disconnect();
-    await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
+    await Promise.all([child, peerChild].map(async (process) => {
+      if (process.connected) process.disconnect();
+      await new Promise((r) => (process.exitCode === null ? process.once('exit', r) : r(null)));
+    }));
     await database.close();
   }
 }
 
-async function betterAuthPeer(url: string): Promise<{ url: string; emails: string[]; cookie: string; close: () => Promise<void> }> {
+/** Child process: the Better Auth peer, alone (see the header); it reports its URL, users and a session cookie. */
+async function servePeer(url: string): Promise<void> {
+  const peer = await betterAuthPeer(url);
+  process.send?.({ url: peer.url, emails: peer.emails, cookie: peer.cookie } satisfies PeerReady);
+  process.on('disconnect', () => { void peer.close().finally(() => process.exit(0)); });
+}
+
+async function betterAuthPeer(url: string): Promise<PeerReady & { close: () => Promise<void> }> {
   const pool = new pg.Pool({ connectionString: url, max: 20 });
   pool.on('error', () => undefined);
   const server = Fastify({ logger: false });
@@ -244,4 +253,5 @@ async function betterAuthPeer(url: string): Promise<{ url: string; emails: strin
 }
 
 const serveAt = process.argv.indexOf('--serve');
-await (serveAt >= 0 ? serve(process.argv[serveAt + 1]!) : measure());
+const peerAt = process.argv.indexOf('--peer');
+await (serveAt >= 0 ? serve(process.argv[serveAt + 1]!) : peerAt >= 0 ? servePeer(process.argv[peerAt + 1]!) : measure());
