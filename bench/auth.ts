@@ -28,7 +28,7 @@ import { identity, identityServices } from '../src/modules/users/index.ts';
 import { OWASP_ARGON2ID, setPassword } from '../src/modules/auth/index.ts';
 import { freePort } from '../test/support/template.ts';
 import { benchDatabase } from './database.ts';
-import { concurrently, load, report, result, type LoadResult } from './lib.ts';
+import { concurrently, load, readyMessage, report, result, type LoadResult } from './lib.ts';
 
 const PASSWORD = 'Bench-Mark-Password-42';
 const CONNECTIONS = 16;
@@ -93,12 +93,8 @@ async function measure(): Promise<void> {
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
   const child = fork(import.meta.filename, ['--serve', database.url], { execArgv: ['--import', 'tsx', ...profile] });
   const peerChild = fork(import.meta.filename, ['--peer', database.url], { execArgv: ['--import', 'tsx'] });
-  const readyOf = <T>(process: typeof child, name: string) => new Promise<T>((resolve, reject) => {
-    process.once('message', (m) => resolve(m as T));
-    process.once('exit', (code) => reject(new Error(`${name} process exited with ${code}`)));
-  });
   try {
-    const [{ acciUrl, bareUrl, emails }, peer] = await Promise.all([readyOf<Ready>(child, 'server'), readyOf<PeerReady>(peerChild, 'peer')]);
+    const [{ acciUrl, bareUrl, emails }, peer] = await Promise.all([readyMessage<Ready>(child), readyMessage<PeerReady>(peerChild, 'peer')]);
     const signIn = async (email: string) => {
       const res = await fetch(`${acciUrl}/api/v1/auth/login`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: SLUG, email, password: PASSWORD }),

@@ -11,7 +11,7 @@ import { Type } from 'typebox';
 import { createHttpServer } from '../src/framework/http/index.ts';
 import { createMetrics, createLogger } from '../src/framework/observability/index.ts';
 import { translations } from '../src/platform/app.ts';
-import { load, report, result, type LoadResult } from './lib.ts';
+import { load, readyMessage, report, result, type LoadResult } from './lib.ts';
 
 const payload = { id: '7f9c1e8e-3f3a-4a53-9a51-2d8b8c1b8e11', name: 'Acme Corporation', status: 'active', plan: 'professional' };
 
@@ -37,10 +37,7 @@ async function serve(): Promise<void> {
 async function measure(): Promise<void> {
   const duration = Number(process.env.BENCH_DURATION ?? 4);
   const child = fork(import.meta.filename, ['--serve'], { execArgv: ['--import', 'tsx'] });
-  const ports = await new Promise<{ bare: number; acci: number }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { bare: number; acci: number }));
-    child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
-  });
+  const ports = await readyMessage<{ bare: number; acci: number }>(child);
   const bareUrl = `http://127.0.0.1:${ports.bare}/item`;
   const acciUrl = `http://127.0.0.1:${ports.acci}/api/v1/item`;
   try {

@@ -3,7 +3,16 @@
  *   {"bench": name, "results": [{"metric", "value", "unit", "limit"?, "ratio"?, "peers"?}]}
  * `limit` is the physical ceiling measured in the same run; `ratio = value / limit`.
  */
+import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
+
+/** The first message a forked server process sends (its ports, URLs…); fails if it exits first. */
+export function readyMessage<T>(child: ChildProcess, name = 'server'): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as T));
+    child.once('exit', (code) => reject(new Error(`${name} process exited with ${code}`)));
+  });
+}
 
 export type BenchResult = {
   metric: string;

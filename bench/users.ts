@@ -19,7 +19,7 @@ import { createDatabase } from '../src/framework/db/index.ts';
 import { exportToEnvironment, loadConfig } from '../src/platform/config.ts';
 import { startServer } from '../src/platform/server.ts';
 import { benchDatabase } from './database.ts';
-import { concurrently, load, percentile, report, result } from './lib.ts';
+import { concurrently, load, percentile, readyMessage, report, result } from './lib.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const ADMIN = { email: 'root@bench.test', password: 'Bench-Root-Password-2026!' };
@@ -70,10 +70,7 @@ async function measure(): Promise<void> {
     // The limit is measured once the server has started and sits idle: its start-up (compiling,
     // migrations, the first tenant) must not take CPU from the raw inserts.
     type Ready = { port: number; tenantId: string; headers: Record<string, string> };
-    const { port, tenantId, headers } = await new Promise<Ready>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as Ready));
-      child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
-    });
+    const { port, tenantId, headers } = await readyMessage<Ready>(child);
     await system.query('CREATE TABLE bench_raw_users (tenant_id uuid NOT NULL, user_id uuid NOT NULL, email text NOT NULL, PRIMARY KEY (tenant_id, user_id))');
     const tenant = randomUUID();
     await concurrently({ concurrency: 16, durationMs: 500 }, () => system.query('INSERT INTO bench_raw_users VALUES ($1, $2, $3)', [tenant, randomUUID(), 'warm@up.test']));
