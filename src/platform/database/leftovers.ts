@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 import { isAlive, runningPostmaster, signalAndWait } from './postmaster.ts';
 
 /**
@@ -18,7 +18,9 @@ export type ClusterRecord = { dataDirectory: string; baseDir: string; ephemeral:
 
 export function registryDirectory(rootHome: string): string {
   const uid = userInfo().uid;
-  return uid === 0 ? join(rootHome, 'clusters') : join(tmpdir(), `acci-postgres-${uid}`, 'clusters');
+  // Not under tmpdir(): `npm test` gives each run its own TMPDIR, and a run killed with SIGKILL must
+  // leave its records where the next run looks (beside the root home, one folder per user).
+  return uid === 0 ? join(rootHome, 'clusters') : join(dirname(rootHome), `acci-postgres-${uid}`, 'clusters');
 }
 
 const recordPath = (registry: string, dataDirectory: string) =>
