@@ -32,11 +32,11 @@ BEGIN
   END IF;
 
   IF p_max_attempts > 0 THEN
-    SELECT * INTO v_account FROM auth_login_failures a WHERE a.tenant_id = p_tenant AND a.subject = p_subject FOR UPDATE;
-    IF NOT FOUND THEN
-      INSERT INTO auth_login_failures (tenant_id, subject) VALUES (p_tenant, p_subject) ON CONFLICT (tenant_id, subject) DO NOTHING;
-      SELECT * INTO v_account FROM auth_login_failures a WHERE a.tenant_id = p_tenant AND a.subject = p_subject FOR UPDATE;
-    END IF;
+    -- One statement that always ends with the row locked (a SELECT after an INSERT could find it
+    -- deleted by a concurrent success, and the attempt would then count nowhere).
+    INSERT INTO auth_login_failures AS a (tenant_id, subject) VALUES (p_tenant, p_subject)
+    ON CONFLICT (tenant_id, subject) DO UPDATE SET subject = a.subject
+    RETURNING * INTO v_account;
     IF v_account.pending_until IS NOT NULL AND v_account.pending_until > now() THEN
       -- The last allowed attempt is being verified: nothing is counted; ask again shortly.
       RETURN QUERY SELECT NULL::int, NULL::int, NULL::int,
